@@ -1,0 +1,44 @@
+# Quick start: `make demo` then `make test`. Needs Python 3.11+ and make; everything else is installed here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+SAMPLE := fixtures/pdf/seed-docx.pdf
+
+.PHONY: demo test install test-deps fixtures samples system-deps bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@echo "== auditing the bundled seed report ($(SAMPLE)) =="
+	-$(VENV)/bin/auditor check $(SAMPLE)
+	@echo "(exit code 1 above means: findings at or above the gate, as expected for the seed report)"
+
+$(VENV)/.test-deps: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+test-deps: $(VENV)/.test-deps
+
+test: test-deps
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+# Regenerate fixture PDFs (needs LibreOffice and Chromium: see scripts/install-system-deps.sh)
+fixtures: test-deps
+	$(PY) -m fixtures.generate
+
+# The external check against ../shared/samples
+samples: install
+	$(PY) ../shared/tools/score-samples --auditor $(VENV)/bin/auditor
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

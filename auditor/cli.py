@@ -1,0 +1,235 @@
+"""The `auditor` command."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import Config, load_config
+from .model import SEVERITY_RANK
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Audit product carbon-footprint (PCF) report PDFs: recompute the arithmetic, check factors, "
+                       "boundaries and metadata.")
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    off = "off"
+    force = "force"
+
+
+def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files as given; folders walked recursively for *.pdf (any case). Returns (files, missing)."""
+    files: list[Path] = []
+    missing: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() == ".pdf"))
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append(p)
+    return files, missing
+
+
+def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
+                 fail_on: Optional[FailOn] = None) -> Config:
+    if config is not None and not config.is_file():
+        raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
+    try:
+        cfg = load_config(config)
+    except Exception as e:
+        typer.echo(f"auditor: bad configuration: {e}", err=True)
+        raise typer.Exit(2)
+    if select:
+        cfg.select = [s for x in select for s in x.split(",") if s]
+    if ignore:
+        cfg.ignore = cfg.ignore + [s for x in ignore for s in x.split(",") if s]
+    for f in factors:
+        if not f.is_file():
+            raise typer.BadParameter(f"factor file {f} not found", param_hint="--factors")
+        cfg.factors.append(str(f.resolve()))
+    if fail_on is not None:
+        cfg.fail_on = fail_on.value
+    return cfg
+
+
+def gate(output, fail_on: str) -> int:
+    """0: nothing at or above the gate; 1: something; 2: an input could not be audited."""
+    if any(r.status == "error" for r in output.reports):
+        return 2
+    if fail_on == "never":
+        return 0
+    level = SEVERITY_RANK[fail_on]
+    for r in output.reports:
+        for f in r.findings:
+            if f.suppressed is None and SEVERITY_RANK[f.severity] >= level:
+                return 1
+    return 0
+
+
+@app.command()
+def check(
+    paths: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)"),
+    format: str = typer.Option("text", "--format", "-f", help="text, json, sarif, junit, github, markdown or html"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here instead of stdout"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); "
+                                                                       "default error"),
+    config: Optional[Path] = typer.Option(None, "--config", help="auditor.toml or pyproject.toml with [tool.auditor]"),
+    select: list[str] = typer.Option([], "--select", help="run only these codes, prefixes, names or categories"),
+    ignore: list[str] = typer.Option([], "--ignore", help="skip these codes, prefixes, names or categories"),
+    factors: list[Path] = typer.Option([], "--factors", help="extra factor library file (TOML), repeatable"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="a previous JSON output: findings already in it "
+                                                                     "are shown as baselined and do not fail"),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="write this run's JSON output as a "
+                                                                                "baseline file"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="write annotated copies of the PDFs into DIR"),
+    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force"),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
+):
+    """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
+    could not be audited or bad usage."""
+    from . import output as outputs
+    from .api import audit, tool_info
+    from .model import AuditOutput
+
+    if format not in outputs.FORMATS:
+        typer.echo(f"auditor: unknown format {format!r}; choose from {', '.join(outputs.FORMATS)}", err=True)
+        raise typer.Exit(2)
+    cfg = build_config(config, select, ignore, factors, fail_on)
+    files, missing = find_pdfs(paths)
+    results = []
+    from .model import ErrorInfo, ReportResult
+
+    for m in missing:
+        results.append(ReportResult(path=str(m), status="error",
+                                    error=ErrorInfo(code="not-found", message=f"{m}: no such file or folder")))
+    for p in paths:
+        if p.is_dir() and not any(str(f).startswith(str(p)) for f in files):
+            results.append(ReportResult(path=str(p), status="error",
+                                        error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
+    for f in files:
+        results.append(audit(f, cfg, ocr=ocr.value))
+    out = AuditOutput(tool=tool_info(), reports=results)
+    if baseline is not None:
+        from .baseline import apply_baseline, load_baseline
+
+        try:
+            apply_baseline(out, load_baseline(baseline))
+        except (OSError, ValueError) as e:
+            typer.echo(f"auditor: cannot read baseline {baseline}: {e}", err=True)
+            raise typer.Exit(2)
+    if write_baseline is not None:
+        write_baseline.write_text(outputs.render("json", out), encoding="utf-8")
+    if annotate is not None:
+        from .annotate import annotate_all
+
+        annotate_all(out, annotate)
+    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(gate(out, cfg.fail_on))
+
+
+@app.command()
+def extract(
+    path: Path = typer.Argument(..., help="a PDF"),
+    format: str = typer.Option("json", "--format", "-f", help="json or markdown"),
+    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr"),
+):
+    """Print the structured report the parser read from a PDF."""
+    from .api import parse
+    from .pdf import PdfError
+
+    try:
+        report = parse(path, ocr=ocr.value)
+    except PdfError as e:
+        typer.echo(f"auditor: {path}: {e.code}: {e.message}", err=True)
+        raise typer.Exit(2)
+    if format == "json":
+        sys.stdout.write(report.model_dump_json(indent=2, exclude_none=True) + "\n")
+    elif format == "markdown":
+        from .output.extract_md import render_report
+
+        sys.stdout.write(render_report(report))
+    else:
+        typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(which: str = typer.Argument("all", help="report, findings or all")):
+    """Print the JSON Schemas of the structured report and of the findings output (from the pydantic models)."""
+    from .model import AuditOutput, Report
+
+    schemas = {"report": Report.model_json_schema(), "findings": AuditOutput.model_json_schema()}
+    if which == "all":
+        sys.stdout.write(json.dumps(schemas, ensure_ascii=False, indent=2) + "\n")
+    elif which in schemas:
+        sys.stdout.write(json.dumps(schemas[which], ensure_ascii=False, indent=2) + "\n")
+    else:
+        typer.echo("auditor: choose report, findings or all", err=True)
+        raise typer.Exit(2)
+
+
+@app.command("rules")
+def rules_cmd(format: str = typer.Option("text", "--format", "-f", help="text or json")):
+    """List the rules: code, name, category, default severity, summary."""
+    from .engine import registry
+
+    items = [r.describe() for r in registry().values()]
+    if format == "json":
+        sys.stdout.write(json.dumps([{k: v for k, v in i.items() if k != "docs"} for i in items],
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    if format != "text":
+        typer.echo("auditor: choose text or json", err=True)
+        raise typer.Exit(2)
+    for i in items:
+        sys.stdout.write(f"{i['code']:7} {i['name']:32} {i['category']:12} {i['severity']:8} {i['summary']}\n")
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="a rule code (ARI001) or name (line-product-mismatch)")):
+    """Print a rule's documentation: what it checks, why, a failing and a passing example."""
+    from .engine import registry
+
+    reg = registry()
+    rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code), None)
+    if rule is None:
+        typer.echo(f"auditor: no rule {code!r}; `auditor rules` lists them", err=True)
+        raise typer.Exit(2)
+    sys.stdout.write(f"{rule.code} {rule.name}\ncategory: {rule.category}; default severity: {rule.severity}\n\n"
+                     f"{rule.docs()}\n")
+    props = rule.Settings.model_json_schema().get("properties", {})
+    if props:
+        sys.stdout.write("\nsettings:\n")
+        for k, v in props.items():
+            sys.stdout.write(f"  {k} (default {v.get('default')}): {v.get('description', '')}\n")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

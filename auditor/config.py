@@ -1,0 +1,79 @@
+"""Configuration: `[tool.auditor]` in pyproject.toml or an auditor.toml, plus CLI flags on top."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Tolerance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rounding: Literal["half-up", "half-even", "truncate"] = Field(
+        "half-up", description="how printed values were rounded: each printed value is the interval of exact values "
+                               "that round to it")
+    abs_slack: float = Field(0.0, ge=0, description="extra absolute slack added to every interval")
+    rel_slack: float = Field(0.0, ge=0, description="extra relative slack (0.001 = 0.1%) added to every interval")
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(description="rule code or name")
+    value: str | None = Field(None, description="waive only findings resting on this printed value")
+    evidence: str | None = Field(None, description="waive only findings whose evidence contains this phrase")
+    path: str | None = Field(None, description="waive only for reports whose path contains this")
+    reason: str = Field(description="why the finding is accepted; required")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    select: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to run")
+    ignore: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to skip")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict,
+                                                                     description="severity per rule code or name")
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    factors: list[str] = Field(default_factory=list, description="extra factor library files (TOML)")
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="settings per rule code or name")
+    waivers: list[Waiver] = Field(default_factory=list)
+    fail_on: Literal["error", "warning", "info", "never"] = "error"
+    source: str | None = Field(None, description="the file this configuration came from")
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """auditor.toml or a pyproject.toml with [tool.auditor], from start upwards."""
+    d = (start or Path.cwd()).resolve()
+    for folder in [d, *d.parents]:
+        a = folder / "auditor.toml"
+        if a.is_file():
+            return a
+        p = folder / "pyproject.toml"
+        if p.is_file():
+            try:
+                if "auditor" in tomllib.loads(p.read_text(encoding="utf-8")).get("tool", {}):
+                    return p
+            except tomllib.TOMLDecodeError:
+                pass
+    return None
+
+
+def load_config(path: Path | None = None, discover: bool = True) -> Config:
+    if path is None and discover:
+        path = find_config()
+    if path is None:
+        return Config()
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    if Path(path).name == "pyproject.toml":
+        data = data.get("tool", {}).get("auditor", {})
+    elif "tool" in data and "auditor" in data["tool"]:
+        data = data["tool"]["auditor"]
+    data = {k.replace("-", "_"): v for k, v in data.items()}
+    base = Path(path).parent
+    if "factors" in data:
+        data["factors"] = [str((base / f).resolve()) for f in data["factors"]]
+    cfg = Config.model_validate(data)
+    cfg.source = str(path)
+    return cfg

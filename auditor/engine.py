@@ -1,0 +1,165 @@
+"""The engine: discovers rules, runs them on a report, applies configuration.
+
+Rules live in the top-level `rules` package, one module per rule family. Each is
+a subclass of :class:`Rule` with its metadata on the class and its docs in the
+docstring. The engine, not the rule, applies select/ignore, severity overrides
+and waivers; a rule that crashes becomes an internal-error finding and the
+other rules still run.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import pkgutil
+import textwrap
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import ClassVar, Iterable
+
+from pydantic import BaseModel
+
+from .config import Config
+from .model import SEVERITY_RANK, Category, Detail, Finding, Location, Quantity, Report, Severity
+from .numbers import Interval
+from .reference import Library, load_library
+
+
+class NoSettings(BaseModel):
+    pass
+
+
+class Rule:
+    """Base class. Subclasses set code, name, category, severity and implement check()."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    category: ClassVar[Category] = "arithmetic"
+    severity: ClassVar[Severity] = "error"
+    Settings: ClassVar[type[BaseModel]] = NoSettings
+
+    def __init__(self, settings: BaseModel | None = None):
+        self.settings = settings or self.Settings()
+
+    def check(self, report: Report, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def finding(self, message: str, *, values: list[str] | None = None, expected: str | None = None,
+                evidence: list[str] | None = None, location: Location | None = None, stage: str | None = None,
+                cause: str | None = None, detail: Detail | None = None, severity: Severity | None = None,
+                category: Category | None = None) -> Finding:
+        return Finding(rule=self.code, name=self.name, category=category or self.category,
+                       severity=severity or self.severity, message=message, values=values or [], expected=expected,
+                       evidence=evidence or [], location=location, stage=stage, cause=cause, detail=detail)
+
+    # ---- documentation, from the docstring
+    @classmethod
+    def docs(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.docs().split("\n", 1)[0].strip()
+
+    @classmethod
+    def describe(cls) -> dict:
+        return {"code": cls.code, "name": cls.name, "category": cls.category, "severity": cls.severity,
+                "summary": cls.summary(), "docs": cls.docs(),
+                "settings": cls.Settings.model_json_schema().get("properties", {})}
+
+
+class RegistryError(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, type[Rule]]:
+    """Every rule in the `rules` package, by code. Duplicate codes or names are an error."""
+    import rules as pkg
+
+    found: dict[str, type[Rule]] = {}
+    names: dict[str, str] = {}
+    for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+        module = importlib.import_module(mod.name)
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Rule) and obj is not Rule and obj.code and obj.__module__ == module.__name__:
+                if obj.code in found and found[obj.code] is not obj:
+                    raise RegistryError(f"duplicate rule code {obj.code}: {found[obj.code].__name__} and {obj.__name__}")
+                if obj.name in names and names[obj.name] != obj.code:
+                    raise RegistryError(f"duplicate rule name {obj.name}")
+                found[obj.code] = obj
+                names[obj.name] = obj.code
+    return dict(sorted(found.items()))
+
+
+def rules_version() -> str:
+    """Changes whenever a rule's code, severity or docs change (used by batch resume)."""
+    from . import __version__
+
+    h = hashlib.sha256()
+    for code, r in registry().items():
+        h.update(f"{code}|{r.name}|{r.severity}|{r.docs()}".encode())
+    h.update(__version__.encode())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class Context:
+    """What a rule may use besides the report: configuration, the reference library, interval helpers."""
+
+    config: Config = field(default_factory=Config)
+    library: Library = field(default_factory=load_library)
+
+    def interval(self, q: Quantity) -> Interval:
+        t = self.config.tolerance
+        return Interval.printed(q.value, q.decimals, t.rounding, Decimal(str(t.abs_slack)), Decimal(str(t.rel_slack)))
+
+    def rule_settings(self, rule: type[Rule]) -> BaseModel:
+        raw = self.config.rules.get(rule.code) or self.config.rules.get(rule.name) or {}
+        return rule.Settings.model_validate(raw)
+
+
+def selected(code: str, name: str, category: str, config: Config) -> bool:
+    def hit(patterns: list[str]) -> bool:
+        return any(code.startswith(p.upper()) or p == name or p == category for p in patterns)
+
+    if config.select and not hit(config.select):
+        return False
+    return not hit(config.ignore)
+
+
+def fingerprint(f: Finding) -> str:
+    """Content fingerprint: rule, values, evidence, stage; not positions (a PDF has no stable line numbers)."""
+    key = "|".join([f.rule, f.stage or "", ",".join(sorted(f.values)), ",".join(sorted(f.evidence))])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+INTERNAL = dict(rule="INT001", name="rule-crashed", category="internal")
+
+
+def run_rules(report: Report, config: Config | None = None, library: Library | None = None) -> list[Finding]:
+    config = config or Config()
+    ctx = Context(config=config, library=library or load_library(config.factors))
+    findings: list[Finding] = []
+    for code, rule_cls in registry().items():
+        if not selected(code, rule_cls.name, rule_cls.category, config):
+            continue
+        try:
+            rule = rule_cls(ctx.rule_settings(rule_cls))
+            produced = list(rule.check(report, ctx))
+        except Exception as e:  # a crashing rule must not take the audit down
+            tb = traceback.extract_tb(e.__traceback__)[-1]
+            findings.append(Finding(**INTERNAL, severity="error",
+                                    message=f"rule {code} ({rule_cls.name}) crashed: {type(e).__name__}: {e} "
+                                            f"at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}; its checks were not done"))
+            continue
+        override = config.severity.get(code) or config.severity.get(rule_cls.name)
+        for f in produced:
+            if override:
+                f.severity = override
+            f.fingerprint = fingerprint(f)
+            findings.append(f)
+    findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.location.page if f.location else 10**6, f.rule))
+    return findings

@@ -1,0 +1,89 @@
+"""Facts derived from a report that several rules share: every statement of a stage's value, line products."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import InventoryLine, Quantity, Report
+from .numbers import Interval
+from .units import check_product, emission_unit, factor_unit
+from .vocab import stage_label
+
+TOTAL = "__total__"
+
+PLACE_NAMES = {"inventory": "the inventory table", "results": "the results table", "summary": "the summary",
+               "cover": "the cover", "results_text": "the results section text", "conclusion": "the conclusion",
+               "other": "the text", "inventory_total": "the inventory total row", "results_total": "the results total row"}
+
+
+@dataclass
+class Statement:
+    place: str
+    quantity: Quantity
+    evidence: str
+    percent: Quantity | None = None
+
+    @property
+    def where(self) -> str:
+        page = f" (p.{self.quantity.location.page})" if self.quantity.location else ""
+        return PLACE_NAMES.get(self.place, self.place) + page
+
+
+def statements(report: Report) -> dict[str, list[Statement]]:
+    """Every printed value of each stage (by canonical id) and of the total (key TOTAL)."""
+    out: dict[str, list[Statement]] = {}
+
+    def add(key, st):
+        out.setdefault(key, []).append(st)
+
+    if report.inventory:
+        for s in report.inventory.stages:
+            if s.stage.canonical and s.emissions is not None:
+                add(s.stage.canonical, Statement("inventory", s.emissions, s.stage.name))
+        if report.inventory.total is not None:
+            add(TOTAL, Statement("inventory_total", report.inventory.total, "inventory total"))
+    if report.results:
+        for r in report.results.rows:
+            if r.stage.canonical:
+                add(r.stage.canonical, Statement("results", r.value, r.stage.name, r.percent))
+        if report.results.total is not None:
+            add(TOTAL, Statement("results_total", report.results.total, "results total", report.results.total_percent))
+    for q in report.quotes:
+        key = q.stage.canonical if q.stage else TOTAL
+        if key:
+            add(key, Statement(q.place, q.value, q.text, q.percent))
+    return out
+
+
+def stage_name(canonical: str, report: Report) -> str:
+    if canonical == TOTAL:
+        return "the total" if report.language == "en" else "总计 (the total)"
+    return stage_label(canonical, report.language)
+
+
+def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, str | None]:
+    """How activity x factor converts into the emissions unit (1 when units are unknown), with a note when the
+    units do not multiply into a mass of CO2(e)."""
+    if not (line.factor and line.factor.unit and line.activity and line.activity.unit):
+        return Decimal(1), None
+    fu = factor_unit(line.factor.unit)
+    if fu is None:
+        return Decimal(1), None
+    eu = emission_unit(emissions_unit) if emissions_unit else None
+    try:
+        ok, why, scale = check_product(fu, line.activity.unit, eu)
+    except Exception:
+        return Decimal(1), None
+    if not ok:
+        if "gives CO2" in why or "gives CO2e" in why:
+            return Decimal(1), None   # a series difference is reported by the consistency rules
+        return Decimal(1), why
+    return Decimal(str(scale)), None
+
+
+def line_interval(line: InventoryLine, interval, emissions_unit: str | None) -> Interval | None:
+    """activity x factor, as an interval of exact values, in the emissions unit."""
+    if line.activity is None or line.factor is None:
+        return None
+    scale, _ = unit_scale(line, emissions_unit)
+    return (interval(line.activity) * interval(line.factor)).scale(scale)

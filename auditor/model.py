@@ -1,0 +1,300 @@
+"""The structured report: what the parser read off the pages, typed.
+
+Every number is a :class:`Quantity` that keeps the text it was printed as, its
+Decimal value, its printed precision, its unit, and where it sits on the page.
+Rules work on these models only; they never see pdfplumber.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(Model):
+    page: int = Field(description="1-based page number")
+    bbox: BBox | None = Field(None, description="x0, top, x1, bottom in points from the page's top-left")
+
+
+class Quantity(Model):
+    """A printed number."""
+
+    text: str = Field(description="the number as printed (after Unicode folding), e.g. '81.9886' or '86.77%'")
+    value: Decimal
+    decimals: int = Field(description="decimal places as printed; precision comes from the text")
+    unit: str | None = Field(None, description="normalised unit, e.g. kgCO2e, kWh, m3, kg, %")
+    unit_text: str | None = Field(None, description="the unit as printed, when one was printed")
+    unit_note: str | None = Field(None, description="how the unit was repaired, e.g. a lost glyph")
+    location: Location | None = None
+    confidence: float | None = Field(None, description="OCR confidence 0-100 of the digits, when read by OCR")
+
+    def at(self) -> str:
+        return f"p.{self.location.page}" if self.location else "?"
+
+
+class Text(Model):
+    """A printed phrase with its place."""
+
+    text: str
+    location: Location | None = None
+
+
+class StageRef(Model):
+    """A stage name as printed, with the canonical stage it was matched to."""
+
+    name: str = Field(description="as printed")
+    canonical: str | None = Field(None, description="canonical stage id, e.g. raw_material_acquisition")
+    score: float | None = Field(None, description="match score 0-100 of name against the stage vocabulary")
+    location: Location | None = None
+
+
+class Metadata(Model):
+    product: Text | None = None
+    model: Text | None = None
+    company: Text | None = None
+    report_number: Text | None = None
+    issuer: Text | None = None
+    issue_date: Text | None = None
+    issue_date_value: date | None = None
+    standard: list[Text] = Field(default_factory=list)
+    functional_unit: list[Text] = Field(default_factory=list)
+    data_period: Text | None = None
+    data_period_start: date | None = None
+    data_period_end: date | None = None
+    gwp_source: Text | None = None
+    gwp_report: str | None = Field(None, description="SAR, TAR, AR4, AR5, AR6 as named")
+    gwp_year: int | None = Field(None, description="the year printed beside the assessment report")
+    gases: list[str] = Field(default_factory=list, description="gases the report says it covers, as formulas")
+    gases_text: Text | None = None
+    annual_output: Quantity | None = None
+
+
+ClaimKind = Literal["cradle-to-grave", "cradle-to-gate", "gate-to-gate", "gate-to-grave", "partial"]
+
+
+class BoundaryClaim(Model):
+    text: str = Field(description="the claim as printed, e.g. 摇篮到坟墓")
+    kind: ClaimKind
+    location: Location | None = None
+
+
+Place = Literal["cover", "summary", "boundary_section", "boundary_table", "notes", "inventory", "results", "other"]
+
+
+class StageDeclaration(Model):
+    """One place where the report lists its stages."""
+
+    place: Place
+    text: str = Field(description="the printed phrase that lists the stages")
+    stages: list[StageRef]
+    location: Location | None = None
+
+
+class BoundaryTableRow(Model):
+    stage: StageRef
+    included: str | None = None
+    excluded: str | None = None
+
+
+class Boundary(Model):
+    claims: list[BoundaryClaim] = Field(default_factory=list)
+    declarations: list[StageDeclaration] = Field(default_factory=list)
+    table: list[BoundaryTableRow] = Field(default_factory=list)
+    cutoff: Text | None = None
+
+
+class InventoryLine(Model):
+    stage: StageRef
+    item: str | None = Field(None, description="energy carrier or material, as printed")
+    activity: Quantity | None = None
+    factor: Quantity | None = None
+    emissions: Quantity | None = Field(None, description="the line's own printed emissions, if any")
+    location: Location | None = None
+
+
+class InventoryStage(Model):
+    stage: StageRef
+    lines: list[InventoryLine] = Field(default_factory=list)
+    emissions: Quantity | None = Field(None, description="the stage's printed emissions (merged cell or subtotal)")
+    emissions_from: Literal["merged", "subtotal", "single-line", "none"] = "none"
+
+
+class Inventory(Model):
+    stages: list[InventoryStage] = Field(default_factory=list)
+    total: Quantity | None = None
+    location: Location | None = None
+    emissions_unit: str | None = None
+
+
+class ResultRow(Model):
+    stage: StageRef
+    value: Quantity
+    percent: Quantity | None = None
+
+
+class ResultsTable(Model):
+    rows: list[ResultRow] = Field(default_factory=list)
+    total: Quantity | None = None
+    total_percent: Quantity | None = None
+    location: Location | None = None
+    unit: str | None = None
+
+
+Quoted = Literal["summary", "cover", "results_text", "conclusion", "other"]
+
+
+class QuotedValue(Model):
+    """A stage or total value quoted in prose or in a summary box."""
+
+    place: Quoted
+    stage: StageRef | None = Field(None, description="None means the product total")
+    value: Quantity
+    percent: Quantity | None = None
+    text: str = Field(description="the sentence fragment it was read from")
+
+
+class FactorTableRow(Model):
+    label: str = Field(description="region (or item) as printed")
+    unit: str | None = None
+    values: list[Quantity | None]
+
+
+class FactorTable(Model):
+    """A table of factors by region and/or year (e.g. regional grid factors)."""
+
+    columns: list[str] = Field(description="column headers of the value columns, as printed")
+    years: list[int | None] = Field(description="the year of each value column, when the header names one")
+    rows: list[FactorTableRow]
+    unit: str | None = None
+    unit_text: str | None = None
+    location: Location | None = None
+
+
+class FactorMention(Model):
+    """A factor named in prose, with its series, vintage and announcement."""
+
+    text: str
+    value: Quantity | None = None
+    vintage: int | None = None
+    series: Literal["CO2", "CO2e"] | None = Field(None, description="what the words call it")
+    unit_series: Literal["CO2", "CO2e"] | None = Field(None, description="what the printed unit says")
+    announced: date | None = None
+    subject: str | None = Field(None, description="e.g. electricity")
+    location: Location | None = None
+
+
+class ExtractionNote(Model):
+    """Something the parser could not read or had to guess."""
+
+    code: str
+    message: str
+    severity: Literal["error", "warning", "info"] = "info"
+    location: Location | None = None
+    text: str | None = None
+
+
+class Coverage(Model):
+    pages: int = 0
+    text_pages: int = 0
+    ocr_pages: list[int] = Field(default_factory=list)
+    tables: int = 0
+    tables_used: dict[str, int] = Field(default_factory=dict)
+    inventory_stages: int = 0
+    inventory_lines: int = 0
+    results_rows: int = 0
+    quoted_values: int = 0
+    declarations: int = 0
+    factor_tables: int = 0
+
+
+class Report(Model):
+    """Everything read from one PCF report."""
+
+    path: str | None = None
+    language: Literal["zh", "en"] = "zh"
+    producer: str | None = None
+    metadata: Metadata = Field(default_factory=Metadata)
+    boundary: Boundary = Field(default_factory=Boundary)
+    inventory: Inventory | None = None
+    results: ResultsTable | None = None
+    quotes: list[QuotedValue] = Field(default_factory=list)
+    factor_tables: list[FactorTable] = Field(default_factory=list)
+    factor_mentions: list[FactorMention] = Field(default_factory=list)
+    notes: list[ExtractionNote] = Field(default_factory=list)
+    coverage: Coverage = Field(default_factory=Coverage)
+
+
+# ---------------------------------------------------------------- findings
+
+Severity = Literal["error", "warning", "info"]
+Category = Literal["arithmetic", "percentage", "factor", "boundary", "consistency", "extraction", "internal"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class Detail(Model):
+    """The working behind a finding: what was stated, what was computed, and how."""
+
+    stated: str | None = None
+    computed: str | None = None
+    stated_interval: tuple[str, str] | None = None
+    computed_interval: tuple[str, str] | None = None
+    tolerance: str | None = None
+    steps: list[str] = Field(default_factory=list)
+
+
+class Suppression(Model):
+    kind: Literal["waiver", "baseline"]
+    reason: str
+
+
+class Finding(Model):
+    rule: str
+    name: str
+    category: Category
+    severity: Severity
+    message: str
+    values: list[str] = Field(default_factory=list, description="the printed numbers it rests on")
+    expected: str | None = Field(None, description="recomputed or reference value")
+    evidence: list[str] = Field(default_factory=list, description="printed phrases it rests on")
+    location: Location | None = None
+    stage: str | None = Field(None, description="canonical stage the finding concerns")
+    cause: str | None = Field(None, description="the likely cause, when one can be inferred")
+    detail: Detail | None = None
+    fingerprint: str | None = None
+    suppressed: Suppression | None = Field(None, description="set when a waiver or the baseline accepts the finding; "
+                                                            "suppressed findings do not count and do not fail the gate")
+
+
+class ErrorInfo(Model):
+    code: str
+    message: str
+
+
+class ReportResult(Model):
+    path: str
+    sha256: str | None = None
+    status: Literal["ok", "error"]
+    error: ErrorInfo | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    coverage: Coverage | None = None
+
+
+class ToolInfo(Model):
+    name: str = "auditor"
+    version: str
+    rules_version: str
+
+
+class AuditOutput(Model):
+    schema_version: int = 1
+    tool: ToolInfo | None = None
+    reports: list[ReportResult]

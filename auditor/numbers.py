@@ -1,0 +1,163 @@
+"""Printed numbers: parsing and rounding intervals.
+
+A printed value stands for every exact value that rounds to it. With round half
+up, "81.9386" is anything in [81.93855, 81.93865]. Two statements disagree only
+when their intervals cannot overlap (XBRL Calculations 1.1 semantics).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, getcontext
+from typing import Literal
+
+import regex
+
+getcontext().prec = 40
+
+RoundingMode = Literal["half-up", "half-even", "truncate"]
+
+# A number as printed: optional sign, digits with optional thousands separators,
+# optional decimals, optional exponent. Applied after NFKC folding.
+NUMBER = r"[-−–+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+|\s?[×x]\s?10\^?[-−]?\d+)?"
+NUMBER_RE = regex.compile(rf"(?<![A-Za-z\d.])({NUMBER})(?![\d])")
+FULL_NUMBER_RE = regex.compile(rf"^\s*({NUMBER})\s*(%)?\s*$")
+
+
+def fold(text: str) -> str:
+    """Unicode NFKC folding: Kangxi radicals, full-width digits, subscripts."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    value: Decimal
+    decimals: int
+    percent: bool = False
+
+
+def parse_number(text: str) -> Parsed | None:
+    """Parse one printed number (the whole text must be the number, % allowed)."""
+    t = fold(text).strip()
+    m = FULL_NUMBER_RE.match(t)
+    if not m:
+        return None
+    return _parsed(m.group(1), percent=bool(m.group(2)), shown=t)
+
+
+def _parsed(num: str, percent: bool = False, shown: str | None = None) -> Parsed | None:
+    s = num.replace("−", "-").replace("–", "-").replace(",", "").replace(" ", "")
+    exp = 0
+    m = regex.match(r"^(.*?)(?:[eE]([-+]?\d+)|[×x]10\^?([-+]?\d+))$", s)
+    if m:
+        s, exp = m.group(1), int(m.group(2) or m.group(3))
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return None
+    decimals = len(s.split(".", 1)[1]) if "." in s else 0
+    if exp:
+        value = value.scaleb(exp)
+        decimals = decimals - exp
+    return Parsed(text=shown if shown is not None else num, value=value, decimals=decimals, percent=percent)
+
+
+def find_numbers(text: str) -> list[tuple[int, int, Parsed]]:
+    """Every number in a folded text, with its span."""
+    out = []
+    for m in NUMBER_RE.finditer(text):
+        p = _parsed(m.group(1))
+        if p is not None:
+            out.append((m.start(1), m.end(1), p))
+    return out
+
+
+# ---------------------------------------------------------------- intervals
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: Decimal
+    hi: Decimal
+
+    @staticmethod
+    def exact(v: Decimal) -> "Interval":
+        return Interval(v, v)
+
+    @staticmethod
+    def printed(value: Decimal, decimals: int, mode: RoundingMode = "half-up",
+                abs_slack: Decimal = Decimal(0), rel_slack: Decimal = Decimal(0)) -> "Interval":
+        unit = Decimal(1).scaleb(-decimals)
+        if mode == "truncate":
+            lo, hi = (value, value + unit) if value >= 0 else (value - unit, value)
+        else:
+            lo, hi = value - unit / 2, value + unit / 2
+        slack = abs_slack + abs(value) * rel_slack
+        return Interval(lo - slack, hi + slack)
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: "Interval") -> "Interval":
+        return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def __mul__(self, other: "Interval") -> "Interval":
+        c = [self.lo * other.lo, self.lo * other.hi, self.hi * other.lo, self.hi * other.hi]
+        return Interval(min(c), max(c))
+
+    def __truediv__(self, other: "Interval") -> "Interval":
+        if other.lo <= 0 <= other.hi:
+            return Interval(Decimal("-Infinity"), Decimal("Infinity"))
+        c = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo, self.hi / other.hi]
+        return Interval(min(c), max(c))
+
+    def scale(self, k: Decimal) -> "Interval":
+        a, b = self.lo * k, self.hi * k
+        return Interval(min(a, b), max(a, b))
+
+    def overlaps(self, other: "Interval") -> bool:
+        return self.lo <= other.hi and other.lo <= self.hi
+
+    def contains(self, v: Decimal) -> bool:
+        return self.lo <= v <= self.hi
+
+    @property
+    def mid(self) -> Decimal:
+        return (self.lo + self.hi) / 2
+
+    def gap(self, other: "Interval") -> Decimal:
+        """Distance between two intervals (0 when they overlap)."""
+        if self.overlaps(other):
+            return Decimal(0)
+        return other.lo - self.hi if other.lo > self.hi else self.lo - other.hi
+
+    def pair(self, decimals: int) -> tuple[str, str]:
+        return fmt(self.lo, decimals), fmt(self.hi, decimals)
+
+    def show(self, decimals: int) -> str:
+        return f"[{fmt(self.lo, decimals)}, {fmt(self.hi, decimals)}]"
+
+
+def sum_intervals(items) -> Interval:
+    total = Interval.exact(Decimal(0))
+    for i in items:
+        total = total + i
+    return total
+
+
+def fmt(v: Decimal, decimals: int) -> str:
+    """Format a Decimal to a number of decimal places, round half up."""
+    if v.is_infinite():
+        return "inf" if v > 0 else "-inf"
+    q = Decimal(1).scaleb(-max(decimals, 0))
+    from decimal import ROUND_HALF_UP
+    return str(v.quantize(q, rounding=ROUND_HALF_UP))
+
+
+def sig(v: Decimal, digits: int = 4) -> str:
+    """Format with a number of significant digits, for implied values."""
+    if v == 0 or v.is_infinite():
+        return str(v)
+    exp = v.adjusted()
+    return fmt(v, max(digits - 1 - exp, 0))

@@ -1,0 +1,414 @@
+"""Numbers and facts from running text, with `regex`, keeping where each was printed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import regex
+
+from .model import BoundaryClaim, FactorMention, Location, QuotedValue, StageDeclaration, StageRef, Text
+from .numbers import NUMBER, parse_number
+from .pdf import TextFlow
+from .tables import make_quantity
+from .units import emission_unit, factor_unit
+from .vocab import claim_terms, match_stage, norm, resolve_order
+
+NUM = rf"(?:{NUMBER})"
+UNIT_EMIS = r"(?:(?:kg|t|g)\s*CO\s*2?\s*(?:-?\s*e(?:q(?:uivalent)?)?)?\.?|千克二氧化碳当量|吨二氧化碳当量|千克CO2当量|kgCO2当量)"
+DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
+DATE_RE = regex.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})")
+CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+AR_NAMES = {1: "FAR", 2: "SAR", 3: "TAR", 4: "AR4", 5: "AR5", 6: "AR6", 7: "AR7"}
+
+
+def parse_date(text: str) -> date | None:
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Sections:
+    """Headings found in the prose, to tell which part of the report a position lies in."""
+
+    marks: list[tuple[int, str]]   # (position in flow, heading text)
+
+    @staticmethod
+    def find(flow: TextFlow) -> "Sections":
+        marks = []
+        pos = 0
+        for line in flow.text.split("\n"):
+            t = line.strip()
+            if regex.fullmatch(r"(摘\s*要|summary|executive summary|abstract|结\s*论|conclusions?)", t, regex.I) or \
+                    regex.match(r"^\d+(\.\d+)*\s*[\p{Han}A-Za-z][^。，,]{0,30}$", t) and not regex.search(r"\.{4,}", t):
+                marks.append((pos, t))
+            pos += len(line) + 1
+        return Sections(marks)
+
+    def heading_at(self, pos: int) -> str | None:
+        h = None
+        for p, t in self.marks:
+            if p > pos:
+                break
+            h = t
+        return h
+
+    def place(self, pos: int) -> str:
+        h = self.heading_at(pos)
+        if h is None:
+            return "cover"
+        hn = norm(h)
+        if regex.search(r"(摘要|summary|abstract)", hn):
+            return "summary"
+        if regex.search(r"(系统边界|systemboundar)", hn):
+            return "boundary_section"
+        if regex.search(r"(结论|conclusion)", hn):
+            return "conclusion"
+        if regex.search(r"(计算结果|results?|碳足迹计算)", hn):
+            return "results_text"
+        if regex.match(r"^\d+\.\D", h.strip()) and not regex.match(r"^\d+\.\d", h.strip()):
+            return "cover"   # "3.评价过程中需要特别说明的问题描述" and the like, before the summary
+        return "other"
+
+
+def _line_flows(flow: TextFlow):
+    """Each printed line as (start offset, line text)."""
+    pos = 0
+    for line in flow.text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+# ---------------------------------------------------------------- cover fields
+
+COVER_FIELDS = {
+    "product": r"(?:产品名称|product name|product)",
+    "model": r"(?:产品规格型号|规格型号|产品型号|型号|model)",
+    "company": r"(?:生产者名称|生产企业|企业名称|委托方|委托单位|manufacturer|company|organi[sz]ation)",
+    "report_number": r"(?:报告编号|report no\.?|report number)",
+    "issuer": r"(?:机构名称(?:\s*[（(]\s*公章\s*[)）])?|认证机构|评价机构|核查机构|issued by|issuer|verification body)",
+    "issue_date": r"(?:报告签发日期|签发日期|报告日期|date of issue|issue date)",
+}
+
+
+def cover_fields(flow: TextFlow) -> dict[str, Text]:
+    out: dict[str, Text] = {}
+    for start, line in _line_flows(flow):
+        for key, pat in COVER_FIELDS.items():
+            if key in out:
+                continue
+            m = regex.match(rf"^\s*{pat}\s*[：:]\s*(.+?)\s*$", line, regex.I)
+            if m:
+                out[key] = Text(text=m.group(1), location=flow.location(start + m.start(1), start + m.end(1)))
+    return out
+
+
+# ---------------------------------------------------------------- quoted values
+
+QUOTE_RE = regex.compile(
+    rf"(?P<subject>[^，,；;。：:!?！？\n]{{1,80}}?)\s*(?:的)?\s*(?:碳排放量?|碳足迹值?|碳足迹结果|温室气体排放量?|排放量)"
+    rf"\s*(?:为|是|：|:|达到|合计)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})"
+    rf"(?:\s*[（(]\s*(?:占比?\s*)?(?P<pct>{NUM})\s*%\s*[)）])?",
+    regex.I,
+)
+QUOTE_EN_RE = regex.compile(
+    rf"(?P<subject>[A-Za-z][A-Za-z \-/]{{2,60}}?)\s+(?:stage\s+)?(?:contributes|accounts for|emits|emissions(?: are| of)?|is|:)"
+    rf"\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})(?:\s*\(\s*(?P<pct>{NUM})\s*%\s*\))?",
+    regex.I,
+)
+TOTAL_EN_RE = regex.compile(
+    rf"(?:carbon footprint|total (?:GHG )?emissions|CFP)[^.]{{0,80}}?\b(?:is|of|was|=|:)\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})",
+    regex.I,
+)
+
+
+def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
+    """'其中原辅料获取阶段碳排放为 81.9886 kgCO₂ eq (86.77%)' -> a quote of a stage value with its percent."""
+    j = flow.joined()
+    # map joined positions back to the line flow for the section lookup
+    out: list[QuotedValue] = []
+    seen: set[tuple[int, int]] = set()
+    for rx in (QUOTE_RE, QUOTE_EN_RE, TOTAL_EN_RE):
+        for m in rx.finditer(j.text, overlapped=False):
+            span = m.span("num")
+            if span in seen:
+                continue
+            seen.add(span)
+            p = parse_number(m.group("num"))
+            if p is None:
+                continue
+            eu = emission_unit(m.group("unit"))
+            q = make_quantity(p, j.location(*span), unit=eu.text if eu else None, unit_text=m.group("unit"),
+                              conf=j.confidence(*span))
+            pct = None
+            if m.groupdict().get("pct"):
+                pp = parse_number(m.group("pct"))
+                if pp is not None:
+                    pspan = m.span("pct")
+                    pct = make_quantity(pp, j.location(*pspan), unit="%", shown=m.group("pct") + "%",
+                                        conf=j.confidence(*pspan))
+            subject = (m.groupdict().get("subject") or "").strip()
+            stage = _subject_stage(subject)
+            if stage is not None:
+                stage.location = j.location(*m.span("subject"))
+            place = sections.place(_line_pos(flow, j, m.start()))
+            out.append(QuotedValue(place=place if place in ("summary", "cover", "results_text", "conclusion") else "other",
+                                   stage=stage, value=q, percent=pct, text=m.group(0).strip()))
+    return out
+
+
+def _line_pos(flow: TextFlow, joined: TextFlow, pos: int) -> int:
+    """Position in the line flow of joined position pos (the joined flow only drops characters)."""
+    g = next((x for x in joined.glyphs[pos:pos + 40] if x is not None), None)
+    if g is not None:
+        try:
+            return flow.glyphs.index(g)
+        except ValueError:
+            pass
+    return pos
+
+
+STRIP_SUBJECT = regex.compile(r"^(?:其中|分别|以及|及|和|另外|此外|and|of which|where)\s*", regex.I)
+
+
+def _subject_stage(subject: str) -> StageRef | None:
+    """The stage a quote is about, or None when it is about the whole product (or a list of all stages)."""
+    s = STRIP_SUBJECT.sub("", subject.strip(" “”\"'")).strip()
+    if not s or "、" in s or "”" in subject or "“" in subject:
+        return None
+    # the stage name is the tail of the subject: '1 台产品的原材料获取阶段' -> try progressively shorter tails
+    best: tuple[str | None, float, str] = (None, 0.0, s)
+    for k in range(len(s)):
+        tail = s[k:]
+        if len(tail) < 2:
+            break
+        c, score = match_stage(tail)
+        if c is not None and score > best[1] + 0.5:
+            best = (c, score, tail)
+        if score >= 100:
+            break
+    if best[0] is None or best[0] == "transport?":
+        return None
+    return StageRef(name=best[2], canonical=best[0], score=round(best[1], 1))
+
+
+# ---------------------------------------------------------------- boundary: claims and declarations
+
+
+def claims(flow: TextFlow) -> list[BoundaryClaim]:
+    out = []
+    for term, kind in claim_terms():
+        for m in regex.finditer(regex.escape(term), flow.text, regex.I):
+            out.append(BoundaryClaim(text=m.group(0), kind=kind, location=flow.location(*m.span())))
+    out.sort(key=lambda c: (c.location.page if c.location else 0, c.location.bbox[1] if c.location and c.location.bbox else 0))
+    return out
+
+
+LIST_TRIGGER = regex.compile(
+    r"^.*?(?:系统边界\s*(?:[“\"「][^”\"」]*[”\"」])?\s*(?:定义)?\s*(?:为|是|：|:)\s*(?:包括|包含)?|涵盖了?|包括了?|包含了?|"
+    r"(?:system boundary|boundary)\s+(?:covers|includes|comprises|is)\s*:?|covers|includes|comprises)",
+    regex.I,
+)
+LIST_END = regex.compile(r"(?:的|之)?(?:碳排放|温室气体排放|排放|碳足迹|等阶段|等).*$")
+
+
+def declarations(flow: TextFlow, sections: Sections) -> list[StageDeclaration]:
+    """Sentences that list the stages inside the system boundary."""
+    j = flow.joined()
+    out: list[StageDeclaration] = []
+    for sm in regex.finditer(r"(?:[^。!?！？.]|(?<=\d)\.(?=\d))+", j.text):
+        sentence = sm.group(0)
+        if not regex.search(r"(系统边界|system boundary|涵盖)", sentence, regex.I):
+            continue
+        clause_re = r"[^，,；;]+" if "、" in sentence else r"[^；;]+"
+        for cm in regex.finditer(clause_re, sentence):
+            clause = cm.group(0)
+            if "、" not in clause and not regex.search(r",|\band\b", clause):
+                continue
+            tm = LIST_TRIGGER.match(clause)
+            if not tm:
+                continue
+            body_start = tm.end()
+            body = clause[body_start:]
+            body = LIST_END.sub("", body) if "、" in body else body
+            items = [x for x in regex.split(r"[、,，/]|\s+and\s+|\s+以及\s*", body) if x.strip()]
+            refs = []
+            offset = sm.start() + cm.start() + body_start
+            cursor = 0
+            for it in items:
+                name = it.strip().strip("“”\"'")
+                name = regex.sub(r"^(?:从|到|至)", "", name)
+                k = body.find(it, cursor)
+                cursor = k + len(it) if k >= 0 else cursor
+                c, score = match_stage(name)
+                if c is None:
+                    continue
+                loc = j.location(offset + k, offset + k + len(it)) if k >= 0 else None
+                refs.append(StageRef(name=name, canonical=c, score=round(score, 1), location=loc))
+            if len(refs) < 2:
+                continue
+            for r, c in zip(refs, resolve_order([r.canonical for r in refs])):
+                r.canonical = c
+            refs = [r for r in refs if r.canonical]
+            place = sections.place(_line_pos(flow, j, sm.start() + cm.start()))
+            if regex.match(r"^\s*[(（]\s*\d+\s*[)）]", sentence):
+                place = "notes" if place == "cover" else place
+            out.append(StageDeclaration(
+                place=place if place in ("cover", "summary", "boundary_section", "notes") else "other",
+                text=_from_keyword(clause[:body_start + len(body)]), stages=refs,
+                location=j.location(sm.start() + cm.start(), sm.start() + cm.end())))
+    return out
+
+
+# ---------------------------------------------------------------- metadata from prose
+
+def _from_keyword(clause: str) -> str:
+    m = regex.search(r"(系统边界|涵盖|system boundary|boundary)", clause, regex.I)
+    return clause[m.start():].strip() if m else clause.strip()
+
+
+GWP_RE = regex.compile(
+    r"(?:IPCC\s*)?(?:第\s*(?P<cn>[一二三四五六七])\s*次\s*评估报告|(?P<en>first|second|third|fourth|fifth|sixth|seventh)\s+"
+    r"assessment\s+report|\b(?P<ar>AR\s*[4-7]|SAR|TAR)\b)",
+    regex.I,
+)
+
+
+def gwp_source(flow: TextFlow) -> tuple[Text, str, int | None] | None:
+    j = flow.joined()
+    for m in GWP_RE.finditer(j.text):
+        if m.group("cn"):
+            n = CN_NUM[m.group("cn")]
+        elif m.group("en"):
+            n = EN_ORD[m.group("en").lower()]
+        else:
+            a = m.group("ar").upper().replace(" ", "")
+            n = {"SAR": 2, "TAR": 3}.get(a) or int(a[2])
+        # the year printed with it: inside brackets right after, or just before
+        after = j.text[m.end(): m.end() + 16]
+        before = j.text[max(0, m.start() - 12): m.start()]
+        ym = regex.match(r"\s*[（(]\s*((?:19|20)\d{2})\s*年?\s*[)）]", after) or regex.search(
+            r"((?:19|20)\d{2})\s*年?\s*(?:IPCC)?\s*$", before)
+        year = int(ym.group(1)) if ym else None
+        end = m.end() + (ym.end() if ym and ym.re.pattern.startswith(r"\s*[（(]") else 0)
+        start = m.start()
+        if ym and not ym.re.pattern.startswith(r"\s*[（(]"):
+            start = max(0, m.start() - 12) + ym.start()
+        pre = regex.search(r"IPCC\s*$", j.text[max(0, start - 6):start])
+        if pre:
+            start = max(0, start - 6) + pre.start()
+        return Text(text=j.text[start:end].strip(), location=j.location(start, end)), AR_NAMES[n], year
+    return None
+
+
+GAS_NAMES = [("CO2", r"二氧化碳|CO2(?!e)|carbon dioxide"), ("CH4", r"甲烷|CH4|methane"),
+             ("N2O", r"氧化亚氮|N2O|nitrous oxide"), ("HFCs", r"氢氟碳化物|HFCs?\b|hydrofluorocarbons"),
+             ("PFCs", r"全氟化碳|PFCs?\b|perfluorocarbons"), ("SF6", r"六氟化硫|SF6|sulphur hexafluoride|sulfur hexafluoride"),
+             ("NF3", r"三氟化氮|NF3|nitrogen trifluoride")]
+GAS_SCOPE_RE = regex.compile(
+    r"(?:本次(?:核查|评价|核算|研究)|本报告|本评价|this study|this report|the assessment)[^。.]{0,30}?(?:主要)?(?:包括|包含|涵盖|covers?|includes?|considers?)[^。]*",
+    regex.I,
+)
+
+
+def gases(flow: TextFlow) -> tuple[list[str], Text] | None:
+    j = flow.joined()
+    for m in GAS_SCOPE_RE.finditer(j.text):
+        found = [g for g, pat in GAS_NAMES if regex.search(pat, m.group(0), regex.I)]
+        if found:
+            return found, Text(text=m.group(0).strip(), location=j.location(*m.span()))
+    return None
+
+
+def data_period(flow: TextFlow) -> tuple[Text, date | None, date | None] | None:
+    j = flow.joined()
+    m = regex.search(rf"(?:数据(?:统计|收集|采集)?(?:周期|期间|时间范围|时间)|统计周期|核算期|reference period|data period|"
+                     rf"data collection period)[^0-9]{{0,12}}(?P<a>{DATE})\s*(?:[-–—~～至到]|to|until)\s*(?P<b>{DATE})",
+                     j.text, regex.I)
+    if m:
+        return Text(text=m.group(0), location=j.location(*m.span())), parse_date(m.group("a")), parse_date(m.group("b"))
+    m = regex.search(r"(?:数据(?:统计|收集)?(?:周期|期间)|reference year|data year)[^0-9]{0,8}((?:19|20)\d{2})\s*年?", j.text, regex.I)
+    if m:
+        y = int(m.group(1))
+        return Text(text=m.group(0), location=j.location(*m.span())), date(y, 1, 1), date(y, 12, 31)
+    return None
+
+
+def functional_units(flow: TextFlow) -> list[Text]:
+    j = flow.joined()
+    out = []
+    for m in regex.finditer(r"(?:功能单位|声明单位|functional unit|declared unit)(?:定义)?\s*(?:为|是|：|:|is)\s*[:：]?\s*"
+                            r"(?P<fu>[^。；;\n]{1,60}?)(?=[。；;\n]|$|\.\s)", j.text, regex.I):
+        out.append(Text(text=m.group("fu").strip(), location=j.location(*m.span("fu"))))
+    return out
+
+
+def annual_output(flow: TextFlow):
+    j = flow.joined()
+    m = regex.search(rf"(?:年产量|全年共计产量|全年产量|年产能|annual (?:output|production))\s*(?:为|是|：|:|of)?\s*"
+                     rf"(?P<num>{NUM})\s*(?P<unit>台|件|套|吨|t|kg|千克|units?|pieces?|pcs)?", j.text, regex.I)
+    if not m:
+        return None
+    p = parse_number(m.group("num"))
+    if p is None:
+        return None
+    return make_quantity(p, j.location(*m.span("num")), unit=m.group("unit"), unit_text=m.group("unit"))
+
+
+def standards(flow: TextFlow) -> list[Text]:
+    out = []
+    seen = set()
+    for m in regex.finditer(r"(?:GB/T\s*\d+(?:\.\d+)?-\d{4}|ISO\s*\d{4,5}(?::\d{4})?|PAS\s*2050(?::\d{4})?)", flow.text):
+        key = regex.sub(r"\s", "", m.group(0))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Text(text=m.group(0), location=flow.location(*m.span())))
+    return out
+
+
+FACTOR_SERIES = regex.compile(r"(碳足迹因子|二氧化碳排放因子|排放因子|carbon footprint factor|CO2 emission factor|emission factor)",
+                              regex.I)
+
+
+def factor_mentions(flow: TextFlow) -> list[FactorMention]:
+    """'2024 年全国电力平均碳足迹因子为 0.5777kgCO₂/kW·h' and announcements of factors, with dates."""
+    j = flow.joined()
+    out: list[FactorMention] = []
+    for sm in regex.finditer(r"[^。;；]+", j.text):
+        s = sm.group(0)
+        if not FACTOR_SERIES.search(s) or not regex.search(r"(电力|电网|grid|electricity)", s, regex.I):
+            continue
+        for m in regex.finditer(
+                rf"(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:度)?)?(?P<what>[^，,。0-9]{{0,16}}?)(?P<series>碳足迹因子|二氧化碳排放因子|排放因子)"
+                rf"\s*(?:为|是|：|:)\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2·./\s()（）]{{3,20}}?h)", s):
+            p = parse_number(m.group("num"))
+            fu = factor_unit(m.group("unit"))
+            a, b = sm.start() + m.start(), sm.start() + m.end()
+            q = make_quantity(p, j.location(sm.start() + m.start("num"), sm.start() + m.end("num")),
+                              unit=fu.text if fu else None, unit_text=m.group("unit").strip()) if p else None
+            out.append(FactorMention(
+                text=m.group(0).strip(), value=q, vintage=int(m.group("year")) if m.group("year") else None,
+                series="CO2e" if "碳足迹" in m.group("series") else "CO2",
+                unit_series=fu.emission.series if fu else None, subject="electricity", location=j.location(a, b)))
+        for m in regex.finditer(rf"(?P<date>{DATE})[^。]{{0,40}}?(?:发布|公布|公告)[^。]{{0,10}}?(?P<year>(?:19|20)\d{{2}})\s*年\s*"
+                                rf"(?:度)?[^。，]{{0,10}}?(?P<series>碳足迹因子|二氧化碳排放因子|排放因子)", s):
+            a, b = sm.start() + m.start(), sm.start() + m.end()
+            out.append(FactorMention(
+                text=m.group(0).strip(), vintage=int(m.group("year")), announced=parse_date(m.group("date")),
+                series="CO2e" if "碳足迹" in m.group("series") else "CO2", subject="electricity",
+                location=j.location(a, b)))
+    return out
+
+
+def cutoff(flow: TextFlow) -> Text | None:
+    j = flow.joined()
+    m = regex.search(r"(?:舍去|cut-?off)[^。]{0,80}?(\d+(?:\.\d+)?)\s*%[^。]{0,60}", j.text, regex.I)
+    if m:
+        return Text(text=m.group(0), location=j.location(*m.span()))
+    return None

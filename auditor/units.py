@@ -1,0 +1,171 @@
+"""Units as printed -> normalised units, and unit algebra with pint.
+
+Printed units are messy: kgCO₂ eq, kgCOe (the subscript glyph lost in the PDF),
+千克二氧化碳当量, kW·h, 度, m³ printed as m, 吨·公里. We normalise the spelling
+here and leave the physics to pint, which knows that kgCO2e/kWh x kWh is a mass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .numbers import fold
+
+# spelling -> normalised activity unit
+_ACTIVITY = {
+    "kwh": "kWh", "kw·h": "kWh", "kw.h": "kWh", "kw h": "kWh", "kw•h": "kWh", "千瓦时": "kWh", "度": "kWh",
+    "mwh": "MWh", "兆瓦时": "MWh", "万千瓦时": "10^4 kWh",
+    "kg": "kg", "千克": "kg", "公斤": "kg", "t": "t", "吨": "t", "g": "g", "克": "g",
+    "m3": "m3", "m^3": "m3", "nm3": "m3", "立方米": "m3", "方": "m3", "万立方米": "10^4 m3", "万nm3": "10^4 m3",
+    "l": "L", "升": "L", "mj": "MJ", "gj": "GJ", "tj": "TJ",
+    "t·km": "t*km", "t.km": "t*km", "tkm": "t*km", "t-km": "t*km", "t*km": "t*km", "吨公里": "t*km",
+    "吨·公里": "t*km", "吨.公里": "t*km", "吨千米": "t*km", "km": "km", "公里": "km",
+    "台": "unit", "件": "unit", "套": "unit", "个": "unit", "pcs": "unit", "piece": "unit", "unit": "unit",
+    "m2": "m2", "平方米": "m2", "m": "m", "米": "m",
+}
+
+_EMISSION_RE = regex.compile(
+    r"^(?P<mass>kg|t|g|千克|公斤|吨|克)\s*(?:CO2?|二氧化碳)\s*(?P<eq>e|eq|-eq|-e|当量|equivalent|equiv)?\.?$",
+    regex.I,
+)
+_CJK_EMISSION = {"千克二氧化碳当量": ("kg", "CO2e"), "吨二氧化碳当量": ("t", "CO2e"), "千克二氧化碳": ("kg", "CO2"),
+                 "吨二氧化碳": ("t", "CO2"), "kgco2当量": ("kg", "CO2e"), "tco2当量": ("t", "CO2e")}
+_MASS = {"kg": "kg", "千克": "kg", "公斤": "kg", "t": "t", "吨": "t", "g": "g", "克": "g"}
+
+
+def squash(text: str) -> str:
+    """Fold and drop spaces and decorations that do not change the unit."""
+    t = fold(text).strip().strip("()（）[]【】")
+    t = t.replace(" ", "").replace("\u00a0", "")
+    return t
+
+
+@dataclass(frozen=True)
+class EmissionUnit:
+    mass: str        # kg, t, g
+    series: str      # CO2 or CO2e
+    glyph_lost: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.mass}{self.series}"
+
+
+def emission_unit(text: str) -> EmissionUnit | None:
+    """kgCO₂ eq, kgCO2e, kgCOe, kgCOeq, 千克二氧化碳当量 -> EmissionUnit."""
+    t = squash(text)
+    if not t:
+        return None
+    low = t.lower()
+    for k, (mass, series) in _CJK_EMISSION.items():
+        if low == k:
+            return EmissionUnit(mass, series)
+    m = _EMISSION_RE.match(t)
+    if not m:
+        return None
+    # "kgCOe" / "kgCOeq": the subscript 2 was lost. "kgCO" alone too.
+    glyph_lost = "co2" not in low and "二氧化碳" not in t
+    series = "CO2e" if m.group("eq") else "CO2"
+    return EmissionUnit(_MASS[m.group("mass").lower() if m.group("mass").isascii() else m.group("mass")], series,
+                        glyph_lost)
+
+
+def activity_unit(text: str, item: str | None = None) -> tuple[str, str | None] | None:
+    """Normalise an activity unit; returns (unit, note). 'm' beside a gas is m³ with its glyph lost."""
+    t = squash(text).lower().replace("³", "3").replace("²", "2")
+    if not t:
+        return None
+    unit = _ACTIVITY.get(t)
+    if unit is None:
+        return None
+    if unit == "m" and item and is_volume_item(item):
+        return "m3", "printed 'm': the superscript ³ was lost; read as m³"
+    return unit, None
+
+
+_VOLUME_ITEMS = ("天然气", "煤气", "燃气", "液化天然气", "沼气", "水", "natural gas", "gas", "water", "biogas")
+
+
+def is_volume_item(item: str) -> bool:
+    i = fold(item).lower()
+    return any(v in i for v in _VOLUME_ITEMS)
+
+
+@dataclass(frozen=True)
+class FactorUnit:
+    emission: EmissionUnit
+    per: str           # normalised activity unit
+    per_note: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.emission.text}/{self.per}"
+
+
+def factor_unit(text: str, item: str | None = None) -> FactorUnit | None:
+    """kgCO₂e/kW·h, tCO2/GJ, kgCO2e/(t·km), kgCO2/m -> FactorUnit."""
+    t = squash(text)
+    if "/" not in t:
+        return None
+    num, _, den = t.partition("/")
+    e = emission_unit(num)
+    if e is None:
+        return None
+    den = den.strip("()（）")
+    a = activity_unit(den, item)
+    if a is None:
+        return None
+    return FactorUnit(e, a[0], a[1])
+
+
+# ---------------------------------------------------------------- pint algebra
+
+_PINT_NAMES = {"kWh": "kilowatt_hour", "MWh": "megawatt_hour", "kg": "kilogram", "t": "tonne", "g": "gram",
+               "m3": "meter**3", "L": "liter", "MJ": "megajoule", "GJ": "gigajoule", "TJ": "terajoule",
+               "t*km": "tonne*kilometer", "km": "kilometer", "unit": "item", "m2": "meter**2", "m": "meter",
+               "10^4 kWh": "1e4*kilowatt_hour", "10^4 m3": "1e4*meter**3"}
+
+
+@lru_cache(maxsize=1)
+def registry():
+    import pint
+
+    ureg = pint.UnitRegistry()
+    # CO2 and CO2e are kept apart: a factor in kgCO2/kWh times kWh is not a mass of CO2e.
+    ureg.define("CO2 = [co2]")
+    ureg.define("CO2e = [co2e]")
+    ureg.define("item = [item]")
+    return ureg
+
+
+def product_unit(factor: FactorUnit, activity: str):
+    """factor unit x activity unit as a pint quantity (magnitude = conversion factor)."""
+    ureg = registry()
+    e = ureg.Quantity(1, f"{_PINT_NAMES[factor.emission.mass]} * {factor.emission.series}")
+    per = ureg.Quantity(1, _PINT_NAMES[factor.per])
+    act = ureg.Quantity(1, _PINT_NAMES[activity])
+    return e / per * act
+
+
+def check_product(factor: FactorUnit, activity: str, emission: EmissionUnit | None) -> tuple[bool, str, float | None]:
+    """Does factor x activity give a mass of CO2(e)? Returns (ok, explanation, scale to the emission unit)."""
+    import pint
+
+    q = product_unit(factor, activity)
+    ureg = registry()
+    target_series = emission.series if emission else factor.emission.series
+    target_mass = emission.mass if emission else factor.emission.mass
+    target = ureg.Quantity(1, f"{_PINT_NAMES[target_mass]} * {target_series}")
+    try:
+        scale = q.to(target.units).magnitude
+    except pint.DimensionalityError:
+        alt = "CO2" if target_series == "CO2e" else "CO2e"
+        try:
+            q.to(ureg.Quantity(1, f"{_PINT_NAMES[target_mass]} * {alt}").units)
+            return False, (f"{factor.text} x {activity} gives {factor.emission.series}, "
+                           f"the result is stated as {target_series}"), None
+        except pint.DimensionalityError:
+            return False, f"{factor.text} x {activity} is {q.units:~}, not a mass of {target_series}", None
+    return True, f"{factor.text} x {activity} = {target_mass}{target_series} x {scale:g}", float(scale)

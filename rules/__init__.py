@@ -1,0 +1,1 @@
+"""The rule modules. Each module holds one rule family; the engine discovers every Rule subclass here."""

@@ -1,0 +1,70 @@
+"""Extraction: what could not be read or verified is itself a finding, never a silent pass."""
+from __future__ import annotations
+
+from auditor.engine import Context, Rule
+from auditor.model import Report
+
+
+class NothingToVerify(Rule):
+    """The report holds something the auditor can recompute: an inventory table or a results table.
+
+    Why: an audit that found no numbers to check must not look like a clean audit. A scanned report without OCR,
+    a table drawn as an image, or a document that is not a PCF report at all ends here.
+
+    Fails:
+        a PDF whose pages hold prose only (or no text layer)
+    Passes:
+        a PDF with an inventory table (stage, factor, activity data, emissions)
+    """
+
+    code = "EXT001"
+    name = "nothing-to-verify"
+    category = "extraction"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        lines = [ln for s in (report.inventory.stages if report.inventory else []) for ln in s.lines
+                 if ln.activity is not None or ln.factor is not None]
+        rows = report.results.rows if report.results else []
+        if lines or rows:
+            if not lines:
+                yield self.finding(
+                    "no inventory table with activity data and factors was found: line and stage arithmetic and the "
+                    "factors could not be verified (only the results table and quoted values were checked)",
+                    severity="warning")
+            return
+        cov = report.coverage
+        why = []
+        if cov.text_pages < cov.pages:
+            why.append(f"{cov.pages - cov.text_pages} of {cov.pages} pages have no text layer")
+        why.append(f"{cov.tables} table(s) found, none recognised as an inventory or results table")
+        if not report.quotes:
+            why.append("no stage or total values quoted in the text")
+        yield self.finding("nothing to verify: " + "; ".join(why),
+                           values=[q.value.text for q in report.quotes])
+
+
+class ExtractionProblem(Rule):
+    """Parts of the report the parser found but could not read (a table row, a stage name, a page without
+    text) are reported, with their place.
+
+    Why: statcheck's worst failures were silent non-extraction: a value it could not parse hid the error in it.
+    Each unread part limits what the audit can vouch for.
+
+    Fails:
+        an inventory row '原材料获取 | 0.5777 | 电力 | — | 81.9386' whose activity cell is not a number
+    Passes:
+        every inventory row read into stage, item, activity, factor and emissions
+    """
+
+    code = "EXT002"
+    name = "unreadable-part"
+    category = "extraction"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        for n in report.notes:
+            if n.severity == "info":
+                continue
+            yield self.finding(f"{n.code}: {n.message}", evidence=[n.text] if n.text else [], location=n.location,
+                               severity=n.severity)

@@ -1,0 +1,341 @@
+"""Emission factors: against the reference library, their units, vintages and the tables they come in."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from auditor.diagnose import close, decimal_shift, energy_basis, implied_match
+from auditor.engine import Context, Rule
+from auditor.facts import line_interval, unit_scale
+from auditor.model import Detail, Report
+from auditor.numbers import Interval, sig
+from auditor.units import factor_unit
+
+PHYSICAL = {"kg", "t", "g", "m3", "L", "10^4 m3"}
+
+
+def _lines(report: Report):
+    if report.inventory:
+        for st in report.inventory.stages:
+            for ln in st.lines:
+                yield st, ln
+
+
+class FactorEnergyBasis(Rule):
+    """A factor printed beside activity data in kg, t or m³ is not the per-energy value (tCO2/GJ) of that fuel.
+
+    Why: fuel defaults are published per GJ (0.0726 tCO2/GJ for diesel) and per physical unit (3.0959 kgCO2/kg).
+    Printing the per-GJ figure beside kilograms makes the line impossible to recompute; usually the arithmetic
+    used the right per-kg value and only the printed factor is wrong, sometimes the other way round.
+
+    Fails:
+        柴油 | 0.3600 kg | factor 0.0726      (0.0726 is diesel's tCO2/GJ)
+    Passes:
+        柴油 | 0.3600 kg | factor 3.0959 kgCO2/kg
+    """
+
+    code = "FAC001"
+    name = "factor-energy-basis"
+    category = "factor"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        groups: dict[tuple[str, str], list] = {}
+        for st, ln in _lines(report):
+            if ln.factor is None or ln.activity is None or not ln.item:
+                continue
+            if ln.activity.unit not in PHYSICAL and ln.activity.unit is not None:
+                continue
+            if ln.factor.unit and factor_unit(ln.factor.unit) and factor_unit(ln.factor.unit).per in ("GJ", "MJ", "TJ"):
+                continue   # honestly labelled per energy: the unit algebra rule deals with it
+            ref = energy_basis(ln.factor.value, ln.factor.decimals, ctx.library.for_item(ln.item))
+            if ref is None:
+                continue
+            groups.setdefault((ln.item, ln.factor.text), []).append((st, ln, ref))
+        for (item, ftext), hits in groups.items():
+            st, ln, ref = hits[0]
+            implied = self._implied(report, hits, ctx)
+            msg = (f"{item}: the factor {ftext} printed beside activity data in {ln.activity.unit or '?'} is "
+                   f"{ref.item}'s {ref.per_energy.unit} value ({ref.per_energy.value}); per {ref.per} the default is "
+                   f"{ref.value} {ref.unit}")
+            if implied:
+                msg += f"; the printed emissions imply {implied}"
+            stages = sorted({h[0].stage.name for h in hits})
+            yield self.finding(
+                msg, values=[ftext], expected=str(ref.value), evidence=[f"{item} {ln.activity.unit_text or ''}".strip()]
+                + stages, location=ln.factor.location, stage=st.stage.canonical,
+                cause=f"factor printed per GJ (energy basis) instead of per {ref.per}",
+                detail=Detail(stated=ftext, computed=str(ref.value),
+                              steps=[f"reference {ref.id}: {ref.value} {ref.unit}; per energy {ref.per_energy.value} "
+                                     f"{ref.per_energy.unit}; source: {ref.source}",
+                                     f"used in {len(hits)} line(s): " + ", ".join(
+                                         f"{h[0].stage.name} ({h[1].activity.text} {h[1].activity.unit or ''})"
+                                         for h in hits)]))
+
+    @staticmethod
+    def _implied(report: Report, hits, ctx: Context) -> str | None:
+        """The factor the printed emissions imply, from lines with their own emissions or single-line stages."""
+        for st, ln, ref in hits:
+            if ln.emissions is not None:
+                iv = ctx.interval(ln.emissions) / ctx.interval(ln.activity)
+                return f"{sig(iv.mid, 4)} {ref.unit} (from {ln.emissions.text} / {ln.activity.text})"
+        for st, ln, ref in hits:
+            if st.emissions is None:
+                continue
+            others = [o for o in st.lines if o is not ln]
+            parts = [line_interval(o, ctx.interval, report.inventory.emissions_unit) if o.emissions is None
+                     else ctx.interval(o.emissions) for o in others]
+            if any(p is None for p in parts):
+                continue
+            rest = sum(parts, Interval.exact(Decimal(0)))
+            iv = (ctx.interval(st.emissions) - rest) / ctx.interval(ln.activity)
+            if iv.mid > 0:
+                return f"{sig(iv.mid, 4)} {ref.unit} (from the stage value {st.emissions.text} less its other lines)"
+        return None
+
+
+class FactorReference(Rule):
+    """A factor agrees with the reference library for its material or energy carrier: no decimal shift, no value
+    outside the plausible range.
+
+    Why: a thousand-fold slip (29.004 tCO2e/kg for aluminium) or a factor ten times too small passes every sum
+    but misstates the footprint. Official values are compared exactly; database values as ranges.
+
+    Fails:
+        钢材 | 120 kg | factor 20.5 kgCO2e/kg      (steel is about 2.05; 10x)
+    Passes:
+        钢材 | 120 kg | factor 2.05 kgCO2e/kg
+    """
+
+    code = "FAC002"
+    name = "factor-reference-mismatch"
+    category = "factor"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        seen = set()
+        for st, ln in _lines(report):
+            if ln.factor is None or not ln.item or (ln.item, ln.factor.text) in seen:
+                continue
+            refs = ctx.library.for_item(ln.item)
+            if not refs or energy_basis(ln.factor.value, ln.factor.decimals, refs):
+                continue
+            fu = factor_unit(ln.factor.unit) if ln.factor.unit else None
+            if fu is not None and fu.per in ("GJ", "MJ", "TJ"):
+                continue
+            same_basis = [r for r in refs if fu is None or r.per == fu.per]
+            if not same_basis:
+                continue
+            printed = ctx.interval(ln.factor)
+            if implied_match(printed, same_basis) is not None:
+                continue
+            seen.add((ln.item, ln.factor.text))
+            ref = same_basis[0]
+            shift = decimal_shift(ln.factor.value, ref.value)
+            if shift:
+                yield self.finding(
+                    f"{ln.item}: factor {ln.factor.text} is {shift.split(':')[0]} the reference {ref.value} {ref.unit}",
+                    values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
+                    stage=st.stage.canonical, cause=shift, severity="error",
+                    detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=[f"source: {ref.source}"]))
+                continue
+            lo = ref.low if ref.low is not None else ref.value / 2
+            hi = ref.high if ref.high is not None else ref.value * 2
+            if ref.confidence == "official" and ref.item == "electricity":
+                lo, hi = Decimal("0.1"), Decimal("1.2")   # provincial and generation-type values differ widely
+            if lo <= ln.factor.value <= hi:
+                continue
+            yield self.finding(
+                f"{ln.item}: factor {ln.factor.text} lies outside the plausible range {lo}-{hi} {ref.unit} "
+                f"(reference {ref.value}, {ref.source})",
+                values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
+                stage=st.stage.canonical,
+                detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=[f"range {lo}-{hi} {ref.unit}",
+                                                                                     f"source: {ref.source}"]))
+
+
+class FactorTableUniform(Rule):
+    """A table of factors by region or by year does not print one value everywhere.
+
+    Why: official regional grid factors differ widely (西南 is under half of 华北) and consecutive vintages
+    differ; a table with the same value in every region or every year was not copied from an official source.
+
+    Fails:
+        地区 | 2024 年 | 2023 年 ;  全国 0.5777 0.5777 ; 华北 0.5777 0.5777 ; 华东 0.5777 0.5777
+    Passes:
+        地区 | 2023 年 ; 全国 0.5306 ; 华北 0.6361 ; 华东 0.5500
+    """
+
+    code = "FAC003"
+    name = "factor-table-uniform"
+    category = "factor"
+    severity = "warning"
+
+    class Settings(BaseModel):
+        min_rows: int = Field(3, description="regions needed before a uniform column is implausible")
+
+    def check(self, report: Report, ctx: Context):
+        for t in report.factor_tables:
+            cells = [v for row in t.rows for v in row.values if v is not None]
+            if len(cells) < 2:
+                continue
+            uniform_regions = len(t.rows) >= self.settings.min_rows and all(
+                len({row.values[c].value for row in t.rows if c < len(row.values) and row.values[c] is not None}) == 1
+                for c in range(len(t.columns)))
+            uniform_years = len(t.columns) >= 2 and all(
+                len({v.value for v in row.values if v is not None}) == 1 for row in t.rows)
+            if not (uniform_regions or uniform_years):
+                continue
+            values = sorted({v.text for v in cells})
+            what = []
+            if uniform_regions:
+                what.append(f"every region ({len(t.rows)})")
+            if uniform_years:
+                what.append(f"every year ({', '.join(t.columns)})")
+            official = self._official(t, ctx)
+            msg = f"the factor table prints {values[0] if len(values) == 1 else ' / '.join(values)} for " \
+                  f"{' and '.join(what)}: official regional and yearly values differ"
+            if official:
+                msg += f" ({official})"
+            yield self.finding(
+                msg, values=values, evidence=[r.label for r in t.rows] + t.columns, location=t.location,
+                cause="a single national value copied into every cell",
+                detail=Detail(steps=[f"{r.label}: " + ", ".join(v.text if v else "-" for v in r.values)
+                                     for r in t.rows]))
+
+    @staticmethod
+    def _official(t, ctx: Context) -> str:
+        notes = []
+        lib = ctx.library
+        for y in t.years:
+            if y is None:
+                continue
+            fp = lib.official_national(y, "CO2e")
+            co2 = lib.official_national(y, "CO2")
+            bits = []
+            if fp:
+                bits.append(f"footprint {fp.value}")
+            if co2:
+                bits.append(f"CO2 {co2.value}")
+            reg = lib.regional_co2
+            if reg and y in reg.years:
+                sample = [f"{r} {reg.value(r, y)}" for r in ("华北", "西南") if reg.value(r, y) is not None]
+                bits.append("regional CO2 " + ", ".join(sample))
+            if bits:
+                notes.append(f"{y}: " + "; ".join(bits))
+        return "official national values " + " | ".join(notes) if notes else ""
+
+
+class FactorVintage(Rule):
+    """A factor labelled with a year (a table column or '2024 年...因子为') matches the official value of that year.
+
+    Why: each vintage of the national grid factor is a published number (footprint 2023: 0.6205, 2024: 0.5777;
+    CO2 2023: 0.5306). Printing the 2024 value under 2023 means the table was not taken from the source it cites.
+
+    Fails:
+        全国 | 2023 年 | 0.5777       (official 2023: footprint 0.6205, CO2 0.5306)
+    Passes:
+        全国 | 2024 年 | 0.5777 kgCO2e/kWh
+    """
+
+    code = "FAC004"
+    name = "factor-vintage-mismatch"
+    category = "factor"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        lib = ctx.library
+        for t in report.factor_tables:
+            for col, year in enumerate(t.years):
+                if year is None:
+                    continue
+                wrong = []
+                for row in t.rows:
+                    q = row.values[col] if col < len(row.values) else None
+                    expected = self._expected(lib, row.label.strip(), year) if q is not None else []
+                    if not expected:
+                        continue
+                    iv = ctx.interval(q)
+                    if any(iv.contains(v) or close(q.value, v, Decimal("0.0005")) for v, _ in expected):
+                        continue
+                    wrong.append((row.label.strip(), q, expected))
+                if not wrong:
+                    continue
+                printed = sorted({q.text for _, q, _ in wrong})
+                others = sorted({o for o in (self._which(lib, q.value) for _, q, _ in wrong) if o})
+                listing = "; ".join(f"{label} {q.text} (official " + ", ".join(f"{w} {v}" for v, w in exp) + ")"
+                                    for label, q, exp in wrong[:4])
+                more = f"; and {len(wrong) - 4} more" if len(wrong) > 4 else ""
+                yield self.finding(
+                    f"{t.columns[col]}: {len(wrong)} value(s) differ from the official {year} values: {listing}{more}"
+                    + (f"; {printed[0]} is {others[0]}" if len(printed) == 1 and others else ""),
+                    values=printed, expected=str(wrong[0][2][0][0]), evidence=[w[0] for w in wrong] + [str(year)],
+                    location=wrong[0][1].location,
+                    cause=f"value of another vintage or series: {others[0]}" if others else None,
+                    detail=Detail(steps=[f"{label}: printed {q.text}; official " + ", ".join(
+                        f"{w} {v}" for v, w in exp) for label, q, exp in wrong]))
+        for m in report.factor_mentions:
+            if m.value is None or m.vintage is None:
+                continue
+            ref = lib.official_national(m.vintage, m.series or "CO2e")
+            if ref is None:
+                continue
+            if ctx.interval(m.value).contains(ref.value):
+                continue
+            other = self._which(lib, m.value.value)
+            yield self.finding(
+                f"'{m.text}': the official {m.vintage} national value is {ref.value} {ref.unit}"
+                + (f"; {m.value.text} is {other}" if other else ""),
+                values=[m.value.text], expected=str(ref.value), evidence=[m.text], location=m.location)
+
+    @staticmethod
+    def _expected(lib, region: str, year: int) -> list[tuple[Decimal, str]]:
+        out = []
+        if region in ("全国", "national", "China", "中国"):
+            for series, what in (("CO2e", "footprint"), ("CO2", "CO2")):
+                f = lib.official_national(year, series)
+                if f:
+                    out.append((f.value, f"{what}"))
+        reg = lib.regional_co2
+        if reg is not None and region not in ("全国",):
+            v = reg.value(region, year)
+            if v is not None:
+                out.append((v, "regional CO2"))
+        return out
+
+    @staticmethod
+    def _which(lib, value: Decimal) -> str | None:
+        for f in lib.electricity():
+            if f.confidence == "official" and f.value == value:
+                return f"the official {f.vintage} national {'footprint' if f.series == 'CO2e' else 'CO2'} factor"
+        return None
+
+
+class FactorUnitAlgebra(Rule):
+    """The factor's unit times the activity's unit gives a mass of CO2(e) in the unit the emissions are printed in.
+
+    Why: a factor per kWh applied to kilograms, or per t·km applied to tonnes, cannot give emissions; units are
+    compared as physical dimensions (pint), not as spellings, so kW·h, 千瓦时 and 度 are the same thing.
+
+    Fails:
+        电力 | 1200 kg | factor 0.5777 kgCO2e/kWh
+    Passes:
+        电力 | 1200 kWh | factor 0.5777 kgCO2e/kWh
+    """
+
+    code = "FAC005"
+    name = "factor-unit-mismatch"
+    category = "factor"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        for st, ln in _lines(report):
+            _, why = unit_scale(ln, report.inventory.emissions_unit if report.inventory else None)
+            if why is None:
+                continue
+            yield self.finding(
+                f"{st.stage.name} / {ln.item}: {why}",
+                values=[ln.factor.text, ln.activity.text], evidence=[ln.factor.unit_text or ln.factor.unit or "",
+                                                                      ln.activity.unit_text or ln.activity.unit or ""],
+                location=ln.factor.location, stage=st.stage.canonical)

@@ -1,0 +1,135 @@
+"""Percentages: each follows from its value and the total; the parts add up to the stated whole."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.diagnose import cause_for, close
+from auditor.engine import Context, Rule
+from auditor.facts import TOTAL, stage_name, statements
+from auditor.model import Detail, Report
+from auditor.numbers import Interval, fmt, sum_intervals
+
+HUNDRED = Decimal(100)
+
+
+def consensus_total(report: Report, ctx: Context):
+    """The total most places agree on (results total first)."""
+    group = statements(report).get(TOTAL) or []
+    if not group:
+        return None
+    return max(group, key=lambda s: (sum(1 for o in group if ctx.interval(o.quantity).overlaps(
+        ctx.interval(s.quantity))), s.place == "results_total")).quantity
+
+
+class PercentOfTotal(Rule):
+    """Each percentage equals its value divided by the total, within the rounding of all three numbers.
+
+    Why: shares are what readers compare; a share computed against an old total or copied from another row
+    misleads even when the values are right. When several shares fit one other total, the finding says so.
+
+    Fails:
+        原材料获取 | 81.9386 | 88.77%     (81.9386 / 94.4311 = 86.77%)
+    Passes:
+        原材料获取 | 81.9386 | 86.77%
+    """
+
+    code = "PCT001"
+    name = "percent-mismatch"
+    category = "percentage"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        total = consensus_total(report, ctx)
+        if total is None or total.value <= 0:
+            return
+        t_iv = ctx.interval(total)
+        stage_values = statements(report)
+        rows = []
+        if report.results:
+            rows += [("results", r.stage.canonical, r.stage.name, r.value, r.percent) for r in report.results.rows]
+        for q in report.quotes:
+            if q.stage is not None and q.percent is not None:
+                rows += [(q.place, q.stage.canonical, q.text, q.value, q.percent)]
+        bad = []
+        for place, canonical, name, value, pct in rows:
+            if pct is None:
+                continue
+            computed = (ctx.interval(value) / t_iv).scale(HUNDRED)
+            if computed.overlaps(ctx.interval(pct)):
+                continue
+            if place != "results" and canonical in stage_values:
+                # the quoted value is itself off (ARI004 reports it); skip when the share fits the agreed value
+                others = [s.quantity for s in stage_values[canonical] if s.quantity is not value]
+                if any((ctx.interval(o) / t_iv).scale(HUNDRED).overlaps(ctx.interval(pct)) for o in others):
+                    continue
+            bad.append((place, canonical, name, value, pct, computed))
+        stale = self._stale_total(bad, total, ctx)
+        for place, canonical, name, value, pct, computed in bad:
+            expected = fmt(computed.mid, pct.decimals) + "%"
+            cause = stale or cause_for(pct.text.rstrip("%"), pct.value, computed.mid, pct.decimals)
+            yield self.finding(
+                f"{stage_name(canonical, report) if canonical else name}: {value.text} / {total.text} = {expected}, "
+                f"but {pct.text if pct.text.endswith('%') else pct.text + '%'} is printed"
+                + (f" in {'the results table' if place == 'results' else 'the ' + place}"),
+                values=[pct.text, value.text, total.text], expected=expected, evidence=[name],
+                location=pct.location, stage=canonical, cause=cause,
+                detail=Detail(stated=pct.text, computed=expected,
+                              stated_interval=ctx.interval(pct).pair(8),
+                              computed_interval=computed.pair(8),
+                              tolerance="value, total and percentage each stand for the interval that rounds to them",
+                              steps=[f"{value.text} / {total.text} x 100 = {computed.show(4)}",
+                                     f"printed {pct.text} -> {ctx.interval(pct).show(4)}: no overlap"]))
+
+    @staticmethod
+    def _stale_total(bad, total, ctx: Context) -> str | None:
+        """Several shares that all fit one other total: they were computed before the total changed."""
+        if len(bad) < 2:
+            return None
+        implied = [b[3].value / b[4].value * HUNDRED for b in bad if b[4].value > 0]
+        if len(implied) < 2:
+            return None
+        ref = implied[0]
+        if all(close(x, ref, Decimal("0.002")) for x in implied):
+            return (f"the shares fit a total of about {fmt(ref, total.decimals)}: they look computed against a stale "
+                    f"total, not {total.text}")
+        return None
+
+
+class PercentSum(Rule):
+    """The percentages of the parts add up to the stated whole (100%), within the rounding of the parts.
+
+    Why: shares that do not add up mean a row is missing, counted twice, or misprinted. Six parts printed to two
+    decimals may legitimately add to 99.99 or 100.01; that is not reported.
+
+    Fails:
+        86.77% + 1.18% + 8.24% + 2.04% + 2.76% = 101.00%, total row 100.00%
+    Passes:
+        86.77% + 1.18% + 8.24% + 2.04% + 1.76% = 99.99%, total row 100.00%
+    """
+
+    code = "PCT002"
+    name = "percent-sum-mismatch"
+    category = "percentage"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        res = report.results
+        if res is None or not res.rows or any(r.percent is None for r in res.rows):
+            return
+        parts = [r.percent for r in res.rows]
+        computed = sum_intervals(ctx.interval(p) for p in parts)
+        whole = res.total_percent
+        stated = ctx.interval(whole) if whole is not None else Interval.exact(HUNDRED)
+        if computed.overlaps(stated):
+            return
+        expected = whole.text if whole is not None else "100%"
+        yield self.finding(
+            f"the results table's percentages add up to {fmt(computed.mid, parts[0].decimals)}%, not {expected}",
+            values=[p.text for p in parts] + ([whole.text] if whole is not None else []),
+            expected=expected, evidence=[r.stage.name for r in res.rows],
+            location=whole.location if whole is not None else res.location,
+            detail=Detail(stated=expected, computed=fmt(computed.mid, parts[0].decimals) + "%",
+                          computed_interval=computed.pair(8),
+                          stated_interval=stated.pair(8),
+                          tolerance="the sum of the parts' rounding intervals",
+                          steps=[" + ".join(p.text for p in parts) + f" -> {computed.show(4)}"]))
