@@ -61,7 +61,7 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return cls.docs().split("\n", 1)[0].strip()
+        return " ".join(cls.docs().split("\n\n", 1)[0].split())
 
     @classmethod
     def describe(cls) -> dict:
