@@ -133,10 +133,15 @@ class Interval:
         return other.lo - self.hi if other.lo > self.hi else self.lo - other.hi
 
     def pair(self, decimals: int) -> tuple[str, str]:
-        return fmt(self.lo, decimals), fmt(self.hi, decimals)
+        """The bounds to at most `decimals` places, trailing zeros dropped."""
+        return _trim(fmt(self.lo, decimals)), _trim(fmt(self.hi, decimals))
 
     def show(self, decimals: int) -> str:
         return f"[{fmt(self.lo, decimals)}, {fmt(self.hi, decimals)}]"
+
+
+def _trim(s: str) -> str:
+    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def sum_intervals(items) -> Interval:

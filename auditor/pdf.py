@@ -201,8 +201,8 @@ def open_document(path: str | Path, ocr: str = "auto") -> Document:
         raise PdfError("encrypted", f"{path.name} is encrypted and cannot be opened without a password") from e
     except PDFSyntaxError as e:
         raise PdfError("unreadable", f"{path.name} is damaged: {e}") from e
-    except Exception as e:  # pdfminer raises many things on hostile input
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+    except Exception as e:  # pdfminer raises many things on hostile input (pdfplumber wraps them)
+        if _is_encryption_error(e):
             raise PdfError("encrypted", f"{path.name} is encrypted: {e}") from e
         raise PdfError("unreadable", f"{path.name} could not be parsed: {type(e).__name__}: {e}") from e
     try:
@@ -233,6 +233,14 @@ def open_document(path: str | Path, ocr: str = "auto") -> Document:
 
         ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
     return doc
+
+
+def _is_encryption_error(e: BaseException) -> bool:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen = [e, *[a for a in getattr(e, "args", ()) if isinstance(a, BaseException)], e.__cause__, e.__context__]
+    return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) or (
+        x is not None and ("password" in repr(x).lower() or "encrypt" in type(x).__name__.lower())) for x in seen)
 
 
 def _inside(obj, boxes) -> bool:
