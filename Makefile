@@ -9,8 +9,8 @@ SAMPLE := fixtures/pdf/seed-docx.pdf
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip 2>/dev/null || true
+	$(PIP) install --quiet --disable-pip-version-check -e .
 	touch $@
 
 install: $(VENV)/.installed
