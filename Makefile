@@ -27,7 +27,7 @@ $(VENV)/.test-deps: $(VENV)/.installed pyproject.toml
 test-deps: $(VENV)/.test-deps
 
 test: test-deps
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -p no:cacheprovider tests
 
 # Regenerate fixture PDFs (needs LibreOffice and Chromium: see scripts/install-system-deps.sh)
 fixtures: test-deps

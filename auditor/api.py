@@ -6,7 +6,7 @@ from pathlib import Path
 from .config import Config
 from .engine import rules_version, run_rules
 from .extract import extract
-from .model import AuditOutput, ErrorInfo, Report, ReportResult, ToolInfo
+from .model import AuditOutput, ErrorInfo, Report, ReportResult, StageSummary, ToolInfo
 from .pdf import PdfError, open_document, sha256_file
 from .reference import load_library
 
@@ -26,12 +26,68 @@ def counts(findings) -> dict[str, int]:
     return c
 
 
-def audit_report(report: Report, config: Config | None = None, path: str | None = None) -> ReportResult:
-    """Run the rules on a parsed report."""
+def audit_report(report: Report, config: Config | None = None, path: str | None = None,
+                 prose: str | None = None) -> ReportResult:
+    """Run the rules on a parsed report. `prose`, the document's prose text, feeds the summary's text hash."""
+    from .batch.summary import report_summary
+
     config = config or Config()
-    findings = run_rules(report, config, load_library(config.factors))
+    library = load_library(config.factors)
+    findings = run_rules(report, config, library)
     return ReportResult(path=path or report.path or "", status="ok", findings=findings, counts=counts(findings),
-                        coverage=report.coverage)
+                        coverage=report.coverage, stages=stage_summaries(report, config, library),
+                        summary=report_summary(report, prose))
+
+
+def stage_summaries(report: Report, config: Config | None = None, library=None) -> list[StageSummary]:
+    """Each stage's printed value (results row, else the inventory stage's emissions) beside the sum of
+    activity x factor over its inventory lines (when every line has both), rounded like the printed value."""
+    from .engine import Context
+    from .facts import line_interval
+    from .numbers import fmt
+
+    ctx = Context(config=config or Config(), library=library or load_library())
+    inv, res = report.inventory, report.results
+    unit = (inv.emissions_unit if inv else None) or (res.unit if res else None)
+    inv_by_key = {}
+    if inv:
+        for st in inv.stages:
+            inv_by_key.setdefault(st.stage.canonical or st.stage.name, st)
+
+    def recompute(st, stated) -> tuple[str | None, bool | None]:
+        if st is None or not st.lines or any(l.activity is None or l.factor is None for l in st.lines):
+            return None, None
+        try:
+            total = None
+            for line in st.lines:
+                iv = line_interval(line, ctx.interval, inv.emissions_unit if inv else None)
+                total = iv if total is None else total + iv
+            if stated is None:
+                decimals = max([l.emissions.decimals for l in st.lines if l.emissions] or [4])
+                return fmt(total.mid, decimals), None
+            return fmt(total.mid, stated.decimals), total.overlaps(ctx.interval(stated))
+        except Exception:  # a summary for a chart must never take the audit down
+            return None, None
+
+    out: list[StageSummary] = []
+    seen: set[str] = set()
+    for row in (res.rows if res else []):
+        key = row.stage.canonical or row.stage.name
+        if key in seen:
+            continue
+        seen.add(key)
+        recomputed, agrees = recompute(inv_by_key.get(key), row.value)
+        out.append(StageSummary(canonical=row.stage.canonical, name=row.stage.name, stated=row.value.text,
+                                recomputed=recomputed, agrees=agrees, unit=unit))
+    for key, st in inv_by_key.items():
+        if key in seen:
+            continue
+        seen.add(key)
+        recomputed, agrees = recompute(st, st.emissions)
+        out.append(StageSummary(canonical=st.stage.canonical, name=st.stage.name,
+                                stated=st.emissions.text if st.emissions else None,
+                                recomputed=recomputed, agrees=agrees, unit=unit))
+    return out
 
 
 def parse(path: str | Path, ocr: str = "auto") -> Report:
@@ -57,7 +113,7 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto") -> 
     except Exception as e:  # a parser bug must not crash a batch: record it
         return ReportResult(path=str(path), sha256=sha, status="error",
                             error=ErrorInfo(code="parse-failed", message=f"{path.name}: {type(e).__name__}: {e}"))
-    result = audit_report(report, config, str(path))
+    result = audit_report(report, config, str(path), prose=doc.prose.text)
     result.sha256 = sha
     from .waivers import apply_waivers
 

@@ -83,7 +83,9 @@ def gate(output, fail_on: str) -> int:
 @app.command()
 def check(
     paths: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)"),
-    format: str = typer.Option("text", "--format", "-f", help="text, json, sarif, junit, github, markdown or html"),
+    format: str = typer.Option("text", "--format", "-f", help="text, json (the stable contract), sarif (SARIF 2.1.0), "
+                                                                 "junit (JUnit XML), github (Actions annotations), "
+                                                                 "markdown or html (one self-contained page)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here instead of stdout"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); "
                                                                        "default error"),
@@ -124,22 +126,26 @@ def check(
     for f in files:
         results.append(audit(f, cfg, ocr=ocr.value))
     out = AuditOutput(tool=tool_info(), reports=results)
+    loaded_baseline = None
     if baseline is not None:
         from .baseline import apply_baseline, load_baseline
 
         try:
-            apply_baseline(out, load_baseline(baseline))
+            loaded_baseline = load_baseline(baseline)
         except (OSError, ValueError) as e:
             typer.echo(f"auditor: cannot read baseline {baseline}: {e}", err=True)
             raise typer.Exit(2)
+        apply_baseline(out, loaded_baseline)
     if write_baseline is not None:
         write_baseline.write_text(outputs.render("json", out), encoding="utf-8")
     if annotate is not None:
         from .annotate import annotate_all
 
-        annotate_all(out, annotate)
+        for problem in annotate_all(out, annotate).problems:
+            typer.echo(f"auditor: --annotate: {problem}", err=True)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on)
+    text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
+                          baseline=loaded_baseline)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
@@ -189,17 +195,26 @@ def schema(which: str = typer.Argument("all", help="report, findings or all")):
 
 
 @app.command("rules")
-def rules_cmd(format: str = typer.Option("text", "--format", "-f", help="text or json")):
+def rules_cmd(
+    selectors: list[str] = typer.Argument(None, help="only rules matching these codes, prefixes, names or categories"),
+    format: str = typer.Option("text", "--format", "-f", help="text, json or markdown (the full catalogue with docs)"),
+):
     """List the rules: code, name, category, default severity, summary."""
-    from .engine import registry
+    from .engine import _hits, registry, rules_catalogue_markdown
 
-    items = [r.describe() for r in registry().values()]
+    items = [r.describe() for c, r in registry().items()
+             if not selectors or any(_hits(p, c, r.name, r.category) for p in selectors)]
+    if selectors and not items:
+        typer.echo(f"auditor: no rule matches {' '.join(selectors)}; `auditor rules` lists them", err=True)
+        raise typer.Exit(2)
     if format == "json":
-        sys.stdout.write(json.dumps([{k: v for k, v in i.items() if k != "docs"} for i in items],
-                                    ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    if format == "markdown":
+        sys.stdout.write(rules_catalogue_markdown([i["code"] for i in items]))
         return
     if format != "text":
-        typer.echo("auditor: choose text or json", err=True)
+        typer.echo("auditor: choose text, json or markdown", err=True)
         raise typer.Exit(2)
     for i in items:
         sys.stdout.write(f"{i['code']:7} {i['name']:32} {i['category']:12} {i['severity']:8} {i['summary']}\n")
@@ -207,21 +222,23 @@ def rules_cmd(format: str = typer.Option("text", "--format", "-f", help="text or
 
 @app.command()
 def explain(code: str = typer.Argument(..., help="a rule code (ARI001) or name (line-product-mismatch)")):
-    """Print a rule's documentation: what it checks, why, a failing and a passing example."""
-    from .engine import registry
+    """Print a rule's documentation: what it checks, why, a failing and a passing example, its settings."""
+    from .engine import explain_text, registry
 
     reg = registry()
-    rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code), None)
+    rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
-        typer.echo(f"auditor: no rule {code!r}; `auditor rules` lists them", err=True)
+        from rapidfuzz import process
+
+        names = list(reg) + [r.name for r in reg.values()]
+        near = [m for m, score, _ in process.extract(code, names, limit=3) if score >= 60]
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        typer.echo(f"auditor: no rule {code!r}{hint} (`auditor rules` lists them)", err=True)
         raise typer.Exit(2)
-    sys.stdout.write(f"{rule.code} {rule.name}\ncategory: {rule.category}; default severity: {rule.severity}\n\n"
-                     f"{rule.docs()}\n")
-    props = rule.Settings.model_json_schema().get("properties", {})
-    if props:
-        sys.stdout.write("\nsettings:\n")
-        for k, v in props.items():
-            sys.stdout.write(f"  {k} (default {v.get('default')}): {v.get('description', '')}\n")
+    sys.stdout.write(explain_text(rule))
+
+
+from .batch.cli import batch as _batch; app.command("batch")(_batch)  # noqa: E402,E702
 
 
 def main() -> None:

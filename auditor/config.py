@@ -71,9 +71,47 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
     elif "tool" in data and "auditor" in data["tool"]:
         data = data["tool"]["auditor"]
     data = {k.replace("-", "_"): v for k, v in data.items()}
+    if isinstance(data.get("tolerance"), dict):
+        data["tolerance"] = {k.replace("-", "_"): v for k, v in data["tolerance"].items()}
     base = Path(path).parent
     if "factors" in data:
         data["factors"] = [str((base / f).resolve()) for f in data["factors"]]
     cfg = Config.model_validate(data)
     cfg.source = str(path)
+    check_config(cfg)
     return cfg
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def check_config(cfg: Config) -> None:
+    """Fail early, with the reason, on what would otherwise be silently ignored or crash later: a selector that
+    names no rule, rule settings the rule does not accept, a factor file that cannot be read."""
+    from .engine import registry, unknown_selectors
+    from .reference import LibraryError, load_library
+
+    where = f" in {cfg.source}" if cfg.source else ""
+    bad = unknown_selectors(cfg)
+    if bad:
+        raise ConfigError(f"no rule matches {', '.join(bad)}{where} (`auditor rules` lists codes, names and "
+                          f"categories)")
+    reg = registry()
+    for key, settings in cfg.rules.items():
+        rule = reg.get(key.upper()) or next((r for r in reg.values() if r.name == key), None)
+        if rule is None:
+            continue   # a prefix or category: reported above when it matches nothing
+        unknown = set(settings) - set(rule.Settings.model_fields)
+        if unknown:
+            known = ", ".join(rule.Settings.model_fields) or "none"
+            raise ConfigError(f"settings for {rule.code} ({rule.name}){where}: unknown {', '.join(sorted(unknown))} "
+                              f"(known: {known})")
+        try:
+            rule.Settings.model_validate(settings)
+        except Exception as e:
+            raise ConfigError(f"settings for {rule.code} ({rule.name}){where}: {e}") from None
+    try:
+        load_library(cfg.factors)
+    except LibraryError as e:
+        raise ConfigError(f"factor library{where}: {e}") from None

@@ -15,7 +15,7 @@ import pkgutil
 import textwrap
 import traceback
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import ClassVar, Iterable
 
@@ -57,7 +57,7 @@ class Rule:
     # ---- documentation, from the docstring
     @classmethod
     def docs(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def summary(cls) -> str:
@@ -116,18 +116,73 @@ class Context:
         t = self.config.tolerance
         return Interval.printed(q.value, q.decimals, t.rounding, Decimal(str(t.abs_slack)), Decimal(str(t.rel_slack)))
 
+    def fmt(self, value: Decimal, decimals: int) -> str:
+        """A computed value as the report would have printed it, under the configured rounding mode."""
+        if value.is_infinite():
+            return "inf" if value > 0 else "-inf"
+        mode = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN}[
+            self.config.tolerance.rounding]
+        return str(value.quantize(Decimal(1).scaleb(-max(decimals, 0)), rounding=mode))
+
+    def tolerance_text(self) -> str:
+        """The tolerance in words, for a finding's detail."""
+        t = self.config.tolerance
+        how = {"half-up": "rounded half up", "half-even": "rounded half to even",
+               "truncate": "truncated"}[t.rounding]
+        s = f"each printed value stands for the interval of exact values that, {how}, print as it"
+        if t.abs_slack or t.rel_slack:
+            s += f"; plus slack {t.abs_slack} absolute and {t.rel_slack} relative"
+        return s
+
     def rule_settings(self, rule: type[Rule]) -> BaseModel:
         raw = self.config.rules.get(rule.code) or self.config.rules.get(rule.name) or {}
         return rule.Settings.model_validate(raw)
 
 
+def _hits(pattern: str, code: str, name: str, category: str) -> bool:
+    """A selector names a rule by code, code prefix (ARI, ARI00), kebab-case name or category."""
+    p = pattern.strip()
+    return bool(p) and (code.startswith(p.upper()) or p.lower() == name or p.lower() == category)
+
+
 def selected(code: str, name: str, category: str, config: Config) -> bool:
     def hit(patterns: list[str]) -> bool:
-        return any(code.startswith(p.upper()) or p == name or p == category for p in patterns)
+        return any(_hits(p, code, name, category) for p in patterns)
 
     if config.select and not hit(config.select):
         return False
     return not hit(config.ignore)
+
+
+def severity_override(code: str, name: str, category: str, config: Config) -> Severity | None:
+    """The configured severity for a rule: by code or name first, then the longest matching code prefix, then
+    the category."""
+    sev = config.severity
+    if not sev:
+        return None
+    for key in (code, name):
+        if key in sev:
+            return sev[key]
+    prefixes = sorted((k for k in sev if k and code.startswith(k.upper()) and k.upper() != code), key=len,
+                      reverse=True)
+    if prefixes:
+        return sev[prefixes[0]]
+    return sev.get(category)
+
+
+def unknown_selectors(config: Config) -> list[str]:
+    """Selectors in select / ignore / severity / rules that name no rule: a typo there would silently do nothing."""
+    reg = registry()
+    out = []
+    for where, patterns in (("select", config.select), ("ignore", config.ignore),
+                            ("severity", list(config.severity))):
+        for p in patterns:
+            if not any(_hits(p, c, r.name, r.category) for c, r in reg.items()):
+                out.append(f"{where}: {p!r}")
+    for p in config.rules:   # settings belong to one rule: its code or name exactly
+        if p.upper() not in reg and not any(r.name == p for r in reg.values()):
+            out.append(f"rules: {p!r}")
+    return out
 
 
 def fingerprint(f: Finding) -> str:
@@ -155,7 +210,7 @@ def run_rules(report: Report, config: Config | None = None, library: Library | N
                                     message=f"rule {code} ({rule_cls.name}) crashed: {type(e).__name__}: {e} "
                                             f"at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}; its checks were not done"))
             continue
-        override = config.severity.get(code) or config.severity.get(rule_cls.name)
+        override = severity_override(code, rule_cls.name, rule_cls.category, config)
         for f in produced:
             if override:
                 f.severity = override
@@ -163,3 +218,69 @@ def run_rules(report: Report, config: Config | None = None, library: Library | N
             findings.append(f)
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.location.page if f.location else 10**6, f.rule))
     return findings
+
+
+def explain_text(rule: type[Rule]) -> str:
+    """What `auditor explain` prints: metadata, the docs, the settings, how to configure it."""
+    out = [f"{rule.code} {rule.name}", f"category: {rule.category}; default severity: {rule.severity}", "",
+           rule.docs(), ""]
+    props = rule.Settings.model_json_schema().get("properties", {})
+    if props:
+        out.append("settings ([tool.auditor.rules." + rule.code + "]):")
+        for k, v in props.items():
+            out.append(f"  {k} (default {v.get('default')!r}): {v.get('description', '')}")
+        out.append("")
+    out += ["configure:",
+            f"  ignore = [\"{rule.code}\"]            # or the name, the prefix {rule.code[:3]}, the category "
+            f"{rule.category}",
+            f"  severity = {{ {rule.code} = \"{'warning' if rule.severity == 'error' else 'error'}\" }}", ""]
+    return "\n".join(out)
+
+
+def rules_catalogue_markdown(codes: list[str] | None = None) -> str:
+    """The rule catalogue as Markdown (docs/rules.md is this output)."""
+    reg = registry()
+    codes = codes or list(reg)
+    lines = ["# Rule catalogue", "",
+             "Generated by `auditor rules --format markdown`; do not edit by hand. Select or ignore rules by code, "
+             "code prefix, name or category (`--select`, `--ignore`, or `select` / `ignore` in `[tool.auditor]`); "
+             "override severities with `severity = { CODE = \"warning\" }` (code, name, prefix or category).", "",
+             "| code | name | category | severity | checks |", "|---|---|---|---|---|"]
+    for c in codes:
+        r = reg[c]
+        lines.append(f"| [{c}](#{c.lower()}) | {r.name} | {r.category} | {r.severity} | {r.summary()} |")
+    lines.append("")
+    for c in codes:
+        r = reg[c]
+        lines += [f"## {c}", "", f"**{r.name}** ({r.category}, default severity {r.severity})", ""]
+        body = r.docs().split("\n\n")
+        lines += [" ".join(body[0].split()), ""]
+        for para in body[1:]:
+            stripped = para.strip()
+            if stripped.startswith(("Fails:", "Passes:")):
+                for block in _examples(stripped):
+                    lines += block
+            else:
+                lines += [" ".join(stripped.split()), ""]
+        props = r.Settings.model_json_schema().get("properties", {})
+        if props:
+            lines += ["Settings:", ""]
+            lines += [f"- `{k}` (default `{v.get('default')!r}`): {v.get('description', '')}" for k, v in props.items()]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _examples(text: str) -> list[list[str]]:
+    """'Fails:\\n    example\\nPasses:\\n    example' -> Markdown blocks."""
+    blocks, head, body = [], None, []
+    for line in text.splitlines():
+        s = line.strip()
+        if s in ("Fails:", "Passes:"):
+            if head:
+                blocks.append([f"*{head}*", "", "```", *body, "```", ""])
+            head, body = s.rstrip(":"), []
+        elif s:
+            body.append(s)
+    if head:
+        blocks.append([f"*{head}*", "", "```", *body, "```", ""])
+    return blocks

@@ -4,30 +4,75 @@ from __future__ import annotations
 import regex
 
 from . import prose
-from .model import Coverage, ExtractionNote, Report, StageDeclaration, Text
-from .pdf import CJK, Document, Table
+from .model import Coverage, ExtractionNote, Quantity, Report, StageDeclaration, Text
+from .numbers import find_numbers, parse_number
+from .ocr import low_confidence_notes
+from .pdf import CJK, Cell, Document, Table, join_cell_text
 from .prose import Sections, parse_date
 from .tables import (
-    classify, read_boundary_table, read_factor_table, read_header, read_inventory, read_key_values,
+    CELL_QTY_RE, classify, read_boundary_table, read_factor_table, read_header, read_inventory, read_key_values,
     read_product_box, read_results,
 )
 
 
+NUMERIC_CELL = regex.compile(r"^\s*[-−+]?[\d,]*\d(?:\.\d+)?\s*%?\s*$")
+
+
 def merge_continued(tables: list[Table]) -> list[Table]:
-    """A table that goes on over a page break: same column count, the next one starting at the top of the
-    next page and either repeating the header or having none."""
+    """A table that goes on over a page break: same column count and columns, the next part starting at the
+    top of the next page and either repeating the header or having none. A row the page break cut in two
+    (its tail alone at the top of the next page: no numbers, text only where the row above has text) is joined
+    back together."""
     out: list[Table] = []
     for t in tables:
         prev = out[-1] if out else None
-        if prev is not None and t.page == prev.page + 1 and t.ncols == prev.ncols and t.bbox[1] < 120:
+        if prev is not None and _continues(prev, t):
             h_prev = read_header(prev)
             h_new = read_header(t)
-            if classify(t, h_new) == "unknown" or [x for x in h_new.texts] == h_prev.texts:
+            if classify(t, h_new) == "unknown" or h_new.texts == h_prev.texts:
                 body = t.rows[h_new.rows:] if h_new.texts == h_prev.texts else t.rows
-                out[-1] = Table(page=prev.page, bbox=prev.bbox, rows=prev.rows + body, ruled=prev.ruled)
+                rows = list(prev.rows)
+                if body and rows and _is_row_tail(body[0], rows[-1]):
+                    rows[-1] = _join_rows(rows[-1], body[0])
+                    body = body[1:]
+                out[-1] = Table(page=prev.page, bbox=prev.bbox, rows=rows + body, ruled=prev.ruled)
                 continue
         out.append(t)
     return out
+
+
+def _continues(prev: Table, t: Table) -> bool:
+    if t.page != prev.page + 1 or t.ncols != prev.ncols or t.bbox[1] > 120:
+        return False
+    # the columns line up (same table), within a few points
+    a, b = _col_edges(prev), _col_edges(t)
+    return not a or not b or all(abs(x - y) < 6 for x, y in zip(a, b))
+
+
+def _col_edges(t: Table) -> list[float]:
+    for row in reversed(t.rows):
+        if len(row) == t.ncols and all(c.bbox is not None and not c.merged for c in row):
+            return [c.bbox[0] for c in row]
+    return []
+
+
+def _is_row_tail(row, above) -> bool:
+    used = [i for i, c in enumerate(row) if c.text and not c.merged]
+    if not used or any(NUMERIC_CELL.match(row[i].text) for i in used):
+        return False
+    return all(i < len(above) and above[i].text and not NUMERIC_CELL.match(above[i].text) for i in used) \
+        and len(used) < sum(1 for c in above if c.text)
+
+
+def _join_rows(above, tail):
+    joined = []
+    for i, c in enumerate(above):
+        extra = tail[i].text if i < len(tail) and not tail[i].merged else ""
+        if extra:
+            c = Cell(text=join_cell_text(c.text + "\n" + extra), page=c.page, bbox=c.bbox, merged=c.merged,
+                     conf=min((x for x in (c.conf, tail[i].conf) if x is not None), default=None))
+        joined.append(c)
+    return joined
 
 
 def extract(doc: Document) -> Report:
@@ -118,12 +163,84 @@ def extract(doc: Document) -> Report:
     cov.factor_tables = len(report.factor_tables)
     report.coverage = cov
     _notes(report, doc)
+    _number_coverage(report, tables, flow)
+    low = low_confidence_notes(quantities(report))
+    cov.ocr_low_confidence = len(low)
+    report.notes.extend(low)
     return report
+
+
+def quantities(report: Report) -> list[tuple[str, Quantity]]:
+    """Every number the report model holds, with a short description of where it sits."""
+    out: list[tuple[str, Quantity | None]] = []
+    inv = report.inventory
+    for st in (inv.stages if inv else []):
+        name = st.stage.name
+        out.append((f"inventory {name} emissions", st.emissions))
+        for ln in st.lines:
+            what = f"inventory {name} / {ln.item or '?'}"
+            out += [(f"{what} activity", ln.activity), (f"{what} factor", ln.factor), (f"{what} emissions", ln.emissions)]
+    if inv:
+        out.append(("inventory total", inv.total))
+    res = report.results
+    for row in (res.rows if res else []):
+        out += [(f"results {row.stage.name}", row.value), (f"results {row.stage.name} percent", row.percent)]
+    if res:
+        out += [("results total", res.total), ("results total percent", res.total_percent)]
+    for q in report.quotes:
+        where = f"{q.place} quote{' of ' + q.stage.name if q.stage else ' of the total'}"
+        out += [(where, q.value), (where + " percent", q.percent)]
+    for ft in report.factor_tables:
+        for row in ft.rows:
+            out += [(f"factor table {row.label}", v) for v in row.values]
+    for fm in report.factor_mentions:
+        out.append(("factor in the text", fm.value))
+    out.append(("annual output", report.metadata.annual_output))
+    for g in getattr(report.metadata, "gwp_values", []):
+        out.append((f"GWP of {g.gas}", g.value))
+    return [(w, q) for w, q in out if q is not None]
+
+
+def _key(loc) -> tuple | None:
+    return (loc.page, tuple(loc.bbox)) if loc is not None and loc.bbox is not None else None
+
+
+def _number_coverage(report: Report, tables: list[Table], flow) -> None:
+    """How many printed numbers the report model holds, of those in the tables and in the text; emission values
+    in the text that no quote, factor or field took are listed as notes, so a reader sees what was not read."""
+    cov = report.coverage
+    used = {_key(q.location) for _, q in quantities(report)} - {None}
+    cells = [c for t in tables for row in t.rows for c in row if c.text and not c.merged and _numeric_cell(c.text)]
+    cov.table_numbers = len(cells)
+    cov.table_numbers_used = sum(1 for c in cells if _key(c.location) in used)
+    j = flow.joined()
+    numbers = find_numbers(j.text)
+    cov.prose_numbers = len(numbers)
+    unit = regex.compile(rf"\s*(?:{prose.UNIT_EMIS})")
+    values = [(a, b, p) for a, b, p in numbers if unit.match(j.text, b)]
+    cov.prose_values = len(values)
+    for a, b, p in values:
+        loc = j.location(a, b)
+        if _key(loc) in used:
+            cov.prose_values_used += 1
+            continue
+        context = j.text[max(0, a - 30): b + 12].replace("\n", " ")
+        report.notes.append(ExtractionNote(
+            code="prose-value-unread", severity="info", location=loc, text=p.text,
+            message=f"'{p.text}' in '…{context}…' is printed with an emissions unit but was not read as a stage, "
+                    f"total or factor value, so nothing checks it"))
+
+
+def _numeric_cell(text: str) -> bool:
+    m = CELL_QTY_RE.match(text)
+    return bool(m) and parse_number(m.group(1)) is not None and not m.group(3)
 
 
 def _notes(report: Report, doc: Document) -> None:
     def note(code, message, severity="info", location=None):
         report.notes.append(ExtractionNote(code=code, message=message, severity=severity, location=location))
+
+    report.notes.extend(doc.notes)
 
     for p in doc.pages:
         if p.chars == 0 and not p.ocr:

@@ -87,3 +87,49 @@ def line_interval(line: InventoryLine, interval, emissions_unit: str | None) -> 
         return None
     scale, _ = unit_scale(line, emissions_unit)
     return (interval(line.activity) * interval(line.factor)).scale(scale)
+
+
+def inventory_lines(report: Report):
+    """(stage, line) for every inventory line."""
+    if report.inventory:
+        for st in report.inventory.stages:
+            for ln in st.lines:
+                yield st, ln
+
+
+def printed_interval(ctx):
+    """(value, decimals) -> the interval a number printed that way stands for, under the configured rounding."""
+    t = ctx.config.tolerance
+    return lambda value, decimals: Interval.printed(value, decimals, t.rounding, Decimal(str(t.abs_slack)),
+                                                    Decimal(str(t.rel_slack)))
+
+
+def other_values(stmts: dict[str, list[Statement]], key: str, place: str, report: Report) -> list[tuple[str, str]]:
+    """(stage label, printed value) of the other stages stated in the same place: where a copied value came from."""
+    out = []
+    for k, group in stmts.items():
+        if k == key:
+            continue
+        for s in group:
+            if s.place == place:
+                out.append((f"{stage_name(k, report)} in {PLACE_NAMES.get(place, place)}", s.quantity.text))
+    return out
+
+
+OCR_DOUBT = 90.0
+
+
+def ocr_doubt(*quantities) -> str | None:
+    """When a number a finding rests on was read by OCR with low confidence, the finding may be a misreading."""
+    weak = [q for q in quantities if q is not None and q.confidence is not None and q.confidence < OCR_DOUBT]
+    if not weak:
+        return None
+    return ("read by OCR with low confidence (" + ", ".join(f"{q.text}: {q.confidence:.0f}" for q in weak)
+            + "): check the page before trusting this finding")
+
+
+def with_doubt(cause: str | None, *quantities) -> str | None:
+    doubt = ocr_doubt(*quantities)
+    if doubt is None:
+        return cause
+    return f"{cause}; {doubt}" if cause else doubt

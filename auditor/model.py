@@ -56,6 +56,14 @@ class StageRef(Model):
     location: Location | None = None
 
 
+class GwpValue(Model):
+    """A GWP100 characterisation factor the report prints for one gas, e.g. 'CH4 ... 28'."""
+
+    gas: str = Field(description="formula, e.g. CH4, N2O, SF6, HFC-134a")
+    value: Quantity
+    text: str | None = Field(None, description="the phrase or table row it was read from")
+
+
 class Metadata(Model):
     product: Text | None = None
     model: Text | None = None
@@ -72,6 +80,8 @@ class Metadata(Model):
     gwp_source: Text | None = None
     gwp_report: str | None = Field(None, description="SAR, TAR, AR4, AR5, AR6 as named")
     gwp_year: int | None = Field(None, description="the year printed beside the assessment report")
+    gwp_values: list["GwpValue"] = Field(default_factory=list, description="GWP100 values the report prints per gas "
+                                                                            "(e.g. CH4 28), for the GWP rule")
     gases: list[str] = Field(default_factory=list, description="gases the report says it covers, as formulas")
     gases_text: Text | None = None
     annual_output: Quantity | None = None
@@ -213,6 +223,14 @@ class Coverage(Model):
     quoted_values: int = 0
     declarations: int = 0
     factor_tables: int = 0
+    table_numbers: int = Field(0, description="numeric cells in all tables")
+    table_numbers_used: int = Field(0, description="numeric cells read into the report (inventory, results, "
+                                                   "factor tables, product box)")
+    prose_numbers: int = Field(0, description="numbers in the running text (dates and standard numbers included)")
+    prose_values: int = Field(0, description="numbers in the running text printed with an emissions unit or %")
+    prose_values_used: int = Field(0, description="of prose_values, those read into quotes, factors or metadata; "
+                                                  "the others are listed in notes (prose-value-unread)")
+    ocr_low_confidence: int = Field(0, description="numbers read by OCR below the confidence threshold")
 
 
 class Report(Model):
@@ -278,6 +296,38 @@ class ErrorInfo(Model):
     message: str
 
 
+class StageSummary(Model):
+    """One life-cycle stage's value as the report states it and as its inventory lines recompute it."""
+
+    canonical: str | None = Field(None, description="canonical stage id, e.g. raw_material_acquisition")
+    name: str = Field(description="the stage name as printed")
+    stated: str | None = Field(None, description="the stage value as printed (results table, else inventory)")
+    recomputed: str | None = Field(None, description="sum of activity x factor over the stage's inventory lines, "
+                                                     "rounded to the stated decimals; None when a line lacks "
+                                                     "either number")
+    agrees: bool | None = Field(None, description="whether the stated and the recomputed value agree within the "
+                                                  "rounding of the printed numbers; None when not recomputed")
+    unit: str | None = Field(None, description="emissions unit, e.g. kgCO2e")
+
+
+class ReportSummary(Model):
+    """What identifies a report, for comparing reports with each other (`auditor batch` cross-report checks)."""
+
+    report_number: str | None = Field(None, description="the report number as printed")
+    product: str | None = None
+    model: str | None = None
+    company: str | None = None
+    total: str | None = Field(None, description="the product total as printed (results table, else inventory, "
+                                                "else a quoted total)")
+    total_unit: str | None = Field(None, description="normalised unit of the total, e.g. kgCO2e")
+    factors: list[str] = Field(default_factory=list, description="the inventory's factors as printed, in order, "
+                                                                 "as 'item=value unit'")
+    text_sha256: str | None = Field(None, description="sha256 of the normalised prose (casefolded, letters and "
+                                                      "digits only)")
+    text: str = Field("", exclude=True, description="the first 5000 characters of the normalised prose, for "
+                                                    "near-duplicate detection; kept out of the JSON output")
+
+
 class ReportResult(Model):
     path: str
     sha256: str | None = None
@@ -286,6 +336,11 @@ class ReportResult(Model):
     findings: list[Finding] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     coverage: Coverage | None = None
+    stages: list[StageSummary] | None = Field(None, description="per-stage stated and recomputed values (for "
+                                                                "charts); None when the report was not audited")
+    summary: ReportSummary | None = Field(None, description="report number, product, total and factors, for "
+                                                            "cross-report checks; None when the report was not "
+                                                            "audited")
 
 
 class ToolInfo(Model):

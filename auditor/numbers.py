@@ -24,9 +24,24 @@ NUMBER_RE = regex.compile(rf"(?<![A-Za-z\d.])({NUMBER})(?![\d])")
 FULL_NUMBER_RE = regex.compile(rf"^\s*({NUMBER})\s*(%)?\s*$")
 
 
+# CJK Radicals Supplement (U+2E80-2EFF) has no compatibility decomposition, so NFKC leaves it alone; some PDF
+# producers (Chromium with CFF CJK fonts) put these code points in the text layer for ordinary ideographs
+# (马 -> ⻢ U+2EE2). Only radicals that are also standalone characters are mapped; components (氵, 扌) are not.
+RADICALS_SUPPLEMENT = {
+    "⺊": "卜", "⺌": "小", "⺓": "幺", "⺝": "月", "⺟": "母", "⺠": "民", "⺩": "王", "⺬": "示", "⺮": "竹",
+    "⺶": "羊", "⺻": "聿", "⺼": "月", "⺽": "臼", "⻁": "虎", "⻄": "西", "⻅": "见", "⻆": "角", "⻉": "贝",
+    "⻋": "车", "⻑": "長", "⻓": "长", "⻔": "门", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风",
+    "⻜": "飞", "⻝": "食", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦",
+    "⻩": "黄", "⻪": "黾", "⻫": "斉", "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙", "⻱": "龜",
+    "⻲": "亀", "⻳": "龟",
+}
+_RADICALS = str.maketrans(RADICALS_SUPPLEMENT)
+
+
 def fold(text: str) -> str:
-    """Unicode NFKC folding: Kangxi radicals, full-width digits, subscripts."""
-    return unicodedata.normalize("NFKC", text)
+    """Unicode NFKC folding (Kangxi radicals, full-width digits and punctuation, subscripts), then the CJK
+    radicals NFKC does not fold."""
+    return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,14 @@ class Interval:
                 abs_slack: Decimal = Decimal(0), rel_slack: Decimal = Decimal(0)) -> "Interval":
         unit = Decimal(1).scaleb(-decimals)
         if mode == "truncate":
-            lo, hi = (value, value + unit) if value >= 0 else (value - unit, value)
+            # truncation is toward zero: 1.23 stands for [1.23, 1.24), -1.23 for (-1.24, -1.23], and 0.00 for
+            # anything in (-0.01, 0.01) (a printed "-0.00" included)
+            if value > 0:
+                lo, hi = value, value + unit
+            elif value < 0:
+                lo, hi = value - unit, value
+            else:
+                lo, hi = -unit, unit
         else:
             lo, hi = value - unit / 2, value + unit / 2
         slack = abs_slack + abs(value) * rel_slack

@@ -7,13 +7,14 @@ Everything downstream works on :class:`Document`: prose as a :class:`TextFlow`
 from __future__ import annotations
 
 import hashlib
-import unicodedata
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
 from .model import Location
+from .numbers import fold
 
 CJK = regex.compile(r"[\p{Han}\p{Katakana}\p{Hiragana}\u3000-\u303f\uff00-\uffef，。；：、（）“”‘’《》【】]")
 
@@ -95,8 +96,7 @@ def fold_chars(pairs: list[tuple[str, Glyph | None]]) -> TextFlow:
     text: list[str] = []
     glyphs: list[Glyph | None] = []
     for ch, g in pairs:
-        f = unicodedata.normalize("NFKC", ch)
-        for c in f:
+        for c in fold(ch):
             text.append(c)
             glyphs.append(g)
     return TextFlow("".join(text), glyphs)
@@ -104,7 +104,7 @@ def fold_chars(pairs: list[tuple[str, Glyph | None]]) -> TextFlow:
 
 def join_cell_text(text: str) -> str:
     """Wrapped cell text joined: no space inside CJK runs, a space between Latin words."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = fold(text or "")
     lines = [ln.strip() for ln in text.split("\n")]
     out = ""
     for ln in lines:
@@ -163,6 +163,7 @@ class Document:
     sha256: str
     pages: list[Page]
     producer: str | None = None
+    notes: list = field(default_factory=list)     # ExtractionNote: what reading the file could not do (OCR)
 
     @property
     def prose(self) -> TextFlow:
@@ -185,6 +186,8 @@ def open_document(path: str | Path, ocr: str = "auto") -> Document:
     from pdfminer.pdfparser import PDFSyntaxError
 
     path = Path(path)
+    # pdfminer logs a warning per glyph of some fonts (Type 3 without FontBBox): noise, not findings
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with open(path, "rb") as f:
             head = f.read(1024)
@@ -215,10 +218,10 @@ def open_document(path: str | Path, ocr: str = "auto") -> Document:
         if n == 0:
             raise PdfError("empty", f"{path.name} has no pages")
         producer = (pdf.metadata or {}).get("Producer")
-        pages = []
+        pages: list[Page] = []
         for i, p in enumerate(pdf.pages):
             try:
-                pages.append(read_page(p, i + 1))
+                pages.append(read_page(p, i + 1, pages[-1] if pages else None))
             except PdfError:
                 raise
             except Exception as e:
@@ -249,16 +252,40 @@ def _inside(obj, boxes) -> bool:
     return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
 
 
-def read_page(p, number: int) -> Page:
+def read_page(p, number: int, previous: "Page | None" = None) -> Page:
     tables = find_tables(p, number)
     boxes = [t.bbox for t in tables]
     prose_page = p.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else p
     flows = []
     for line in prose_page.extract_text_lines(return_chars=True, strip=True):
         flows.append(_line_flow(line, number))
+    unruled, flows = unruled_tables(flows, number, float(p.height), previous)
+    tables = sorted(tables + unruled, key=lambda t: t.bbox[1])
     lines = TextFlow.concat(flows, sep="\n") if flows else TextFlow()
     return Page(number=number, width=float(p.width), height=float(p.height), lines=lines, tables=tables,
                 chars=len(p.chars), images=len(p.images))
+
+
+def unruled_tables(flows: list[TextFlow], number: int, height: float,
+                   previous: "Page | None") -> tuple[list[Table], list[TextFlow]]:
+    """Tables printed without lines, among the page's prose lines; kept only when the report reader knows the
+    kind of table (or it goes on from an unruled table at the foot of the previous page)."""
+    from .layout import find_unruled_tables
+    from .tables import classify, read_header
+
+    last = previous.tables[-1] if previous is not None and previous.tables else None
+
+    def accept(table: Table) -> bool:
+        if classify(table, read_header(table)) != "unknown":
+            return True
+        return (last is not None and not last.ruled and last.ncols == table.ncols
+                and last.bbox[3] > 0.7 * previous.height and table.bbox[1] < 0.25 * height)
+
+    tables, taken = find_unruled_tables(flows, number, accept)
+    if not tables:
+        return [], flows
+    gone = set(taken)
+    return tables, [f for i, f in enumerate(flows) if i not in gone]
 
 
 def _line_flow(line: dict, page: int) -> TextFlow:

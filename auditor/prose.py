@@ -14,22 +14,54 @@ from .units import emission_unit, factor_unit
 from .vocab import claim_terms, match_stage, norm, resolve_order
 
 NUM = rf"(?:{NUMBER})"
-UNIT_EMIS = r"(?:(?:kg|t|g)\s*CO\s*2?\s*(?:-?\s*e(?:q(?:uivalent)?)?)?\.?|千克二氧化碳当量|吨二氧化碳当量|千克CO2当量|kgCO2当量)"
-DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
+# (OCR: the subscript 2 read as z or >, eq as ea/ed)
+UNIT_EMIS = (r"(?:(?:kg|t|g)\s*CO\s*[2z>]?\s*(?:-?\s*e(?:q(?:uivalent)?|[ad]\b)?)?\.?|千克二氧化碳当量|吨二氧化碳当量|"
+             r"千克CO2当量|kgCO2当量)")
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+DATE = (r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|"
+        rf"(?i:\d{{1,2}}\s+{MONTH}\s+\d{{4}}|{MONTH}\s+\d{{1,2}},?\s+\d{{4}}))")
 DATE_RE = regex.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})")
+DATE_DMY_RE = regex.compile(rf"(?i)(\d{{1,2}})\s+({MONTH})\s+(\d{{4}})")
+DATE_MDY_RE = regex.compile(rf"(?i)({MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})")
 CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 AR_NAMES = {1: "FAR", 2: "SAR", 3: "TAR", 4: "AR4", 5: "AR5", 6: "AR6", 7: "AR7"}
 
 
+def _month(name: str) -> int:
+    n = name.lower().rstrip(".")[:3]
+    return next(i + 1 for i, m in enumerate(MONTHS) if m.startswith(n))
+
+
 def parse_date(text: str) -> date | None:
+    """'2026年05月26日', '2026-05-26', '26 May 2026', 'May 26, 2026' -> a date."""
     m = DATE_RE.search(text)
-    if not m:
-        return None
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = DATE_DMY_RE.search(text)
+        if m:
+            return date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+        m = DATE_MDY_RE.search(text)
+        if m:
+            return date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
     except ValueError:
         return None
+    return None
+
+
+def _numbered_heading(t: str) -> bool:
+    """'3.2.2 系统边界', '5 Carbon footprint calculation': a short numbered line, not a sentence and not the tail
+    of a wrapped sentence that happens to start with a number ('95 according to ISO 14067:2018.')."""
+    m = regex.match(r"^(\d+)(\.\d+)*\.?\s*([\p{Han}A-Za-z])[^。，,]{0,30}$", t)
+    if not m or regex.search(r"\.{4,}", t) or int(m.group(1)) > 30:
+        return False
+    if regex.search(r"[.。;；:：,，]$", t):
+        return False
+    return not (m.group(3).isascii() and m.group(3).islower())
 
 
 @dataclass
@@ -45,7 +77,7 @@ class Sections:
         for line in flow.text.split("\n"):
             t = line.strip()
             if regex.fullmatch(r"(摘\s*要|summary|executive summary|abstract|结\s*论|conclusions?)", t, regex.I) or \
-                    regex.match(r"^\d+(\.\d+)*\s*[\p{Han}A-Za-z][^。，,]{0,30}$", t) and not regex.search(r"\.{4,}", t):
+                    _numbered_heading(t):
                 marks.append((pos, t))
             pos += len(line) + 1
         return Sections(marks)
@@ -350,7 +382,8 @@ def functional_units(flow: TextFlow) -> list[Text]:
 
 def annual_output(flow: TextFlow):
     j = flow.joined()
-    m = regex.search(rf"(?:年产量|全年共计产量|全年产量|年产能|annual (?:output|production))\s*(?:为|是|：|:|of)?\s*"
+    m = regex.search(rf"(?:年产量|全年共计产量|全年产量|年产能|annual (?:output|production)(?:\s+in\s+\d{{4}})?)\s*"
+                     rf"(?:为|是|：|:|of|was|is)?\s*"
                      rf"(?P<num>{NUM})\s*(?P<unit>台|件|套|吨|t|kg|千克|units?|pieces?|pcs)?", j.text, regex.I)
     if not m:
         return None
@@ -382,11 +415,14 @@ def factor_mentions(flow: TextFlow) -> list[FactorMention]:
     out: list[FactorMention] = []
     for sm in regex.finditer(r"[^。;；]+", j.text):
         s = sm.group(0)
-        if not FACTOR_SERIES.search(s) or not regex.search(r"(电力|电网|grid|electricity)", s, regex.I):
+        if not FACTOR_SERIES.search(s):
+            continue
+        if not regex.search(r"(电力|电网|grid|electricity)", s, regex.I):
+            out.extend(_material_factors(j, sm.start(), s))
             continue
         for m in regex.finditer(
                 rf"(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*(?:度)?)?(?P<what>[^，,。0-9]{{0,16}}?)(?P<series>碳足迹因子|二氧化碳排放因子|排放因子)"
-                rf"\s*(?:为|是|：|:)\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2·./\s()（）]{{3,20}}?h)", s):
+                rf"\s*(?:为|是|：|:)?\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2·./\s()（）]{{3,20}}?h)", s):
             p = parse_number(m.group("num"))
             fu = factor_unit(m.group("unit"))
             a, b = sm.start() + m.start(), sm.start() + m.end()
@@ -403,6 +439,28 @@ def factor_mentions(flow: TextFlow) -> list[FactorMention]:
                 text=m.group(0).strip(), vintage=int(m.group("year")), announced=parse_date(m.group("date")),
                 series="CO2e" if "碳足迹" in m.group("series") else "CO2", subject="electricity",
                 location=j.location(a, b)))
+    return out
+
+
+MATERIAL_FACTOR = regex.compile(
+    rf"(?P<what>[\p{{Han}}A-Za-z][\p{{Han}}A-Za-z()（） ]{{0,15}}?)\s*(?:的)?\s*(?:排放因子|碳足迹因子|emission factor)"
+    rf"\s*(?:为|是|：|:|of|is)\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2·./()（）\s]{{3,24}}?)(?=$|[\s,，;；。]|$)", regex.I)
+
+
+def _material_factors(j: TextFlow, offset: int, sentence: str) -> list[FactorMention]:
+    """'铜排放因子为 4.12kgCO₂e/kg': a factor named in the text for a material or fuel. What the words call it
+    (CO2 or CO2e) is left open: 排放因子 names neither."""
+    out = []
+    for m in MATERIAL_FACTOR.finditer(sentence):
+        fu = factor_unit(m.group("unit"), m.group("what"))
+        p = parse_number(m.group("num"))
+        if fu is None or p is None:
+            continue
+        q = make_quantity(p, j.location(offset + m.start("num"), offset + m.end("num")), unit=fu.text,
+                          unit_text=m.group("unit").strip())
+        what = regex.sub(r"^(?:的|和|及|以及)", "", m.group("what").strip())
+        out.append(FactorMention(text=m.group(0).strip(), value=q, unit_series=fu.emission.series, subject=what,
+                                 location=j.location(offset + m.start(), offset + m.end())))
     return out
 
 

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+import regex
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .vocab import norm
 
@@ -47,6 +48,17 @@ class RefFactor(BaseModel):
         return self.unit.split("/", 1)[1]
 
 
+REGION_SUFFIX = regex.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|电网|区域电网|区域|地区|grid)$")
+
+
+def region_key(name: str) -> str:
+    """'浙江省' -> '浙江', '华东电网' -> '华东', '华东区域' -> '华东'."""
+    t = norm(name)
+    for _ in range(2):
+        t = REGION_SUFFIX.sub("", t)
+    return t
+
+
 class RegionalTable(BaseModel):
     unit: str
     series: Literal["CO2", "CO2e"]
@@ -54,26 +66,80 @@ class RegionalTable(BaseModel):
     announced: list[date]
     source: str
     confidence: str = "official"
-    values: dict[str, list[Decimal]]
+    values: dict[str, list[Decimal | None]]
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if len(self.announced) != len(self.years):
+            raise ValueError("announced needs one date per year")
+        for region, vals in self.values.items():
+            if len(vals) != len(self.years):
+                raise ValueError(f"{region}: {len(vals)} values for {len(self.years)} years")
+        return self
+
+    def region(self, name: str) -> str | None:
+        key = region_key(name)
+        return next((k for k in self.values if region_key(k) == key), None)
 
     def value(self, region: str, year: int) -> Decimal | None:
-        r = next((k for k in self.values if k == region.strip()), None)
+        r = self.region(region)
         if r is None or year not in self.years:
             return None
         return self.values[r][self.years.index(year)]
+
+    def announced_for(self, year: int) -> date | None:
+        return self.announced[self.years.index(year)] if year in self.years else None
 
 
 class Gwp(BaseModel):
     source: str
     years: dict[str, list[int]]
     values: dict[str, dict[str, float]]
+    alternates: dict[str, dict[str, list[float]]] = Field(
+        default_factory=dict, description="other values the same report publishes for a gas (AR5 with climate-carbon "
+                                          "feedback, AR6 fossil methane)")
 
 
 class Library(BaseModel):
     factors: list[RefFactor] = Field(default_factory=list)
     regional_co2: RegionalTable | None = None
+    provincial_co2: RegionalTable | None = None
     gwp: Gwp | None = None
     files: list[str] = Field(default_factory=list)
+
+    def regional(self, region: str, year: int) -> tuple[Decimal, str] | None:
+        """The official CO2 factor of a grid region or province for a year, with which table it came from."""
+        for table, what in ((self.regional_co2, "regional CO2"), (self.provincial_co2, "provincial CO2")):
+            if table is not None:
+                v = table.value(region, year)
+                if v is not None:
+                    return v, what
+        return None
+
+    def official_by_value(self, value: Decimal, item: str = "electricity") -> list[RefFactor]:
+        """Official entries printing exactly this value (e.g. 0.5777: the 2024 national footprint factor)."""
+        return [f for f in self.factors if f.confidence == "official" and f.value == value
+                and (f.item == item or f.item.startswith(item + " "))]
+
+    def gwp_value(self, gas: str, report: str) -> Decimal | None:
+        if self.gwp is None:
+            return None
+        v = self.gwp.values.get(gas, {}).get(report)
+        return Decimal(str(v)) if v is not None else None
+
+    def gwp_values(self, gas: str, report: str) -> list[Decimal]:
+        """Every value the assessment report publishes for the gas (main value first)."""
+        if self.gwp is None:
+            return []
+        main = self.gwp.values.get(gas, {}).get(report)
+        alts = self.gwp.alternates.get(gas, {}).get(report, [])
+        return [Decimal(str(v)) for v in ([main] if main is not None else []) + list(alts)]
+
+    def gwp_reports_for(self, gas: str, value: Decimal) -> list[str]:
+        """The assessment reports that publish this value for the gas."""
+        if self.gwp is None:
+            return []
+        return [ar for ar in self.gwp.values.get(gas, {}) if value in self.gwp_values(gas, ar)]
 
     def for_item(self, item: str | None) -> list[RefFactor]:
         """Reference entries whose names occur in a printed item name; the longest name wins."""
@@ -99,20 +165,39 @@ class Library(BaseModel):
         return next((f for f in self.electricity(series) if f.vintage == year and f.confidence == "official"), None)
 
 
+class LibraryError(ValueError):
+    """A factor file that cannot be used: not TOML, or an entry missing a field or with a bad value."""
+
+
 def _load_file(text: str, lib: Library, name: str) -> None:
-    data = tomllib.loads(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise LibraryError(f"{name}: not valid TOML: {e}") from None
+    unknown = set(data) - {"factor", "regional_co2", "provincial_co2", "gwp"}
+    if unknown:
+        raise LibraryError(f"{name}: unknown table(s) {', '.join(sorted(unknown))}; expected [[factor]], "
+                           f"[regional_co2], [provincial_co2] or [gwp]")
     by_id = {f.id: i for i, f in enumerate(lib.factors)}
-    for raw in data.get("factor", []):
-        f = RefFactor.model_validate(raw)
+    for n, raw in enumerate(data.get("factor", []), 1):
+        try:
+            f = RefFactor.model_validate(raw)
+        except ValidationError as e:
+            what = raw.get("id") if isinstance(raw, dict) else None
+            raise LibraryError(f"{name}: factor #{n}{f' ({what})' if what else ''}: "
+                               + "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from None
         if f.id in by_id:
             lib.factors[by_id[f.id]] = f
         else:
             by_id[f.id] = len(lib.factors)
             lib.factors.append(f)
-    if "regional_co2" in data:
-        lib.regional_co2 = RegionalTable.model_validate(data["regional_co2"])
-    if "gwp" in data:
-        lib.gwp = Gwp.model_validate(data["gwp"])
+    for key, model in (("regional_co2", RegionalTable), ("provincial_co2", RegionalTable), ("gwp", Gwp)):
+        if key in data:
+            try:
+                setattr(lib, key, model.model_validate(data[key]))
+            except ValidationError as e:
+                raise LibraryError(f"{name}: [{key}]: " + "; ".join(
+                    f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from None
     lib.files.append(name)
 
 
@@ -122,7 +207,11 @@ def _cached(paths: tuple[str, ...]) -> Library:
     _load_file(resources.files("auditor").joinpath("data/factors.toml").read_text(encoding="utf-8"), lib,
                "builtin:factors.toml")
     for p in paths:
-        _load_file(Path(p).read_text(encoding="utf-8"), lib, str(p))
+        try:
+            text = Path(p).read_text(encoding="utf-8")
+        except OSError as e:
+            raise LibraryError(f"{p}: cannot read: {e.strerror or e}") from None
+        _load_file(text, lib, str(p))
     return lib
 
 

@@ -18,8 +18,11 @@ from .vocab import AMBIGUOUS_TRANSPORT, header_role, is_subtotal_row, is_total_r
 YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 CELL_QTY_RE = regex.compile(rf"^\s*({NUMBER})\s*(%?)\s*(.*?)\s*$")
 UNIT_IN_BRACKETS = regex.compile(r"[(（\[]\s*([^()（）\[\]]+?)\s*[)）\]]")
+# "电力 kwh", "天然气(m³)", "柴油kg": an item with its unit. The unit must stand apart (a space or a bracket),
+# or be Latin after a CJK item: "电子元器件" is not 电子元器 in 件, and "Diesel" is not Diese in litres.
 ITEM_UNIT_RE = regex.compile(
-    r"^(?P<item>.*?[^\s\d])\s*[(（]?\s*(?P<unit>kwh|kw·h|kw\.h|mwh|kg|t|m3|m³|m|nm3|l|mj|gj|t·km|t\.km|tkm|km|"
+    r"^(?P<item>.*?[^\s\d])(?:\s+|\s*[(（]\s*|(?<=\p{Han})(?=[A-Za-z]))"
+    r"(?P<unit>kwh|kw·h|kw\.h|kw h|mwh|kg|t|m3|m³|m|nm3|l|mj|gj|t·km|t\.km|t km|tkm|km|"
     r"千瓦时|度|千克|公斤|吨|立方米|升|吨公里|吨·公里|台|件|套|个)\s*[)）]?$",
     regex.I,
 )

@@ -24,6 +24,13 @@ _ACTIVITY = {
     "吨·公里": "t*km", "吨.公里": "t*km", "吨千米": "t*km", "km": "km", "公里": "km",
     "台": "unit", "件": "unit", "套": "unit", "个": "unit", "pcs": "unit", "piece": "unit", "unit": "unit",
     "m2": "m2", "平方米": "m2", "m": "m", "米": "m",
+    # English words (after spaces are removed; a plural s is dropped before the lookup)
+    "kilowatthour": "kWh", "kilowatt-hour": "kWh", "megawatthour": "MWh", "megawatt-hour": "MWh",
+    "kilogram": "kg", "kilogramme": "kg", "tonne": "t", "ton": "t", "metricton": "t", "metrictonne": "t",
+    "gram": "g", "cubicmetre": "m3", "cubicmeter": "m3", "normalcubicmetre": "m3", "litre": "L", "liter": "L",
+    "megajoule": "MJ", "gigajoule": "GJ", "tonne-km": "t*km", "tonne·km": "t*km", "tonne-kilometre": "t*km",
+    "tonnekilometre": "t*km", "tonne-kilometer": "t*km", "tonnekilometer": "t*km", "kilometre": "km",
+    "kilometer": "km", "piece": "unit", "pc": "unit", "squaremetre": "m2", "metre": "m", "meter": "m",
 }
 
 _EMISSION_RE = regex.compile(
@@ -35,11 +42,15 @@ _CJK_EMISSION = {"千克二氧化碳当量": ("kg", "CO2e"), "吨二氧化碳当
 _MASS = {"kg": "kg", "千克": "kg", "公斤": "kg", "t": "t", "吨": "t", "g": "g", "克": "g"}
 
 
+# OCR reads the subscript ₂ of CO₂ as z or >, and eq as ea/ed
+_OCR_CO2 = regex.compile(r"(?<=CO)[z>»](?=e|/|\)|$)|(?<=CO[2z>»]?e)[ad](?=/|\)|$)")
+
+
 def squash(text: str) -> str:
     """Fold and drop spaces and decorations that do not change the unit."""
     t = fold(text).strip().strip("()（）[]【】")
     t = t.replace(" ", "").replace("\u00a0", "")
-    return t
+    return _OCR_CO2.sub(lambda m: "2" if m.group(0) in "z>»" else "q", t)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ def activity_unit(text: str, item: str | None = None) -> tuple[str, str | None] 
     if not t:
         return None
     unit = _ACTIVITY.get(t)
+    if unit is None and len(t) > 3 and t.endswith("s"):
+        unit = _ACTIVITY.get(t[:-1])
     if unit is None:
         return None
     if unit == "m" and item and is_volume_item(item):

@@ -24,6 +24,7 @@ class Vocab:
     subtotal_rows: list[str]
     claims: dict[str, dict]
     headers: dict[str, list[str]]
+    transport_of: dict[str, list[str]]
 
 
 def norm(text: str) -> str:
@@ -52,6 +53,7 @@ def vocab() -> Vocab:
         subtotal_rows=[norm(t) for t in data["rows"]["subtotal"]],
         claims=data["claims"],
         headers={k: [norm(t) for t in v] for k, v in data["headers"].items()},
+        transport_of={k: [strip_stage_suffix(norm(t)) for t in v] for k, v in data.get("transport_of", {}).items()},
     )
 
 
@@ -79,6 +81,12 @@ def match_stage(name: str, min_score: float = 78) -> tuple[str | None, float]:
         outer = strip_stage_suffix(m.group(1) + m.group(3))
         candidates += [inner, outer]
     hits = [(AMBIGUOUS_TRANSPORT, 100.0) if c in v.ambiguous_transport else _best_stage(c) for c in candidates if c]
+    if m and len(hits) == 3 and hits[2][0] == AMBIGUOUS_TRANSPORT and hits[0][1] < 100:
+        # "运输（原材料）", "Transport (finished goods)": transport of what the brackets name
+        carried = strip_stage_suffix(m.group(2))
+        stage = next((s for s, terms in v.transport_of.items() if carried in terms), None)
+        if stage is not None:
+            hits[1] = (stage, 100.0)
     specific = [h for h in hits if h[0] not in (None, AMBIGUOUS_TRANSPORT)]
     if specific:
         best = max(specific, key=lambda h: h[1])
@@ -151,6 +159,8 @@ def header_role(text: str, min_score: float = 80) -> tuple[str | None, float]:
                 score = fuzz.ratio(t_nounit, term)
             if score > best[1]:
                 best = (role, score)
+    if best[1] < min_score and "%" in t:
+        return "percent", float(min_score)   # a column headed by % holds percentages, whatever the words say
     return best if best[1] >= min_score else (None, best[1])
 
 

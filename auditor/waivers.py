@@ -18,23 +18,43 @@ def waiver_matches(w: Waiver, f: Finding, path: str) -> bool:
     return True
 
 
+def _rules_of(w: Waiver) -> list[tuple[str, str, str]]:
+    """(code, name, category) of the registered rules a waiver can apply to."""
+    from .engine import registry
+
+    return [(code, r.name, r.category) for code, r in registry().items()
+            if w.rule in (code, r.name) or code.startswith(w.rule.upper())]
+
+
 def apply_waivers(result: ReportResult, config: Config) -> None:
-    """Mark waived findings; add a finding for every waiver (scoped to this report) that matches nothing."""
+    """Mark waived findings; add a finding (WAI001) for every waiver scoped to this report that matches nothing,
+    unless none of the rules it names ran (--select/--ignore) or WAI001 itself is not selected."""
     if not config.waivers or result.status != "ok":
         return
     from .api import counts
+    from .engine import fingerprint, selected
 
+    report_unused = selected("WAI001", "unused-waiver", "internal", config)
     for w in config.waivers:
         if w.path and w.path not in result.path:
             continue
         hits = [f for f in result.findings if f.suppressed is None and waiver_matches(w, f, result.path)]
         for f in hits:
             f.suppressed = Suppression(kind="waiver", reason=w.reason)
-        if not hits:
-            what = ", ".join(x for x in (w.rule, w.value and f"value {w.value}", w.evidence and f"evidence '{w.evidence}'")
-                             if x)
-            result.findings.append(Finding(
-                rule="WAI001", name="unused-waiver", category="internal", severity="warning",
-                message=f"the waiver ({what}; reason: {w.reason}) matches no finding any more: remove it",
-                values=[w.value] if w.value else [], evidence=[w.evidence] if w.evidence else [w.rule]))
+        if hits or not report_unused:
+            continue
+        rules = _rules_of(w)
+        if rules and not any(selected(code, name, cat, config) for code, name, cat in rules):
+            continue  # the rules it waives did not run: it could not have matched
+        what = ", ".join(x for x in (w.rule, w.value and f"value {w.value}", w.evidence and f"evidence '{w.evidence}'")
+                         if x)
+        if rules:
+            message = f"the waiver ({what}; reason: {w.reason}) matches no finding any more: remove it"
+        else:
+            message = f"the waiver ({what}; reason: {w.reason}) names no rule: `auditor rules` lists the codes and names"
+        severity = config.severity.get("WAI001") or config.severity.get("unused-waiver") or "warning"
+        f = Finding(rule="WAI001", name="unused-waiver", category="internal", severity=severity, message=message,
+                    values=[w.value] if w.value else [], evidence=[w.evidence] if w.evidence else [w.rule])
+        f.fingerprint = fingerprint(f)
+        result.findings.append(f)
     result.counts = counts(result.findings)

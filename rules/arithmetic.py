@@ -3,19 +3,65 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.diagnose import cause_for, factor_story
+from auditor.diagnose import cause_for, copied_from, energy_basis, explain_slip, factor_story
 from auditor.engine import Context, Rule
-from auditor.facts import TOTAL, Statement, line_interval, stage_name, statements
-from auditor.model import Detail, Report
-from auditor.numbers import Interval, fmt, sig, sum_intervals
+from auditor.facts import (
+    TOTAL, Statement, inventory_lines, line_interval, other_values, printed_interval, stage_name, statements,
+    unit_scale, with_doubt,
+)
+from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
+from auditor.numbers import Interval, sig, sum_intervals
 
 
-def _tolerance(ctx: Context) -> str:
-    t = ctx.config.tolerance
-    s = f"each printed value stands for the interval that rounds to it ({t.rounding})"
-    if t.abs_slack or t.rel_slack:
-        s += f", plus slack {t.abs_slack} absolute / {t.rel_slack} relative"
-    return s
+def _show(iv: Interval, decimals: int) -> str:
+    return iv.show(decimals)
+
+
+def _slip_cause(candidates: list[tuple[str, Quantity, Interval, int]], ctx: Context) -> str | None:
+    """candidates: (role, printed quantity, the interval the other numbers imply for it, evidence weight).
+    The printed number that one typing slip away fits its implied interval is the likely culprit; evidence
+    (another place printing the corrected value) breaks ties."""
+    pi = printed_interval(ctx)
+    fits = []
+    for role, q, implied, weight in candidates:
+        hit = explain_slip(q.text, q.decimals, implied, pi)
+        if hit is not None:
+            fits.append((weight, role, q, hit))
+    if not fits:
+        return None
+    fits.sort(key=lambda f: -f[0])
+    best = [f for f in fits if f[0] == fits[0][0]]
+    if len(best) == 1:
+        _, role, q, (variant, why) = best[0]
+        return f"{role} {q.text} looks mistyped: the other numbers imply {variant} ({why})"
+    return "one printed number looks mistyped; it could be " + " or ".join(
+        f"{role} {q.text} (for {variant}: {why})" for _, role, q, (variant, why) in best)
+
+
+def _same_item_factors(report: Report, line: InventoryLine) -> set[str]:
+    """Factors printed for the same item on other lines."""
+    return {ln.factor.text for _, ln in inventory_lines(report)
+            if ln is not line and ln.item == line.item and ln.factor is not None}
+
+
+def _factor_weight(report: Report, line: InventoryLine, implied: Interval, base: int, ctx: Context) -> int:
+    """How likely the printed factor is the slip: more when its one-slip variant is what other lines or the
+    reference library print; less when the printed factor itself is what they print."""
+    known = _same_item_factors(report, line) | {str(r.value) for r in ctx.library.for_item(line.item)}
+    if line.factor.text in known or any(Decimal(k) == line.factor.value for k in known):
+        return base - 1
+    hit = explain_slip(line.factor.text, line.factor.decimals, implied, printed_interval(ctx))
+    if hit and (hit[0] in known or any(Decimal(k) == Decimal(hit[0]) for k in known if _num(hit[0]))):
+        return base + 2
+    return base
+
+
+def _num(text: str) -> bool:
+    try:
+        Decimal(text)
+        return True
+    except Exception:
+        return False
 
 
 class LineProduct(Rule):
@@ -23,7 +69,8 @@ class LineProduct(Rule):
 
     Why: the line is the root of every sum in the report; a line that does not multiply out means the factor,
     the activity or the result is misprinted, or the arithmetic used a factor other than the one shown.
-    Values are compared as rounding intervals: 0.3600 x 3.0959 = 1.11452 agrees with a printed 1.1145.
+    Values are compared as rounding intervals: 0.3600 x 3.0959 = 1.11452 agrees with a printed 1.1145. When one
+    typing slip in one of the three numbers explains the gap, the finding names that number.
 
     Fails:
         原材料运输 | 0.0726 | 柴油 kg | 0.3600 | 1.1146      (0.36 x 0.0726 = 0.0261, not 1.1146)
@@ -48,34 +95,65 @@ class LineProduct(Rule):
                 stated = ctx.interval(line.emissions)
                 if computed.overlaps(stated):
                     continue
-                implied = stated / ctx.interval(line.activity)
-                story, _ = factor_story(line.item, line.factor.text, line.factor.value, line.factor.decimals,
-                                        implied, ctx.library, line.activity.unit)
-                cause = story or cause_for(line.emissions.text, line.emissions.value, computed.mid,
-                                           line.emissions.decimals)
-                expected = fmt(computed.mid, line.emissions.decimals)
+                scale, _ = unit_scale(line, inv.emissions_unit)
+                activity, factor = ctx.interval(line.activity), ctx.interval(line.factor)
+                implied = stated / activity.scale(scale)
+                story, ref = factor_story(line.item, line.factor.text, line.factor.value, line.factor.decimals,
+                                          implied, ctx.library, line.activity.unit)
+                per_energy = energy_basis(line.factor.value, line.factor.decimals, ctx.library.for_item(line.item))
+                cause = (story if per_energy else None) or self._cause(report, st, line, computed, stated, ctx) \
+                    or (story if ref else None) or cause_for(line.emissions.text, line.emissions.value, computed.mid,
+                                                            line.emissions.decimals)
+                expected = ctx.fmt(computed.mid, line.emissions.decimals)
                 yield self.finding(
                     f"{stage_name(st.stage.canonical or '', report)} / {line.item or 'line'}: "
                     f"{line.activity.text} x {line.factor.text} = {expected}, but {line.emissions.text} is printed",
                     values=[line.factor.text, line.activity.text, line.emissions.text], expected=expected,
                     evidence=[x for x in (st.stage.name, line.item) if x], location=line.emissions.location,
-                    stage=st.stage.canonical, cause=cause,
+                    stage=st.stage.canonical, cause=with_doubt(cause, line.activity, line.factor, line.emissions),
                     detail=Detail(stated=line.emissions.text, computed=expected,
                                   stated_interval=stated.pair(8),
-                                  computed_interval=computed.pair(8), tolerance=_tolerance(ctx),
-                                  steps=[f"activity {line.activity.text} -> {ctx.interval(line.activity).show(8)}",
-                                         f"factor {line.factor.text} -> {ctx.interval(line.factor).show(8)}",
-                                         f"product -> {computed.show(6)}",
-                                         f"printed {line.emissions.text} -> {stated.show(6)}: no overlap",
-                                         f"implied factor = {line.emissions.text} / {line.activity.text} = "
-                                         f"{sig(implied.mid, 5)}"]))
+                                  computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
+                                  steps=[f"activity {line.activity.text} -> {_show(activity, 8)}",
+                                         f"factor {line.factor.text} -> {_show(factor, 8)}"]
+                                  + ([f"unit conversion x {scale}"] if scale != 1 else [])
+                                  + [f"activity x factor -> {_show(computed, 6)}",
+                                     f"printed {line.emissions.text} -> {_show(stated, 6)}: the intervals do not "
+                                     f"overlap (gap {sig(computed.gap(stated), 3)})",
+                                     f"implied factor = {line.emissions.text} / {line.activity.text} = "
+                                     f"{sig(implied.mid, 5)}"]))
+
+    @staticmethod
+    def _cause(report: Report, st: InventoryStage, line: InventoryLine, computed: Interval, stated: Interval,
+               ctx: Context) -> str | None:
+        inv = report.inventory
+        scale, _ = unit_scale(line, inv.emissions_unit)
+        activity, factor = ctx.interval(line.activity), ctx.interval(line.factor)
+        # evidence: the stage value agrees with the computed product, not the printed one -> the emissions slipped
+        emis_weight = 1
+        if st.emissions is not None and st.emissions_from != "single-line" and all(
+                o.emissions is not None for o in st.lines):
+            others = sum_intervals(ctx.interval(o.emissions) for o in st.lines if o is not line)
+            with_computed = (others + computed).overlaps(ctx.interval(st.emissions))
+            with_stated = (others + stated).overlaps(ctx.interval(st.emissions))
+            if with_computed and not with_stated:
+                emis_weight = 3     # the subtotal was added from the right value: the line's emissions slipped
+            elif with_stated and not with_computed:
+                emis_weight = 0     # the subtotal adds up with the printed value: activity or factor slipped
+        implied_factor = stated / activity.scale(scale)
+        factor_weight = _factor_weight(report, line, implied_factor, 1, ctx)
+        candidates = [("the emissions", line.emissions, computed, emis_weight),
+                      ("the factor", line.factor, implied_factor, factor_weight),
+                      ("the activity data", line.activity, stated / factor.scale(scale), 1)]
+        return _slip_cause(candidates, ctx)
 
 
 class StageSum(Rule):
     """A stage's printed emissions equal the sum of its lines (activity x factor, or the lines' own emissions).
 
     Why: stage values carry the report's conclusions; when they cannot be rebuilt from the inventory, either
-    the inventory or the stage value is wrong. When one line's factor explains the gap, the finding names it.
+    the inventory or the stage value is wrong. When one line's factor explains the gap, or one typing slip in one
+    printed number, the finding names it.
 
     Fails:
         原材料获取 | 0.5777 电力 121.2911, 0.055539 天然气 m³ 5.4892 | 81.9386   (lines give 70.3757)
@@ -92,6 +170,7 @@ class StageSum(Rule):
         inv = report.inventory
         if inv is None:
             return
+        stmts = statements(report)
         for st in inv.stages:
             if st.emissions is None or st.emissions_from == "single-line" or not st.lines:
                 continue
@@ -115,29 +194,68 @@ class StageSum(Rule):
             stated = ctx.interval(st.emissions)
             if computed.overlaps(stated):
                 continue
-            expected = fmt(computed.mid, st.emissions.decimals)
+            expected = ctx.fmt(computed.mid, st.emissions.decimals)
             values = [st.emissions.text]
+            self._fallback = self._matched = None
             cause, suspect = self._suspect(st, parts, stated, ctx)
             if suspect is not None:
                 values += [suspect.factor.text, suspect.activity.text]
             else:
                 values += [ln.factor.text for ln in st.lines if ln.factor]
-            cause = cause or cause_for(st.emissions.text, st.emissions.value, computed.mid, st.emissions.decimals)
+            if cause is None:
+                cause = self._slip(report, st, parts, computed, stated, stmts, ctx) or self._matched \
+                    or self._fallback or cause_for(st.emissions.text, st.emissions.value, computed.mid,
+                                                   st.emissions.decimals)
             steps = []
             for ln, p in zip(st.lines, parts):
                 if ln.emissions is not None:
-                    steps.append(f"{ln.item}: printed {ln.emissions.text}")
+                    steps.append(f"{ln.item}: printed {ln.emissions.text} -> {_show(p, 6)}")
                 else:
-                    steps.append(f"{ln.item}: {ln.activity.text} x {ln.factor.text} = {p.show(6)}")
-            steps.append(f"{how} = {computed.show(6)}; printed {st.emissions.text} -> {stated.show(6)}: no overlap")
+                    steps.append(f"{ln.item}: {ln.activity.text} x {ln.factor.text} = {_show(p, 6)}")
+            steps.append(f"{how} = {_show(computed, 6)}")
+            steps.append(f"printed {st.emissions.text} -> {_show(stated, 6)}: the intervals do not overlap "
+                         f"(gap {sig(computed.gap(stated), 3)})")
             yield self.finding(
                 f"{st.stage.name}: the lines add up to {expected}, but the stage is printed as {st.emissions.text}",
                 values=values, expected=expected, evidence=[st.stage.name] + [ln.item for ln in st.lines if ln.item],
-                location=st.emissions.location, stage=st.stage.canonical, cause=cause,
+                location=st.emissions.location, stage=st.stage.canonical,
+                cause=with_doubt(cause, st.emissions, *[q for ln in st.lines for q in (ln.activity, ln.factor,
+                                                                                      ln.emissions)]),
                 detail=Detail(stated=st.emissions.text, computed=expected,
                               stated_interval=stated.pair(8),
-                              computed_interval=computed.pair(8), tolerance=_tolerance(ctx),
+                              computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                               steps=steps))
+
+    def _slip(self, report: Report, st: InventoryStage, parts, computed: Interval, stated: Interval, stmts,
+              ctx: Context) -> str | None:
+        """Which printed number one slip away explains the gap: the stage value, or one line's activity, factor
+        or emissions. Other places stating the stage value are evidence for the stage value being right."""
+        key = st.stage.canonical
+        copy = copied_from(st.emissions.value, st.emissions.text, other_values(stmts, key, "inventory", report)) \
+            if key else None
+        elsewhere = [s for s in stmts.get(key, []) if s.place != "inventory"] if key else []
+        stage_confirmed = any(ctx.interval(s.quantity).overlaps(stated) for s in elsewhere)
+        computed_confirmed = any(ctx.interval(s.quantity).overlaps(computed) for s in elsewhere)
+        if copy and not stage_confirmed:
+            return copy
+        candidates = [("the stage value", st.emissions, computed, 3 if computed_confirmed else 1)]
+        for i, ln in enumerate(st.lines):
+            others = sum_intervals(p for j, p in enumerate(parts) if j != i)
+            rest = stated - others
+            weight = 2 if stage_confirmed else 1
+            if ln.emissions is not None:
+                candidates.append((f"{ln.item}'s emissions", ln.emissions, rest, weight))
+                continue
+            scale, _ = unit_scale(ln, report.inventory.emissions_unit)
+            f_weight = _factor_weight(report, ln, rest / ctx.interval(ln.activity).scale(scale), weight, ctx)
+            candidates.append((f"{ln.item}'s factor", ln.factor, rest / ctx.interval(ln.activity).scale(scale),
+                               f_weight))
+            candidates.append((f"{ln.item}'s activity data", ln.activity, rest / ctx.interval(ln.factor).scale(scale),
+                               weight))
+        return _slip_cause(candidates, ctx)
+
+    _fallback: str | None = None
+    _matched: str | None = None
 
     def _suspect(self, st, parts, stated: Interval, ctx: Context):
         """The one line whose factor, replaced by the implied one, closes the gap and matches a reference."""
@@ -151,13 +269,15 @@ class StageSum(Rule):
                 continue
             story, ref = factor_story(ln.item, ln.factor.text, ln.factor.value, ln.factor.decimals, implied,
                                       ctx.library, ln.activity.unit)
-            if ref is not None:
+            if ref is not None and energy_basis(ln.factor.value, ln.factor.decimals, ctx.library.for_item(ln.item)):
                 return f"{ln.item}: {story}", ln
+            if ref is not None and self._matched is None:
+                self._matched = f"{ln.item}: {story}"
             if best is None:
                 best = (f"if the other lines are right, {ln.item}'s factor would have to be "
                         f"{sig(implied.mid, 5)} instead of {ln.factor.text}", ln)
-        if best is not None and sum(1 for ln in st.lines if ln.emissions is None) == 1:
-            return best
+        self._fallback = best[0] if best is not None and sum(1 for ln in st.lines if ln.emissions is None) == 1 \
+            else None
         return None, None
 
 
@@ -195,21 +315,35 @@ class TotalSum(Rule):
             parts = [s.emissions for s in inv.stages if s.emissions is not None]
             if parts and len(parts) == len(inv.stages):
                 checks.append((parts, inv.total, "the inventory table", [s.stage.name for s in inv.stages]))
+        stmts = statements(report)
         for parts, total, where, names in checks:
             computed = sum_intervals(ctx.interval(p) for p in parts)
             stated = ctx.interval(total)
             if computed.overlaps(stated):
                 continue
-            expected = fmt(computed.mid, total.decimals)
+            expected = ctx.fmt(computed.mid, total.decimals)
+            cause = self._cause(parts, names, total, computed, stated, stmts, ctx)
             yield self.finding(
                 f"{where}: the stages add up to {expected}, but the total is printed as {total.text}",
                 values=[total.text] + [p.text for p in parts], expected=expected, evidence=names,
-                location=total.location, stage=None,
-                cause=cause_for(total.text, total.value, computed.mid, total.decimals),
+                location=total.location, stage=None, cause=with_doubt(cause, total, *parts),
                 detail=Detail(stated=total.text, computed=expected, stated_interval=stated.pair(8),
-                              computed_interval=computed.pair(8), tolerance=_tolerance(ctx),
-                              steps=[" + ".join(p.text for p in parts) + f" = {computed.show(6)}",
-                                     f"printed {total.text} -> {stated.show(6)}: no overlap"]))
+                              computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
+                              steps=[" + ".join(p.text for p in parts) + f" = {_show(computed, 6)}",
+                                     f"printed {total.text} -> {_show(stated, 6)}: the intervals do not overlap "
+                                     f"(gap {sig(computed.gap(stated), 3)})"]))
+
+    @staticmethod
+    def _cause(parts, names, total: Quantity, computed: Interval, stated: Interval, stmts, ctx: Context):
+        """The total slipped (other statements of the total agree with the sum), or one part did."""
+        others_total = [s for s in stmts.get(TOTAL, []) if s.quantity is not total]
+        sum_confirmed = any(ctx.interval(s.quantity).overlaps(computed) for s in others_total)
+        total_confirmed = any(ctx.interval(s.quantity).overlaps(stated) for s in others_total)
+        candidates = [("the total", total, computed, 3 if sum_confirmed else 1)]
+        for i, (p, n) in enumerate(zip(parts, names)):
+            rest = stated - sum_intervals(ctx.interval(q) for j, q in enumerate(parts) if j != i)
+            candidates.append((f"{n}", p, rest, 2 if total_confirmed else 1))
+        return _slip_cause(candidates, ctx) or cause_for(total.text, total.value, computed.mid, total.decimals)
 
 
 class QuotedValue(Rule):
@@ -217,7 +351,8 @@ class QuotedValue(Rule):
 
     Why: readers take the number from the summary; a typo there misstates the footprint even when the tables
     are right. The value most places agree on (and that the total and the percentage support) is taken as
-    right, and the odd one out is reported with the likely cause.
+    right, and the odd one out is reported with the likely cause (a digit slip, two digits swapped, or the value
+    of another stage copied into this one).
 
     Fails:
         summary: 原辅料获取阶段碳排放为 81.9886 kgCO₂ eq (86.77%); results table: 原材料获取 81.9386
@@ -253,7 +388,9 @@ class QuotedValue(Rule):
                 agreeing = [o for o in group if ctx.interval(o.quantity).overlaps(best_iv)]
                 why = ", ".join(o.where for o in agreeing)
                 q = s.quantity
-                cause = cause_for(q.text, q.value, best.quantity.value, q.decimals)
+                cause = cause_for(q.text, q.value, best.quantity.value, q.decimals,
+                                  others=other_values(stmts, key, s.place, report) if key != TOTAL else None,
+                                  expected_text=best.quantity.text)
                 backing = []
                 if s.percent is not None and total_iv is not None:
                     backing.append(f"the percentage {s.percent.text} printed beside it fits {best.quantity.text}"
@@ -270,11 +407,15 @@ class QuotedValue(Rule):
                     msg += f"; {' and '.join(backing)}"
                 yield self.finding(
                     msg, values=[q.text, best.quantity.text], expected=best.quantity.text,
-                    evidence=[s.evidence], location=q.location, stage=None if key == TOTAL else key, cause=cause,
+                    evidence=[s.evidence], location=q.location, stage=None if key == TOTAL else key,
+                    cause=with_doubt(cause, q, best.quantity),
                     detail=Detail(stated=q.text, computed=best.quantity.text,
                                   stated_interval=ctx.interval(q).pair(8),
-                                  computed_interval=best_iv.pair(8), tolerance=_tolerance(ctx),
-                                  steps=[f"{o.where}: {o.quantity.text}" for o in group]))
+                                  computed_interval=best_iv.pair(8), tolerance=ctx.tolerance_text(),
+                                  steps=[f"{o.where}: {o.quantity.text} -> {_show(ctx.interval(o.quantity), 6)}"
+                                         for o in group]
+                                  + [f"{len(agreeing)} place(s) agree on {best.quantity.text}; {q.text} does not "
+                                     f"overlap it"]))
 
     @staticmethod
     def _total_interval(stmts, ctx: Context) -> Interval | None:
@@ -291,3 +432,55 @@ class QuotedValue(Rule):
             return 0.0
         computed = (ctx.interval(s.quantity) / total_iv).scale(Decimal(100))
         return 0.5 if computed.overlaps(ctx.interval(s.percent)) else 0.0
+
+
+class StageValueDuplicated(Rule):
+    """Two different stages do not print the same value in the same table.
+
+    Why: with four printed decimals, two stages with exactly the same emissions are almost never a coincidence:
+    the value of one row was copied into another. The copy usually also breaks the total or the shares; this
+    finding says where the number came from. Values with fewer than three significant digits (0.00, 1.0) are
+    not compared, since those can agree by chance.
+
+    Fails:
+        results: 原材料运输 1.1146 | 成品运输 1.1146      (the inventory gives 1.9306 for 成品运输)
+    Passes:
+        results: 原材料运输 1.1146 | 成品运输 1.9306
+    """
+
+    code = "ARI005"
+    name = "stage-value-duplicated"
+    category = "arithmetic"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        tables = []
+        if report.results:
+            tables.append(("the results table", [(r.stage, r.value) for r in report.results.rows]))
+        if report.inventory:
+            tables.append(("the inventory table", [(s.stage, s.emissions) for s in report.inventory.stages
+                                                   if s.emissions is not None]))
+        stmts = statements(report)
+        for where, rows in tables:
+            by_text: dict[str, list] = {}
+            for stage, q in rows:
+                if q is None or q.value == 0 or len(q.text.strip("-0.").replace(".", "")) < 3:
+                    continue
+                by_text.setdefault(q.text, []).append((stage, q))
+            for text, hits in by_text.items():
+                stages = {s.canonical or s.name for s, _ in hits}
+                if len(stages) < 2:
+                    continue
+                # which of them is the copy: the stage whose other statements disagree with the value
+                wrong = [s for s, q in hits if s.canonical and any(
+                    not ctx.interval(o.quantity).overlaps(ctx.interval(q)) for o in stmts.get(s.canonical, []))]
+                names = [s.name for s, _ in hits]
+                msg = f"{where} prints {text} for {' and '.join(names)}"
+                if wrong:
+                    msg += f"; other places give a different value for {', '.join(s.name for s in wrong)}"
+                yield self.finding(
+                    msg, values=[text], evidence=names, location=hits[-1][1].location,
+                    stage=(wrong[0].canonical if wrong else hits[-1][0].canonical),
+                    cause="the value of one stage copied into another row",
+                    severity="error" if wrong else None,
+                    detail=Detail(stated=text, steps=[f"{s.name}: {q.text}" for s, q in hits]))

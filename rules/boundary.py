@@ -1,9 +1,14 @@
 """System boundary: the claim against the stages present, and every list of stages against the others."""
 from __future__ import annotations
 
+from decimal import Decimal
+
+import regex
+
 from auditor.engine import Context, Rule
-from auditor.model import Report, StageRef
-from auditor.vocab import stage_label, vocab
+from auditor.model import BoundaryClaim, Report, StageRef
+from auditor.numbers import find_numbers, fold
+from auditor.vocab import norm, stage_label, vocab
 
 PLACES = {"cover": "the cover", "summary": "the summary", "boundary_section": "the system-boundary section",
           "boundary_table": "the boundary table", "notes": "the notes on the cover", "other": "the text",
@@ -33,6 +38,23 @@ def declared(report: Report) -> dict[str, list[tuple[str, StageRef, str]]]:
     return out
 
 
+def effective_claims(report: Report) -> dict[str, list[BoundaryClaim]]:
+    """The boundary claims by kind. Loose terms (全生命周期, which also occurs in "产品全生命周期的 GWP 值") count only
+    when no explicit claim of another kind is made."""
+    claims = vocab().claims
+    strong: dict[str, list[BoundaryClaim]] = {}
+    weak: dict[str, list[BoundaryClaim]] = {}
+    for c in report.boundary.claims:
+        loose = {norm(t) for t in claims.get(c.kind, {}).get("weak", [])}
+        (weak if norm(c.text) in loose else strong).setdefault(c.kind, []).append(c)
+    if not strong:
+        return weak
+    for kind, cs in weak.items():
+        if kind in strong:
+            strong[kind].extend(cs)
+    return strong
+
+
 class ClaimStages(Rule):
     """The boundary claim matches the stages reported: cradle-to-grave needs use and end-of-life stages,
     cradle-to-gate must not report them.
@@ -55,9 +77,7 @@ class ClaimStages(Rule):
         present = set(data_stages(report)) or set(declared(report))
         if not present:
             return
-        kinds: dict[str, list] = {}
-        for c in report.boundary.claims:
-            kinds.setdefault(c.kind, []).append(c)
+        kinds = effective_claims(report)
         for kind, claims in kinds.items():
             spec = vocab().claims.get(kind, {})
             missing = [s for s in spec.get("requires", []) if s not in present]
@@ -183,3 +203,130 @@ class DataWithoutDeclaration(Rule):
             yield self.finding(
                 f"{refs[0].name} ({stage_label(stage, 'en')}) carries data but no boundary description lists it",
                 evidence=sorted({r.name for r in refs}), location=refs[0].location, stage=stage)
+
+
+class ClaimConflict(Rule):
+    """The report makes one boundary claim: not cradle-to-grave in one place and cradle-to-gate in another.
+
+    Why: the claim says what the footprint covers; two different claims leave the reader unable to compare the
+    number with anything. A partial CFP is compatible with cradle-to-gate and gate-to-gate (ISO 14067 calls
+    those partial); a loose "全生命周期" yields to an explicit claim.
+
+    Fails:
+        cover: 系统边界“摇篮到坟墓” ; 3.2.2: 产品从“摇篮到大门”各阶段包含及不包含的过程
+    Passes:
+        cover: 系统边界“摇篮到大门” ; 3.2.2: 产品从“摇篮到大门”各阶段 ; 3.2.6: 产品全生命周期的 GWP 值
+    """
+
+    code = "BND006"
+    name = "claim-conflict"
+    category = "boundary"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        kinds = effective_claims(report)
+        spec = vocab().claims
+        names = sorted(kinds, key=lambda k: -len(kinds[k]))
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if b in spec.get(a, {}).get("compatible", []) or a in spec.get(b, {}).get("compatible", []):
+                    continue
+                ca, cb = kinds[a], kinds[b]
+                where = lambda cs: ", ".join(sorted({f"p.{c.location.page}" for c in cs if c.location}))  # noqa
+                yield self.finding(
+                    f"the report claims both {a} ({'/'.join(sorted({c.text for c in ca}))}, {where(ca)}) and "
+                    f"{b} ({'/'.join(sorted({c.text for c in cb}))}, {where(cb)})",
+                    evidence=sorted({c.text for c in ca + cb}), location=cb[0].location,
+                    cause="a claim left over from another report or an earlier boundary")
+
+
+NONE_TEXT = {"", "/", "无", "-", "—", "–", "none", "n/a", "na", "不涉及", "未排除", "无排除", "——"}
+
+
+def _cutoff_thresholds(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """'舍去质量或能量投入小于 1% 的...，但总的舍去...不超过 5%' -> (1, 5)."""
+    pcts = [p.value for s, e, p in find_numbers(text) if text[e:e + 2].strip().startswith("%")]
+    item = pcts[0] if pcts else None
+    total = pcts[1] if len(pcts) > 1 else None
+    return item, total
+
+
+class CutoffExclusion(Rule):
+    """Processes excluded from the boundary are covered by the declared cut-off rule, with their share.
+
+    Why: ISO 14067 allows leaving out inputs below a cut-off (typically mass or energy < 1%, 5% in total), but
+    only when the report shows the excluded input qualifies. An exclusion with no cut-off rule at all, a share
+    above the rule, excluded shares adding up beyond the total allowance, or an "excluded" input that the
+    inventory in fact counts, is a warning; an exclusion that relies on the rule without giving its share is
+    noted (info), since a verifier has to ask for the evidence.
+
+    Fails:
+        表 3.1: 原辅料获取阶段 | ... | 包装材料获取 ; no 取舍准则 anywhere
+    Passes:
+        表 3.1: 原辅料获取阶段 | ... | 包装材料获取（质量占比 0.4%） ; 取舍准则: 舍去质量小于 1% 的...不超过 5%
+    """
+
+    code = "BND005"
+    name = "cutoff-exclusion"
+    category = "boundary"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        excluded = [(r, r.excluded.strip()) for r in report.boundary.table
+                    if r.excluded and norm(r.excluded).strip("。.") not in NONE_TEXT]
+        if not excluded:
+            return
+        cut = report.boundary.cutoff
+        item_max, total_max = _cutoff_thresholds(fold(cut.text)) if cut else (None, None)
+        items = {norm(ln.item) for st in (report.inventory.stages if report.inventory else []) for ln in st.lines
+                 if ln.item}
+        shares = []
+        for row, text in excluded:
+            where = f"{row.stage.name}: {text}"
+            counted = [i for i in items if len(i) >= 2 and (i in norm(text) or _core(text) in i)]
+            if counted:
+                yield self.finding(
+                    f"{where} is listed as excluded, but the inventory has a line for {', '.join(sorted(counted))}",
+                    evidence=[text, row.stage.name], location=row.stage.location, stage=row.stage.canonical)
+                continue
+            share = self._share(text)
+            if cut is None:
+                yield self.finding(
+                    f"{where} is excluded from the boundary, but the report declares no cut-off rule that would "
+                    f"allow it", evidence=[text, row.stage.name], location=row.stage.location,
+                    stage=row.stage.canonical, cause="an exclusion without a stated cut-off criterion")
+                continue
+            if share is None:
+                yield self.finding(
+                    f"{where} is excluded under the cut-off rule ('{cut.text[:60]}'), but no share is given to show it "
+                    f"is below {item_max if item_max is not None else 'the'}%",
+                    evidence=[text, row.stage.name, cut.text], location=row.stage.location,
+                    stage=row.stage.canonical, severity="info")
+                continue
+            shares.append((row, text, share))
+            if item_max is not None and share.value > item_max:
+                yield self.finding(
+                    f"{where}: excluded at {share.text}%, above the cut-off of {item_max}% per input",
+                    values=[share.text], expected=f"<{item_max}", evidence=[text, cut.text],
+                    location=row.stage.location, stage=row.stage.canonical)
+        if total_max is not None and shares:
+            total = sum((s.value for _, _, s in shares), Decimal(0))
+            if total > total_max:
+                yield self.finding(
+                    f"the excluded inputs add up to {total}% ({' + '.join(s.text + '%' for _, _, s in shares)}), "
+                    f"above the cut-off's total allowance of {total_max}%",
+                    values=[s.text for _, _, s in shares], expected=f"<={total_max}",
+                    evidence=[t for _, t, _ in shares] + [cut.text], location=shares[0][0].stage.location)
+
+    @staticmethod
+    def _share(text: str):
+        t = fold(text)
+        for s, e, p in find_numbers(t):
+            if t[e:e + 2].strip().startswith("%"):
+                return p
+        return None
+
+
+def _core(text: str) -> str:
+    """'包装材料获取' -> '包装材料': the input itself, without the stage verb."""
+    return regex.sub(r"(的)?(获取|生产|运输|加工|处置|使用)(过程|阶段)?$", "", norm(text)) or norm(text)

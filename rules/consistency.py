@@ -1,8 +1,13 @@
 """Metadata consistency: GWP source and year, factor series, dates in order, gases covered."""
 from __future__ import annotations
 
+import regex
+from pydantic import BaseModel, Field
+
 from auditor.engine import Context, Rule
-from auditor.model import Report
+from auditor.model import Detail, Report
+from auditor.numbers import fold
+from auditor.vocab import norm
 
 AR_YEARS_FALLBACK = {"SAR": (1995, 1996), "TAR": (2001, 2001), "AR4": (2007, 2007), "AR5": (2013, 2014),
                      "AR6": (2021, 2023)}
@@ -157,10 +162,12 @@ class DatesInOrder(Rule):
 
 
 class GasesCovered(Rule):
-    """The gases the report covers fit its sources: fuel combustion emits CH4 and N2O besides CO2.
+    """The gases the report covers fit its sources: fuel combustion emits CH4 and N2O besides CO2, and a report
+    that says it covers them does not use CO2-only combustion factors.
 
     Why: a report that burns diesel or natural gas yet counts only CO2 understates the footprint (slightly) and,
-    more importantly, claims CO2e while reporting CO2; ISO 14067 asks for all relevant greenhouse gases.
+    more importantly, claims CO2e while reporting CO2; ISO 14067 asks for all relevant greenhouse gases. The other
+    way round, a report that lists CH4 and N2O but multiplies its fuels by kgCO2 factors has not counted them.
 
     Fails:
         本次核查主要包括二氧化碳（CO₂） ; inventory: 柴油, 天然气
@@ -183,9 +190,285 @@ class GasesCovered(Rule):
             return
         missing = [g for g in ("CH4", "N2O") if g not in m.gases]
         if not missing:
+            co2_only = sorted({f"{ln.item} {ln.factor.text} {ln.factor.unit}" for st in report.inventory.stages
+                               for ln in st.lines if ln.item in fuels and ln.factor and ln.factor.unit
+                               and ln.factor.unit.split("/")[0].endswith("CO2")})
+            if co2_only:
+                yield self.finding(
+                    f"the report says it covers {', '.join(m.gases)}, but its combustion factors are CO2 only "
+                    f"({'; '.join(co2_only)}): CH4 and N2O from burning fuel are not in the numbers",
+                    evidence=([m.gases_text.text] if m.gases_text else []) + co2_only,
+                    location=m.gases_text.location if m.gases_text else None)
             return
         yield self.finding(
             f"the report covers {', '.join(m.gases)} only, but burns {', '.join(fuels)}: combustion also emits "
             f"{' and '.join(missing)}",
             evidence=[m.gases_text.text] + fuels if m.gases_text else fuels,
             location=m.gases_text.location if m.gases_text else None)
+
+
+# ---------------------------------------------------------------- functional unit, product identity, standards
+
+# printed unit words -> what they mean; words in one group are the same unit
+FU_UNITS = {
+    "kg": ["kg", "千克", "公斤"], "t": ["t", "吨"], "g": ["g", "克"], "km": ["km", "千米", "公里"], "m": ["m", "米"],
+    "m2": ["m2", "m²", "平方米"], "m3": ["m3", "m³", "立方米", "方"], "kWh": ["kwh", "kw·h", "千瓦时", "度"],
+    "MWh": ["mwh", "兆瓦时"], "L": ["l", "升"], "unit": ["unit", "units", "piece", "pieces", "pcs", "pc"],
+    **{w: [w] for w in "台件套个块只根片组辆瓶箱卷盘张支株座樘"},
+}
+_FU_WORDS = sorted(((w, k) for k, ws in FU_UNITS.items() for w in ws), key=lambda x: -len(x[0]))
+_FU_ALT = "|".join(regex.escape(w) for w, _ in _FU_WORDS)
+FU_PHRASE = regex.compile(rf"^\s*(?:1|一|每)\s*(?P<unit>{_FU_ALT})(?![A-Za-z])\s*(?P<rest>.*)$", regex.I)
+
+
+def _unit_key(word: str) -> str | None:
+    w = fold(word).strip().lower().replace(" ", "")
+    return next((k for ww, k in _FU_WORDS if ww.lower() == w), None)
+
+
+def fu_statements(report: Report) -> list[tuple[str, str, str, object]]:
+    """(place, unit key, printed word, location) for every statement of the functional unit: the cover box
+    (功能单位 台), the sentences '功能单位定义为：1 台...', and the per-unit part of the results header (kgCO2e/台)."""
+    out = []
+    for t in report.metadata.functional_unit:
+        txt = fold(t.text).strip()
+        k = _unit_key(txt)
+        if k:
+            out.append(("the functional-unit box", k, txt, t.location))
+            continue
+        m = FU_PHRASE.match(txt)
+        if m:
+            out.append((f"'{txt}'", _unit_key(m.group("unit")), m.group("unit"), t.location))
+    if report.results and report.results.rows:
+        q = report.results.rows[0].value
+        ut = fold(q.unit_text or "")
+        if "/" in ut:
+            per = ut.rsplit("/", 1)[1].strip(" ()（）")
+            k = _unit_key(per)
+            if k:
+                out.append(("the results table header", k, per, q.location))
+    return out
+
+
+class FunctionalUnitConsistent(Rule):
+    """The functional unit is the same wherever it is stated: the cover box, the definition in 3.2.1, the summary
+    and the per-unit results header.
+
+    Why: every number in the report is per functional unit; "per 台" in one place and "per kg" in another means
+    either the results or the definition is wrong, and the footprint cannot be compared with anything.
+
+    Fails:
+        cover box 功能单位: 台 ; 3.2.1 功能单位定义为：1 件智能型综合配电箱 JP ; results header kgCO₂ eq/台
+    Passes:
+        cover box 功能单位: 台 ; 3.2.1 功能单位定义为：1 台智能型综合配电箱 JP ; results header kgCO₂ eq/台
+    """
+
+    code = "CON005"
+    name = "functional-unit-inconsistent"
+    category = "consistency"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        stmts = fu_statements(report)
+        keys: dict[str, list] = {}
+        for s in stmts:
+            keys.setdefault(s[1], []).append(s)
+        if len(keys) < 2:
+            return
+        ranked = sorted(keys.values(), key=len, reverse=True)
+        majority = ranked[0] if len(ranked[0]) > len(ranked[1]) else None
+        for group in ranked[1 if majority else 0:]:
+            for place, key, word, loc in group:
+                others = [s for s in stmts if s[1] != key]
+                yield self.finding(
+                    f"{place} states the functional unit as '{word}', but "
+                    + ", ".join(f"{p} as '{w}'" for p, _, w, _ in others),
+                    values=[word], expected=majority[0][2] if majority else None,
+                    evidence=[p for p, *_ in stmts], location=loc,
+                    detail=Detail(steps=[f"{p}: {w}" for p, _, w, _ in stmts]))
+
+
+GENERIC = {"产品", "本产品", "该产品", "此产品", "产品单元", "product", "theproduct", "unit"}
+
+
+class ProductIdentity(Rule):
+    """The product and model are named the same way on the cover and in the functional-unit sentences
+    ('1 台智能型综合配电箱 JP').
+
+    Why: a report whose functional unit names another product or model was edited from another report, or
+    covers something else than its cover says; a verifier must not sign a footprint for the wrong product.
+
+    Fails:
+        产品名称：智能型综合配电箱 ; 产品规格型号：JP ; 功能单位定义为：1 台户外计量配电箱 XL
+    Passes:
+        产品名称：智能型综合配电箱 ; 产品规格型号：JP ; 功能单位定义为：1 台智能型综合配电箱 JP
+    """
+
+    code = "CON008"
+    name = "product-identity-inconsistent"
+    category = "consistency"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        m = report.metadata
+        if m.product is None and m.model is None:
+            return
+        product = norm(m.product.text) if m.product else ""
+        model = norm(m.model.text) if m.model else ""
+        phrases = [(t.text, t.location) for t in m.functional_unit]
+        phrases += [(q.text, q.value.location) for q in report.quotes if q.stage is None]
+        seen = set()
+        for text, loc in phrases:
+            fm = FU_PHRASE.match(fold(text).strip().lstrip("“\"'"))
+            if not fm:
+                continue
+            rest = norm(regex.split(r"[“\"「(（]", fm.group("rest"))[0])
+            if not rest or rest in seen:
+                continue
+            seen.add(rest)
+            if product and product not in rest:
+                name_part = regex.sub(r"[A-Za-z0-9\-_/.]+$", "", rest)
+                if name_part and name_part not in GENERIC and name_part not in product:
+                    yield self.finding(
+                        f"the cover names the product '{m.product.text}', but '{text.strip()[:60]}' names "
+                        f"'{name_part}'", values=[], evidence=[m.product.text, text.strip()[:80]], location=loc,
+                        expected=m.product.text)
+                    continue
+            if model and product and product in rest:
+                raw = fold(fm.group("rest"))
+                pm = regex.search(r"\s*".join(map(regex.escape, fold(m.product.text).replace(" ", ""))), raw)
+                tail = raw[pm.end():].strip() if pm else rest.split(product, 1)[1]
+                token = regex.match(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*", tail)
+                if token and norm(token.group(0)) != model:
+                    yield self.finding(
+                        f"the cover gives the model '{m.model.text}', but '{text.strip()[:60]}' gives "
+                        f"'{token.group(0)}'", evidence=[m.model.text, text.strip()[:80]], location=loc,
+                        expected=m.model.text, values=[])
+
+
+STANDARD_RE = regex.compile(
+    r"(?P<body>GB/T|GB|ISO/TS|ISO|PAS)\s*(?P<num>\d{3,5}(?:\.\d+)?(?:-\d{1,2}(?=\s*:))?)\s*[-:：]\s*"
+    r"(?P<year>(?:19|20)\d{2})(?!\d)", regex.I)
+
+
+class StandardSettings(BaseModel):
+    editions: dict[str, list[int]] = Field(
+        default_factory=lambda: {"GB/T 24067": [2024], "ISO 14067": [2018], "ISO/TS 14067": [2013],
+                                 "PAS 2050": [2008, 2011], "ISO 14040": [2006], "ISO 14044": [2006],
+                                 "GB/T 24040": [2008], "GB/T 24044": [2008], "ISO 14064-1": [2006, 2018]},
+        description="published editions per standard; a cited year outside these is reported")
+    superseded: dict[str, str] = Field(
+        default_factory=lambda: {"ISO/TS 14067:2013": "ISO 14067:2018", "PAS 2050:2008": "PAS 2050:2011",
+                                 "ISO 14064-1:2006": "ISO 14064-1:2018"},
+        description="editions replaced by a newer one")
+
+
+class StandardCited(Rule):
+    """The standard the report follows is cited with the same edition everywhere, and that edition exists.
+
+    Why: GB/T 24067-2024 and ISO 14067:2018 are the current editions; a report citing GB/T 24067-2024 on the
+    cover and GB/T 24067-2023 in the method section, or an edition that was never published, was assembled from
+    different sources, and the requirements it claims to meet are unclear. A superseded edition is noted.
+
+    Fails:
+        cover: GB/T 24067-2024/ISO 14067:2018 ; 3.1: 根据 GB/T 24067-2023 标准的要求
+    Passes:
+        cover: GB/T 24067-2024/ISO 14067:2018 ; 3.1: 根据 GB/T 24067-2024/ISO 14067:2018 标准的要求
+    """
+
+    code = "CON006"
+    name = "standard-cited-inconsistently"
+    category = "consistency"
+    severity = "warning"
+    Settings = StandardSettings
+
+    def check(self, report: Report, ctx: Context):
+        cited: dict[str, list[tuple[int, str, object]]] = {}
+        for t in report.metadata.standard:
+            for mm in STANDARD_RE.finditer(fold(t.text)):
+                body = mm.group("body").upper()
+                family = f"{body} {mm.group('num')}"
+                cited.setdefault(family, []).append((int(mm.group("year")), mm.group(0), t.location))
+        editions = self.settings.editions
+        for family, hits in cited.items():
+            years = sorted({y for y, _, _ in hits})
+            if len(years) > 1:
+                counts = {y: sum(1 for h in hits if h[0] == y) for y in years}
+                odd = [h for h in hits if counts[h[0]] < max(counts.values())] or hits
+                yield self.finding(
+                    f"{family} is cited as " + " and as ".join(
+                        f"{family}{'-' if family.startswith('GB') else ':'}{y} ({counts[y]}x)" for y in years),
+                    values=[str(y) for y in years], evidence=sorted({h[1] for h in hits}), location=odd[0][2],
+                    expected=str(max(counts, key=counts.get)) if len(set(counts.values())) > 1 else None)
+            known = editions.get(family)
+            for y in years:
+                text = next(h[1] for h in hits if h[0] == y)
+                loc = next(h[2] for h in hits if h[0] == y)
+                key = f"{family}:{y}"
+                if known and y not in known:
+                    yield self.finding(
+                        f"{text}: {family} has no {y} edition (published: {', '.join(map(str, known))})",
+                        values=[str(y)], expected=str(known[-1]), evidence=[text], location=loc)
+                elif key in self.settings.superseded:
+                    yield self.finding(f"{text} is superseded by {self.settings.superseded[key]}",
+                                       evidence=[text], location=loc, severity="info")
+
+
+class GwpValues(Rule):
+    """The GWP100 values the report prints (CH4, N2O, ...) are those of the assessment report it names.
+
+    Why: CH4 is 21 in SAR, 25 in AR4, 28 in AR5 and 27.9 in AR6; a report that names AR6 but multiplies methane
+    by 25 uses AR4 values, and its CO2e figures are not what it says. Without a named report, values from
+    different assessment reports must not be mixed. AR5's climate-carbon-feedback values (CH4 34, N2O 298) and
+    fossil methane (AR5 30, AR6 29.8) are accepted as that report's.
+
+    Fails:
+        采用 IPCC 第六次评估报告 ; CH₄ 的 GWP 值为 25
+    Passes:
+        采用 IPCC 第六次评估报告 ; CH₄ 的 GWP 值为 27.9
+    """
+
+    code = "CON007"
+    name = "gwp-value-mismatch"
+    category = "consistency"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        m = report.metadata
+        lib = ctx.library
+        values = [g for g in m.gwp_values if g.gas]
+        if not values or lib.gwp is None:
+            return
+        named = m.gwp_report
+        if named:
+            for g in values:
+                gas = _gas_key(g.gas)
+                expected = lib.gwp_values(gas, named)
+                if not expected or any(ctx.interval(g.value).contains(v) for v in expected):
+                    continue
+                others = lib.gwp_reports_for(gas, g.value.value)
+                yield self.finding(
+                    f"{gas}: GWP {g.value.text} is printed, but {named} (named in "
+                    f"'{m.gwp_source.text if m.gwp_source else named}') gives {expected[0].normalize()}"
+                    + (f"; {g.value.text} is the {'/'.join(others)} value" if others else ""),
+                    values=[g.value.text], expected=str(expected[0].normalize()),
+                    evidence=[x for x in (g.text, m.gwp_source.text if m.gwp_source else None) if x],
+                    location=g.value.location,
+                    cause=f"values of {'/'.join(others)} used with {named} named" if others else None)
+            return
+        sets = {}
+        for g in values:
+            ars = lib.gwp_reports_for(_gas_key(g.gas), g.value.value)
+            if ars:
+                sets[g.gas] = (set(ars), g)
+        if len(sets) >= 2 and not set.intersection(*(s for s, _ in sets.values())):
+            yield self.finding(
+                "the GWP values come from different assessment reports: "
+                + "; ".join(f"{gas} {g.value.text} ({'/'.join(sorted(s))})" for gas, (s, g) in sets.items()),
+                values=[g.value.text for _, g in sets.values()], evidence=[g.text for _, g in sets.values() if g.text],
+                location=next(iter(sets.values()))[1].value.location, severity="warning")
+
+
+def _gas_key(gas: str) -> str:
+    g = fold(gas).replace(" ", "").upper()
+    return {"HFC134A": "HFC-134a", "HFC-134A": "HFC-134a", "HFC32": "HFC-32", "HFC-32": "HFC-32"}.get(g, g)

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from auditor.diagnose import close, decimal_shift, energy_basis, implied_match
+from auditor.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine import Context, Rule
-from auditor.facts import line_interval, unit_scale
+from auditor.facts import line_interval, unit_scale, with_doubt
 from auditor.model import Detail, Report
+from auditor.vocab import norm
 from auditor.numbers import Interval, sig
-from auditor.units import factor_unit
+from auditor.units import emission_unit, factor_unit
 
 PHYSICAL = {"kg", "t", "g", "m3", "L", "10^4 m3"}
 
@@ -124,35 +125,62 @@ class FactorReference(Rule):
             fu = factor_unit(ln.factor.unit) if ln.factor.unit else None
             if fu is not None and fu.per in ("GJ", "MJ", "TJ"):
                 continue
-            same_basis = [r for r in refs if fu is None or r.per == fu.per]
+            per = fu.per if fu is not None else (ln.activity.unit if ln.activity is not None else None)
+            same_basis = [r for r in refs if per is None or r.per == per] if per else refs
             if not same_basis:
                 continue
             printed = ctx.interval(ln.factor)
             if implied_match(printed, same_basis) is not None:
                 continue
             seen.add((ln.item, ln.factor.text))
+            ranges = [(r, *self._range(r)) for r in same_basis]
+            if any(lo <= ln.factor.value <= hi for _, lo, hi in ranges):
+                continue
             ref = same_basis[0]
-            shift = decimal_shift(ln.factor.value, ref.value)
+            shift = unit_slip(ln.factor.value, ref.value, ln.factor.unit_text or ln.factor.unit) \
+                or decimal_shift(ln.factor.value, ref.value) or self._shift_into_range(ln.factor.value, ranges)
+            steps = [f"reference {r.id}: {r.value} {r.unit} (plausible {lo}-{hi}); source: {r.source}"
+                     for r, lo, hi in ranges]
             if shift:
                 yield self.finding(
-                    f"{ln.item}: factor {ln.factor.text} is {shift.split(':')[0]} the reference {ref.value} {ref.unit}",
+                    f"{ln.item}: factor {ln.factor.text} is {shift.split(':')[0]}; the reference is {ref.value} "
+                    f"{ref.unit}",
                     values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                    stage=st.stage.canonical, cause=shift, severity="error",
-                    detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=[f"source: {ref.source}"]))
+                    stage=st.stage.canonical, cause=with_doubt(shift, ln.factor), severity="error",
+                    detail=Detail(stated=ln.factor.text, computed=str(ref.value),
+                                  steps=steps + [f"{ln.factor.text} / {ref.value} = {sig(ln.factor.value / ref.value, 4)}"]))
                 continue
-            lo = ref.low if ref.low is not None else ref.value / 2
-            hi = ref.high if ref.high is not None else ref.value * 2
-            if ref.confidence == "official" and ref.item == "electricity":
-                lo, hi = Decimal("0.1"), Decimal("1.2")   # provincial and generation-type values differ widely
-            if lo <= ln.factor.value <= hi:
-                continue
+            _, lo, hi = ranges[0]
             yield self.finding(
                 f"{ln.item}: factor {ln.factor.text} lies outside the plausible range {lo}-{hi} {ref.unit} "
                 f"(reference {ref.value}, {ref.source})",
                 values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                stage=st.stage.canonical,
-                detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=[f"range {lo}-{hi} {ref.unit}",
-                                                                                     f"source: {ref.source}"]))
+                stage=st.stage.canonical, detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
+
+    @staticmethod
+    def _shift_into_range(value: Decimal, ranges) -> str | None:
+        """A value outside every plausible range that a power of ten brings inside one: a decimal shift."""
+        for k in (1, 3, 2, 4):
+            for sign in (1, -1):
+                v = value / Decimal(10) ** (sign * k)
+                for r, lo, hi in ranges:
+                    # near the reference itself, not merely inside a wide range: 0.9 is not aluminium's 9
+                    if lo <= v <= hi and r.value / Decimal("1.5") <= v <= r.value * Decimal("1.5"):
+                        word = "larger" if sign > 0 else "smaller"
+                        if k == 3:
+                            return (f"1,000x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a value per "
+                                    f"{'t' if sign > 0 else 'kg'} used per {'kg' if sign > 0 else 't'} (kg/t unit slip)")
+                        return f"{10 ** k:,}x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a decimal shift"
+        return None
+
+    @staticmethod
+    def _range(ref) -> tuple[Decimal, Decimal]:
+        if ref.low is not None or ref.high is not None:
+            return (ref.low if ref.low is not None else ref.value / 2,
+                    ref.high if ref.high is not None else ref.value * 2)
+        if ref.confidence == "official" and ref.item == "electricity":
+            return Decimal("0.1"), Decimal("1.2")   # provincial and generation-type values differ widely
+        return ref.value / 2, ref.value * 2
 
 
 class FactorTableUniform(Rule):
@@ -297,11 +325,10 @@ class FactorVintage(Rule):
                 f = lib.official_national(year, series)
                 if f:
                     out.append((f.value, f"{what}"))
-        reg = lib.regional_co2
-        if reg is not None and region not in ("全国",):
-            v = reg.value(region, year)
-            if v is not None:
-                out.append((v, "regional CO2"))
+        if region not in ("全国",):
+            hit = lib.regional(region, year)
+            if hit is not None:
+                out.append(hit)
         return out
 
     @staticmethod
@@ -339,3 +366,175 @@ class FactorUnitAlgebra(Rule):
                 values=[ln.factor.text, ln.activity.text], evidence=[ln.factor.unit_text or ln.factor.unit or "",
                                                                       ln.activity.unit_text or ln.activity.unit or ""],
                 location=ln.factor.location, stage=st.stage.canonical)
+
+
+class FactorDates(Rule):
+    """A factor's vintage fits the report's dates: it was published before the report was issued, and it is not
+    much older than the data it is applied to.
+
+    Why: a report issued in May 2025 cannot have used the 2024 electricity footprint factor released in October
+    2025 (either the factor or the date is wrong, or the report was revised without saying so); and a factor
+    several years older than the data period misrepresents a grid that has changed since. Both are noted for
+    the verifier (info): the report may have been re-issued, or no newer factor may exist.
+
+    Fails:
+        报告签发日期 2025年05月26日 ; 电力 0.5777 (2024 footprint factor, released 2025-10-23)
+    Passes:
+        报告签发日期 2026年05月26日 ; 电力 0.5777 ; 数据统计周期 2025 年
+    """
+
+    code = "FAC006"
+    name = "factor-vintage-dates"
+    category = "factor"
+    severity = "info"
+
+    class Settings(BaseModel):
+        max_age_years: int = Field(3, description="years a factor's vintage may lag the data period")
+
+    def check(self, report: Report, ctx: Context):
+        m = report.metadata
+        issued = m.issue_date_value
+        data_year = m.data_period_end.year if m.data_period_end else None
+        used: dict[str, tuple] = {}   # ref id -> (ref, printed text, location, where)
+        for st, ln in _lines(report):
+            if ln.factor is None:
+                continue
+            for ref in ctx.library.official_by_value(ln.factor.value):
+                used.setdefault(ref.id, (ref, ln.factor.text, ln.factor.location, f"{ln.item} ({st.stage.name})"))
+        for f in report.factor_mentions:
+            if f.vintage is None:
+                continue
+            ref = ctx.library.official_national(f.vintage, f.series or "CO2e")
+            if ref is not None:
+                used.setdefault(ref.id, (ref, f.value.text if f.value else str(f.vintage), f.location, f"'{f.text}'"))
+        for ref, text, loc, where in used.values():
+            if issued and ref.announced and ref.announced > issued:
+                yield self.finding(
+                    f"{where}: {text} is the {ref.vintage} {'footprint' if ref.series == 'CO2e' else 'CO2'} factor, "
+                    f"published {ref.announced}, after the report's issue date {issued}",
+                    values=[text, m.issue_date.text if m.issue_date else str(issued)], expected=None,
+                    evidence=[where, ref.source], location=loc,
+                    cause="the report was issued before the factor it uses was published: a wrong issue date, a "
+                          "factor added in a later revision, or a value taken from elsewhere",
+                    detail=Detail(steps=[f"reference {ref.id}: {ref.value} {ref.unit}, vintage {ref.vintage}, "
+                                         f"announced {ref.announced}", f"report issued {issued}"]))
+            if data_year and ref.vintage and data_year - ref.vintage > self.settings.max_age_years:
+                yield self.finding(
+                    f"{where}: {text} is a {ref.vintage} factor applied to {data_year} data "
+                    f"({data_year - ref.vintage} years older)", values=[text, str(ref.vintage)],
+                    evidence=[where, m.data_period.text if m.data_period else str(data_year)], location=loc)
+        for t in report.factor_tables:
+            for y in t.years:
+                if y is None or not issued:
+                    continue
+                ann = [r.announced for r in ctx.library.electricity() if r.vintage == y and r.announced]
+                if ann and min(ann) > issued:
+                    yield self.finding(
+                        f"the factor table has a {y} column, but no {y} grid factor had been published by the report's "
+                        f"issue date {issued} (first: {min(ann)})", values=[str(y)], evidence=t.columns,
+                        location=t.location)
+
+
+class FactorSeriesLabel(Rule):
+    """An inventory factor's unit names the series its value belongs to, and a CO2e factor does not feed a total
+    stated in CO2 only.
+
+    Why: 0.5777 is the 2024 life-cycle footprint factor (kgCO2e/kWh) and 0.5306 the 2023 grid CO2 factor
+    (kgCO2/kWh); a line that labels one with the other's unit tells the reader it used a different series than
+    it did. Emissions stated in kgCO2 that include CO2e factors are mislabelled.
+
+    Fails:
+        产品生产 | 电力 | 13.4745 kWh | 0.5777 kgCO₂/kWh
+    Passes:
+        产品生产 | 电力 | 13.4745 kWh | 0.5777 kgCO₂e/kWh
+    """
+
+    code = "FAC007"
+    name = "factor-series-label"
+    category = "factor"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        seen = set()
+        co2e_lines = []
+        for st, ln in _lines(report):
+            if ln.factor is None or not ln.factor.unit:
+                continue
+            fu = factor_unit(ln.factor.unit)
+            if fu is None:
+                continue
+            if fu.emission.series == "CO2e":
+                co2e_lines.append((st, ln))
+            for ref in ctx.library.official_by_value(ln.factor.value):
+                if ref.series != fu.emission.series and (ln.factor.text, ln.factor.unit) not in seen:
+                    seen.add((ln.factor.text, ln.factor.unit))
+                    yield self.finding(
+                        f"{ln.item}: {ln.factor.text} is the official {ref.vintage} "
+                        f"{'footprint (CO2e)' if ref.series == 'CO2e' else 'CO2'} factor ({ref.unit}), but it is "
+                        f"labelled {ln.factor.unit_text or ln.factor.unit}",
+                        values=[ln.factor.text], expected=ref.unit,
+                        evidence=[ln.item or "", ln.factor.unit_text or ln.factor.unit], location=ln.factor.location,
+                        stage=st.stage.canonical, cause="the unit of the other series (CO2 vs CO2e)")
+                    break
+        inv = report.inventory
+        eu = emission_unit(inv.emissions_unit) if inv and inv.emissions_unit else None
+        if eu is not None and eu.series == "CO2" and co2e_lines:
+            st, ln = co2e_lines[0]
+            yield self.finding(
+                f"the inventory states emissions in {inv.emissions_unit} (CO2 only), but {len(co2e_lines)} line(s) use "
+                f"CO2e factors (e.g. {ln.item} {ln.factor.text} {ln.factor.unit_text or ln.factor.unit})",
+                values=[ln.factor.text], evidence=[inv.emissions_unit, ln.item or ""], location=ln.factor.location,
+                stage=st.stage.canonical)
+
+
+class FactorVariesByLine(Rule):
+    """The same material or energy carrier, in the same unit, has the same factor on every line.
+
+    Why: the electricity used in production and the electricity used at end of life come from the same grid
+    unless the report says otherwise; a factor that differs on one line is usually a typo (0.5787 for 0.5777),
+    and the finding says so when one digit explains it. A deliberate difference (another province, green power)
+    deserves a name of its own in the inventory.
+
+    Fails:
+        原材料获取 | 电力 kWh | 0.5777 ; 产品生产 | 电力 kWh | 0.5787 ; 产品处置 | 电力 kWh | 0.5777
+    Passes:
+        原材料获取 | 电力 kWh | 0.5777 ; 产品生产 | 电力 kWh | 0.5777 ; 产品处置 | 电力 kWh | 0.5777
+    """
+
+    code = "FAC008"
+    name = "factor-varies-by-line"
+    category = "factor"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        groups: dict[tuple, list] = {}
+        for st, ln in _lines(report):
+            if ln.factor is None or not ln.item:
+                continue
+            unit = ln.activity.unit if ln.activity is not None else None
+            groups.setdefault((norm(ln.item), unit), []).append((st, ln))
+        for (item, unit), hits in groups.items():
+            by_value: dict[Decimal, list] = {}
+            for st, ln in hits:
+                by_value.setdefault(ln.factor.value, []).append((st, ln))
+            if len(by_value) < 2:
+                continue
+            refs = ctx.library.for_item(hits[0][1].item)
+            ranked = sorted(by_value.items(), key=lambda kv: (-len(kv[1]), not any(r.value == kv[0] for r in refs)))
+            main_value, main = ranked[0]
+            clear = len(main) > len(ranked[1][1]) or any(r.value == main_value for r in refs)
+            main_text = main[0][1].factor.text
+            for value, odd in ranked[1:] if clear else ranked:
+                st, ln = odd[0]
+                slip = digit_slip(ln.factor.text, main_text) if clear else None
+                listing = "; ".join(f"{v_hits[0][1].factor.text} in " + ", ".join(s.stage.name for s, _ in v_hits)
+                                    for _, v_hits in ranked)
+                yield self.finding(
+                    f"{ln.item}{f' ({unit})' if unit else ''}: factor {ln.factor.text} in "
+                    f"{', '.join(s.stage.name for s, _ in odd)}, but {listing}",
+                    values=[ln.factor.text] + ([main_text] if clear else []), expected=main_text if clear else None,
+                    evidence=[ln.item] + [s.stage.name for s, _ in odd], location=ln.factor.location,
+                    stage=st.stage.canonical, cause=slip,
+                    )
+                if not clear:
+                    break

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.diagnose import cause_for, close
+from auditor.diagnose import cause_for, close, copied_from
 from auditor.engine import Context, Rule
 from auditor.facts import TOTAL, stage_name, statements
 from auditor.model import Detail, Report
@@ -65,8 +65,12 @@ class PercentOfTotal(Rule):
             bad.append((place, canonical, name, value, pct, computed))
         stale = self._stale_total(bad, total, ctx)
         for place, canonical, name, value, pct, computed in bad:
-            expected = fmt(computed.mid, pct.decimals) + "%"
-            cause = stale or cause_for(pct.text.rstrip("%"), pct.value, computed.mid, pct.decimals)
+            expected = ctx.fmt(computed.mid, pct.decimals) + "%"
+            same_place = [(r[2], r[4].text.rstrip("%")) for r in rows
+                          if r[0] == place and r[4] is not None and r[4] is not pct and r[1] != canonical]
+            copied = copied_from(pct.value, pct.text.rstrip("%"), same_place)
+            cause = stale or (copied and copied.replace(" is the value printed for ", " is the share printed for ")) \
+                or cause_for(pct.text.rstrip("%"), pct.value, computed.mid, pct.decimals)
             yield self.finding(
                 f"{stage_name(canonical, report) if canonical else name}: {value.text} / {total.text} = {expected}, "
                 f"but {pct.text if pct.text.endswith('%') else pct.text + '%'} is printed"
@@ -76,23 +80,42 @@ class PercentOfTotal(Rule):
                 detail=Detail(stated=pct.text, computed=expected,
                               stated_interval=ctx.interval(pct).pair(8),
                               computed_interval=computed.pair(8),
-                              tolerance="value, total and percentage each stand for the interval that rounds to them",
-                              steps=[f"{value.text} / {total.text} x 100 = {computed.show(4)}",
-                                     f"printed {pct.text} -> {ctx.interval(pct).show(4)}: no overlap"]))
+                              tolerance="value, total and percentage each stand for the interval that rounds to "
+                                        "them; " + ctx.tolerance_text(),
+                              steps=[f"{value.text} -> {ctx.interval(value).show(6)}; total {total.text} -> "
+                                     f"{t_iv.show(6)}",
+                                     f"{value.text} / {total.text} x 100 = {computed.show(4)}",
+                                     f"printed {pct.text} -> {ctx.interval(pct).show(4)}: the intervals do not "
+                                     f"overlap"]
+                              + ([f"the shares of {len(bad)} rows all fit one other total: "
+                                  + ", ".join(f"{b[3].text} / {b[4].text}% x 100 = "
+                                              f"{fmt(b[3].value / b[4].value * HUNDRED, total.decimals)}"
+                                              for b in bad if b[4].value > 0)] if stale else [])))
 
     @staticmethod
     def _stale_total(bad, total, ctx: Context) -> str | None:
-        """Several shares that all fit one other total: they were computed before the total changed."""
+        """Several shares that all fit one other total: they were computed before the total changed.
+        Each share implies an interval for the total it was computed against (value / share x 100); when the
+        intervals of all wrong shares overlap, away from the printed total, that common total is the stale one."""
         if len(bad) < 2:
             return None
-        implied = [b[3].value / b[4].value * HUNDRED for b in bad if b[4].value > 0]
-        if len(implied) < 2:
+        common = None
+        for b in bad:
+            pct_iv = ctx.interval(b[4])
+            if pct_iv.lo <= 0:
+                return None
+            implied = (ctx.interval(b[3]) / pct_iv).scale(HUNDRED)
+            if common is None:
+                common = implied
+            elif common.overlaps(implied):
+                common = Interval(max(common.lo, implied.lo), min(common.hi, implied.hi))
+            else:
+                return None
+        if common is None or common.overlaps(ctx.interval(total)):
             return None
-        ref = implied[0]
-        if all(close(x, ref, Decimal("0.002")) for x in implied):
-            return (f"the shares fit a total of about {fmt(ref, total.decimals)}: they look computed against a stale "
-                    f"total, not {total.text}")
-        return None
+        return (f"the {len(bad)} wrong shares all fit a total of about {fmt(common.mid, total.decimals)} "
+                f"(between {fmt(common.lo, total.decimals)} and {fmt(common.hi, total.decimals)}): they look computed "
+                f"against a stale total, not {total.text}")
 
 
 class PercentSum(Rule):
@@ -124,12 +147,12 @@ class PercentSum(Rule):
             return
         expected = whole.text if whole is not None else "100%"
         yield self.finding(
-            f"the results table's percentages add up to {fmt(computed.mid, parts[0].decimals)}%, not {expected}",
+            f"the results table's percentages add up to {ctx.fmt(computed.mid, parts[0].decimals)}%, not {expected}",
             values=[p.text for p in parts] + ([whole.text] if whole is not None else []),
             expected=expected, evidence=[r.stage.name for r in res.rows],
             location=whole.location if whole is not None else res.location,
             detail=Detail(stated=expected, computed=fmt(computed.mid, parts[0].decimals) + "%",
                           computed_interval=computed.pair(8),
                           stated_interval=stated.pair(8),
-                          tolerance="the sum of the parts' rounding intervals",
+                          tolerance="the sum of the parts' rounding intervals; " + ctx.tolerance_text(),
                           steps=[" + ".join(p.text for p in parts) + f" -> {computed.show(4)}"]))

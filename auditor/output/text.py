@@ -48,7 +48,11 @@ def render(output: AuditOutput, color: bool = False, width: int = 110, verbose: 
             reach = (f"; checked {cov.inventory_stages} stages / {cov.inventory_lines} lines, {cov.results_rows} results "
                      f"rows, {cov.quoted_values} quoted values, {cov.declarations} boundary lists, "
                      f"{cov.factor_tables} factor tables on {cov.pages} pages")
-        con.print(f"  {c.get('error', 0)} errors, {c.get('warning', 0)} warnings, {c.get('info', 0)} info{reach}")
+        def n(k, word):
+            v = c.get(k, 0)
+            return f"{v} {word}{'' if v == 1 or word == 'info' else 's'}"
+
+        con.print(f"  {n('error', 'error')}, {n('warning', 'warning')}, {n('info', 'info')}{reach}")
         con.print()
     return buf.getvalue()
 

@@ -1,0 +1,177 @@
+"""Annotated copies of audited PDFs: a highlight with a comment at every finding's box.
+
+`auditor check report.pdf --annotate out/` writes out/report.pdf: a copy of the report (the original is only
+read) with, for every finding that has a box, a Highlight annotation over the box whose comment (popup) gives
+the rule, the message, what was stated and expected and the likely cause; findings without a box get a Text
+(note) annotation at the top-left of their page, or of page 1 when they have no page.
+
+Coordinates: findings carry (x0, top, x1, bottom) in points from the page's top-left (pdfplumber's convention,
+relative to the MediaBox); PDF user space has its origin at the bottom-left, so y = MediaBox top - top.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import AuditOutput, Finding, ReportResult
+
+AUTHOR = "auditor"
+# highlight colours (multiplied over the text): error red, warning amber, info blue, suppressed grey
+COLOR = {"error": (1.0, 0.55, 0.55), "warning": (1.0, 0.85, 0.3), "info": (0.55, 0.78, 1.0)}
+SUPPRESSED = (0.8, 0.8, 0.8)
+NOTE_SIZE = 18
+PAD = 1.5
+
+
+@dataclass
+class AnnotateResult:
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def comment_text(f: Finding) -> str:
+    lines = [f"{f.rule} {f.name} ({f.severity})", f.message]
+    stated = f.detail.stated if f.detail and f.detail.stated else None
+    expected = f.expected or (f.detail.computed if f.detail and f.detail.computed else None)
+    if stated:
+        lines.append(f"stated: {stated}")
+    if expected:
+        lines.append(f"expected: {expected}")
+    if f.cause and f.cause not in f.message:
+        lines.append(f"likely cause: {f.cause}")
+    if f.suppressed is not None:
+        lines.append(f"{'waived' if f.suppressed.kind == 'waiver' else 'baselined'}: {f.suppressed.reason}")
+    return "\n".join(lines)
+
+
+def _color(f: Finding) -> tuple[float, float, float]:
+    return SUPPRESSED if f.suppressed is not None else COLOR.get(f.severity, COLOR["warning"])
+
+
+def _hex(rgb) -> str:
+    return "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def _appearance(writer, rect, rgb):
+    """A normal appearance for the highlight (a multiplied colour fill), for viewers that do not draw one."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    x0, y0, x1, y1 = rect
+    stream = DecodedStreamObject()
+    stream.set_data(f"q /GS0 gs {rgb[0]:.3f} {rgb[1]:.3f} {rgb[2]:.3f} rg 0 0 {x1 - x0:.2f} {y1 - y0:.2f} re f Q"
+                    .encode())
+    stream.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(x1 - x0), FloatObject(y1 - y0)]),
+        NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, x0, y0)]),
+        NameObject("/Resources"): DictionaryObject({NameObject("/ExtGState"): DictionaryObject({
+            NameObject("/GS0"): DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"),
+                                                  NameObject("/BM"): NameObject("/Multiply"),
+                                                  NameObject("/CA"): FloatObject(1),
+                                                  NameObject("/ca"): FloatObject(1)})})}),
+    })
+    return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
+
+
+def _add(writer, page_index: int, annotation, text: str, f: Finding, popup_rect):
+    from pypdf.annotations import Popup
+    from pypdf.generic import NameObject, TextStringObject
+
+    annotation[NameObject("/Contents")] = TextStringObject(text)
+    annotation[NameObject("/T")] = TextStringObject(AUTHOR)
+    annotation[NameObject("/Subj")] = TextStringObject(f"{f.rule} {f.name}")
+    if f.fingerprint:
+        annotation[NameObject("/NM")] = TextStringObject(f"auditor-{f.rule}-{f.fingerprint}")
+    ref = writer.add_annotation(page_index, annotation)
+    popup = Popup(rect=popup_rect, parent=ref, open=False)
+    popup_ref = writer.add_annotation(page_index, popup)
+    ref[NameObject("/Popup")] = popup_ref.indirect_reference
+    return ref
+
+
+def annotate_pdf(src: Path, dest: Path, rep: ReportResult) -> int:
+    """Write dest: src with one annotation per finding. Returns the number of findings annotated."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Highlight, Text
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    reader = PdfReader(str(src))
+    writer = PdfWriter(clone_from=reader)
+    n_pages = len(writer.pages)
+    notes_on_page: dict[int, int] = {}
+    done = 0
+    for f in rep.findings:
+        page_no = f.location.page if f.location and 1 <= f.location.page <= n_pages else 1
+        index = page_no - 1
+        page = writer.pages[index]
+        mb = page.mediabox
+        left, top = float(mb.left), float(mb.top)
+        width, height = float(mb.width), float(mb.height)
+        rgb = _color(f)
+        text = comment_text(f)
+        bbox = f.location.bbox if f.location and f.location.page == page_no else None
+        if bbox is not None:
+            x0, t, x1, b = bbox
+            rx0, rx1 = left + x0 - PAD, left + x1 + PAD
+            ry0, ry1 = top - b - PAD, top - t + PAD
+            rect = (rx0, ry0, rx1, ry1)
+            quad = ArrayObject([FloatObject(v) for v in (rx0, ry1, rx1, ry1, rx0, ry0, rx1, ry0)])
+            annot = Highlight(rect=rect, quad_points=quad, highlight_color=_hex(rgb), printing=True)
+            annot[NameObject("/AP")] = _appearance(writer, rect, rgb)
+            popup_rect = (min(rx1 + 4, left + width - 200), max(ry1 - 120, top - height), 0, 0)
+            popup_rect = (popup_rect[0], popup_rect[1], popup_rect[0] + 200, popup_rect[1] + 120)
+            _add(writer, index, annot, text, f, popup_rect)
+        else:
+            k = notes_on_page.get(index, 0)
+            notes_on_page[index] = k + 1
+            x = left + 6 + (k // 20) * (NOTE_SIZE + 4)
+            y1 = top - 6 - (k % 20) * (NOTE_SIZE + 4)
+            rect = (x, y1 - NOTE_SIZE, x + NOTE_SIZE, y1)
+            annot = Text(rect=rect, text=text, open=False)
+            annot[NameObject("/Name")] = NameObject("/Comment")
+            annot[NameObject("/C")] = ArrayObject([FloatObject(c) for c in rgb])
+            _add(writer, index, annot, text, f, (x + NOTE_SIZE + 4, y1 - 120, x + NOTE_SIZE + 204, y1))
+        done += 1
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    with open(tmp, "wb") as fh:
+        writer.write(fh)
+    tmp.replace(dest)
+    return done
+
+
+def _destination(folder: Path, src: Path, used: set[Path]) -> Path:
+    dest = folder / src.name
+    k = 2
+    while dest.resolve() in used:
+        dest = folder / f"{src.stem}-{k}{src.suffix}"
+        k += 1
+    return dest
+
+
+def annotate_all(output: AuditOutput, folder: Path) -> AnnotateResult:
+    """Annotated copies of every audited report in folder (same file name; -2, -3 ... when two reports share a
+    name). Never writes over an audited file (choose another folder); reports that could not be audited are
+    skipped."""
+    folder = Path(folder)
+    result = AnnotateResult()
+    used: set[Path] = set()
+    sources = {Path(r.path).resolve() for r in output.reports}
+    for rep in output.reports:
+        if rep.status != "ok":
+            continue
+        src = Path(rep.path)
+        if (folder / src.name).resolve() in sources:
+            result.problems.append(f"{src}: the annotated copy would overwrite an audited file; "
+                                   f"choose another folder than {folder}")
+            continue
+        dest = _destination(folder, src, used)
+        used.add(dest.resolve())
+        try:
+            annotate_pdf(src, dest, rep)
+        except Exception as e:  # one unwritable copy must not stop the others
+            result.problems.append(f"{src}: cannot write an annotated copy: {type(e).__name__}: {e}")
+            continue
+        result.written.append(dest)
+    return result

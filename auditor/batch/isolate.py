@@ -1,0 +1,356 @@
+"""Auditing one file in a forked worker process, with a wall-clock timeout and an address-space cap.
+
+A worker is a plain ``os.fork()`` of a warmed process (rules registry, factor library, pint, pdfminer's CJK
+CMaps and every lazily imported module already loaded), so starting one costs a few milliseconds and its
+first file is as fast as its hundredth. The worker writes one pickled message to a pipe and leaves with
+``os._exit``; the parent reads it, and ``wait4`` gives the worker's exit status and peak RSS. Whatever happens to
+the worker (a crash, a signal, a hang, an allocation the cap refuses) is turned into a ReportResult with
+status "error" and a code: ``timeout``, ``crashed`` or ``out-of-memory``. Nothing here raises for a bad file.
+
+The same :class:`Child` serves the local executor (many children from the CLI process) and the Dask executor
+(one child at a time from each Dask worker process, see :func:`run_isolated`). ``os.fork`` rather than
+``multiprocessing`` because Dask's worker processes are daemonic and multiprocessing refuses children there.
+
+Test hooks (for the test suite only): AUDITOR_TEST_HANG_ON, AUDITOR_TEST_CRASH_ON, AUDITOR_TEST_MEMORY_ON hold
+comma-separated substrings of file names; a worker given a matching file sleeps for an hour, kills itself with
+SIGSEGV, or asks for more memory than the cap allows (only when a cap is set).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import selectors
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..model import ErrorInfo, ReportResult
+
+# error codes that describe the run, not the file: a resumed batch audits these files again
+TRANSIENT_CODES = frozenset({"timeout", "crashed", "out-of-memory", "not-found", "interrupted"})
+
+
+@dataclass
+class Settings:
+    """What every file of a batch is audited with (picklable: it travels to Dask workers)."""
+
+    config: Config = field(default_factory=Config)
+    ocr: str = "auto"
+    timeout: float | None = 300.0
+    max_memory_mb: int | None = None
+
+
+@dataclass
+class Job:
+    index: int
+    path: str                      # absolute; also the path recorded in the result
+    sha256: str | None = None
+    data: bytes | None = None      # the file's bytes, when shipped to a worker that cannot read the path
+
+
+@dataclass
+class Outcome:
+    result: ReportResult
+    duration_s: float
+    peak_rss_mb: float | None = None
+
+
+def error_result(path: str, sha: str | None, code: str, message: str) -> ReportResult:
+    return ReportResult(path=path, sha256=sha, status="error", error=ErrorInfo(code=code, message=message))
+
+
+# ---------------------------------------------------------------- warming the process that forks
+
+_warmed: set[tuple] = set()
+
+_MINI_PDF_CONTENT = (b"BT /F1 10 Tf 72 720 Td (Product carbon footprint 1.0 kgCO2e) Tj ET "
+                     b"72 700 m 300 700 l S 72 680 m 300 680 l S 72 660 m 300 660 l S 72 660 m 72 700 l S "
+                     b"300 660 m 300 700 l S 186 660 m 186 700 l S "
+                     b"BT /F1 10 Tf 80 686 Td (Stage) Tj ET BT /F1 10 Tf 190 686 Td (Total) Tj ET "
+                     b"BT /F1 10 Tf 80 666 Td (A) Tj ET BT /F1 10 Tf 190 666 Td (1.5) Tj ET")
+
+
+def _mini_pdf() -> bytes:
+    """A one-page PDF with a line of text and a ruled 2x2 table, to run every stage of an audit once."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(_MINI_PDF_CONTENT) + _MINI_PDF_CONTENT + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def warm(settings: Settings) -> None:
+    """Load, once per process and configuration, everything an audit loads lazily, so forked workers start
+    warm: the rules, the factor library, pint's registry, pdfminer's Chinese CMaps, and one audit of a tiny PDF."""
+    key = (tuple(settings.config.factors), settings.ocr)
+    if key in _warmed:
+        return
+    import tempfile
+
+    from .. import units, vocab
+    from ..api import audit
+    from ..engine import registry, rules_version
+    from ..reference import load_library
+
+    _load_libc()
+    registry()
+    rules_version()
+    load_library(settings.config.factors)
+    units.registry()
+    vocab.vocab()
+    try:
+        from pdfminer.cmapdb import CMapDB
+
+        for name in ("UniGB-UCS2-H", "UniGB-UTF16-H"):
+            CMapDB.get_cmap(name)
+        CMapDB.get_unicode_map("Adobe-GB1", False)
+    except Exception:  # an optimisation only
+        pass
+    with tempfile.TemporaryDirectory(prefix="auditor-warm-") as d:
+        p = Path(d) / "warm.pdf"
+        p.write_bytes(_mini_pdf())
+        try:
+            audit(p, settings.config, ocr="off")
+        except Exception:
+            pass
+    _warmed.add(key)
+
+
+# ---------------------------------------------------------------- inside the worker
+
+def _hooked(env: str, name: str) -> bool:
+    return any(s and s in name for s in os.environ.get(env, "").split(","))
+
+
+def audit_job(job: Job, settings: Settings) -> ReportResult:
+    """Audit one file in this process (the worker). A shipped file is audited from a temporary copy with the
+    same base name, so messages read the same; the result carries the original path."""
+    from ..api import audit
+
+    name = Path(job.path).name
+    if _hooked("AUDITOR_TEST_HANG_ON", name):
+        time.sleep(3600)
+    if _hooked("AUDITOR_TEST_CRASH_ON", name):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if _hooked("AUDITOR_TEST_MEMORY_ON", name) and settings.max_memory_mb:
+        bytearray((settings.max_memory_mb + 64) << 20)  # more than the cap allows: MemoryError, nothing touched
+    if job.data is not None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="auditor-") as d:
+            p = Path(d) / name
+            p.write_bytes(job.data)
+            result = audit(p, settings.config, ocr=settings.ocr)
+        result.path = job.path
+    else:
+        result = audit(job.path, settings.config, ocr=settings.ocr)
+    if result.status == "ok" and any(f.rule == "INT001" and "MemoryError" in f.message for f in result.findings):
+        # a rule ran out of memory: the audit is incomplete, say so rather than report a partial result
+        return error_result(job.path, result.sha256 or job.sha256, "out-of-memory",
+                            f"{name}: out of memory while checking (a rule raised MemoryError)")
+    return result
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+_libc = None
+
+
+def _load_libc():
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL(None, use_errno=True)
+        except Exception:
+            _libc = False
+    return _libc
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the worker gets SIGKILL if the thread that forked it goes away (no orphaned hung workers)."""
+    libc = _load_libc()
+    if libc:
+        try:
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(71)
+
+
+def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  # pragma: no cover - runs in the fork
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent(parent)
+        import faulthandler
+        import logging
+        import warnings
+
+        if faulthandler.is_enabled():  # a crash is recorded by the parent; no dump over its progress bar
+            faulthandler.disable()
+
+        logging.disable(logging.WARNING)  # pdfminer's warnings would garble the parent's progress bar
+        warnings.simplefilter("ignore")
+        if settings.max_memory_mb:
+            import resource
+
+            cap = int(settings.max_memory_mb) << 20
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        message = None
+        try:
+            message = ("result", audit_job(job, settings))
+        except MemoryError:
+            message = None
+            message = ("error", "out-of-memory",
+                       f"{Path(job.path).name}: out of memory (cap {settings.max_memory_mb} MB)")
+        except BaseException as e:  # audit() does not raise; this is a bug in the worker itself
+            message = ("error", "crashed", f"{Path(job.path).name}: worker failed: {type(e).__name__}: {e}")
+        try:
+            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            message = None
+            payload = pickle.dumps(("error", "out-of-memory", f"{Path(job.path).name}: out of memory"))
+        _write_all(wfd, payload)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+# ---------------------------------------------------------------- in the parent
+
+class Child:
+    """One forked worker auditing one file."""
+
+    def __init__(self, job: Job, settings: Settings, close_fds: tuple[int, ...] = ()):
+        self.job = job
+        self.settings = settings
+        r, w = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker
+            try:
+                os.close(r)
+                for fd in close_fds:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+            finally:
+                _child_main(job, settings, w, parent)
+        os.close(w)
+        self.pid = pid
+        self.fd = r
+        self.buf = bytearray()
+        self.started = time.monotonic()
+        self.deadline = self.started + settings.timeout if settings.timeout else None
+
+    def read(self) -> bool:
+        """Read what is available; True at end of file (the worker is done or dead)."""
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except InterruptedError:
+            return False
+        if data:
+            self.buf += data
+            return False
+        return True
+
+    def _reap(self) -> tuple[int, float | None]:
+        _, status, usage = os.wait4(self.pid, 0)
+        os.close(self.fd)
+        return status, usage.ru_maxrss / 1024.0
+
+    def finish(self) -> Outcome:
+        status, rss = self._reap()
+        duration = time.monotonic() - self.started
+        name = Path(self.job.path).name
+        message = None
+        if self.buf:
+            try:
+                message = pickle.loads(bytes(self.buf))
+            except Exception:
+                message = None
+        if message is not None and message[0] == "result":
+            result = message[1]
+        elif message is not None:
+            result = error_result(self.job.path, self.job.sha256, message[1], message[2])
+        elif os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            try:
+                signame = signal.Signals(sig).name
+            except ValueError:
+                signame = f"signal {sig}"
+            hint = (f"; the memory cap ({self.settings.max_memory_mb} MB) may have been reached"
+                    if self.settings.max_memory_mb and sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS)
+                    else "")
+            result = error_result(self.job.path, self.job.sha256, "crashed",
+                                  f"{name}: the worker was killed by {signame}{hint}")
+        else:
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+            result = error_result(self.job.path, self.job.sha256, "crashed",
+                                  f"{name}: the worker exited with code {code} without a result")
+        if result.sha256 is None:
+            result.sha256 = self.job.sha256
+        return Outcome(result=result, duration_s=round(duration, 3), peak_rss_mb=round(rss, 1) if rss else None)
+
+    def kill(self, reason: str = "timeout") -> Outcome:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, rss = self._reap()
+        duration = time.monotonic() - self.started
+        name = Path(self.job.path).name
+        if reason == "timeout":
+            result = error_result(self.job.path, self.job.sha256, "timeout",
+                                  f"{name}: no result within {self.settings.timeout:g} s; the worker was stopped")
+        else:
+            result = error_result(self.job.path, self.job.sha256, "interrupted", f"{name}: {reason}")
+        return Outcome(result=result, duration_s=round(duration, 3), peak_rss_mb=round(rss, 1) if rss else None)
+
+
+def run_isolated(job: Job, settings: Settings) -> Outcome:
+    """Audit one file in a forked worker and wait for it (the Dask task; also usable on its own)."""
+    warm(settings)
+    child = Child(job, settings)
+    sel = selectors.DefaultSelector()
+    sel.register(child.fd, selectors.EVENT_READ)
+    try:
+        while True:
+            wait = None if child.deadline is None else max(0.0, child.deadline - time.monotonic())
+            if sel.select(wait):
+                if child.read():
+                    return child.finish()
+            elif child.deadline is not None and time.monotonic() >= child.deadline:
+                return child.kill("timeout")
+    except BaseException:
+        try:
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
+        except OSError:
+            pass
+        raise
+    finally:
+        sel.close()

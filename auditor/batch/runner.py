@@ -1,0 +1,474 @@
+"""Running a batch: find the files, resume what is recorded, audit the rest in isolated workers, record every
+file, cross-check the reports, write the outputs and the summary, and choose the exit code."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ..model import SEVERITY_RANK
+from .isolate import TRANSIENT_CODES, Job, Outcome, Settings, error_result
+from .store import Store
+
+CSV_COLUMNS = ["path", "sha256", "status", "error_code", "n_error", "n_warning", "n_info", "n_suppressed",
+               "report_number", "product", "model", "total", "total_unit", "outcome", "duration_s"]
+
+
+class BatchError(Exception):
+    """The batch could not run at all (the database or the executor); files are not to blame."""
+
+
+@dataclass
+class BatchOptions:
+    paths: list[Path]
+    settings: Settings = field(default_factory=Settings)
+    jobs: int = 1
+    db: Path = Path("auditor-results.sqlite")
+    jsonl: Path | None = None
+    csv: Path | None = None
+    resume: bool = True
+    executor: str = "local"
+    scheduler: str | None = None
+    send_files: bool = False
+    fail_on: str = "error"
+    progress: bool | None = None      # None: when stderr is a terminal
+    argv: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport:
+    run_id: int
+    exit_code: int
+    files: int                        # files recorded (all of them unless interrupted)
+    found: int                        # files found
+    how: Counter                      # audited | resumed | duplicate
+    outcomes: Counter                 # ok | error code
+    findings: Counter                 # unsuppressed findings by severity, over the batch's reports
+    failing: int                      # reports with a finding at or above --fail-on
+    batch_findings: list
+    empty_folders: list[str]
+    elapsed_s: float
+    audit_s: float
+    workers: int
+    executor: str
+    interrupted: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        """Files audited by workers per minute (resumed and copied files excluded)."""
+        n = self.how.get("worker", 0)
+        return 60.0 * n / self.audit_s if n and self.audit_s > 0 else None
+
+
+# ---------------------------------------------------------------- files
+
+def discover(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
+    """(files, missing, empty folders). Folders are walked recursively for *.pdf in any case, symlinked files
+    included (a dangling link becomes an unreadable record, not a silent skip); files named explicitly are taken
+    whatever their extension. Paths are absolute, each once, folders in sorted order."""
+    files: list[str] = []
+    missing: list[str] = []
+    empty: list[str] = []
+    seen: set[str] = set()
+
+    def add(p: str) -> None:
+        if p not in seen:
+            seen.add(p)
+            files.append(p)
+
+    for given in paths:
+        p = os.path.abspath(given)
+        if os.path.isdir(p):
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs.sort()
+                for n in names:
+                    if n.lower().endswith(".pdf"):
+                        found.append(os.path.join(root, n))
+            found.sort()
+            if not found:
+                empty.append(p)
+            for f in found:
+                add(f)
+        elif os.path.lexists(p):
+            add(p)
+        else:
+            missing.append(p)
+    return files, missing, empty
+
+
+def config_hash(settings: Settings) -> str:
+    """What the findings depend on besides the file, the tool version and the rules: the configuration, the OCR
+    mode, the factor files given and the bundled data (factor library, vocabulary)."""
+    from importlib import resources
+
+    cfg = settings.config.model_dump(mode="json", exclude={"source", "fail_on"})
+    h = hashlib.sha256(json.dumps(cfg, sort_keys=True, ensure_ascii=False).encode())
+    h.update(f"|ocr={settings.ocr}".encode())
+    data = resources.files("auditor").joinpath("data")
+    for item in sorted(data.iterdir(), key=lambda x: x.name):
+        if item.name.endswith((".toml", ".json")):
+            h.update(item.name.encode() + hashlib.sha256(item.read_bytes()).digest())
+    for f in settings.config.factors:
+        try:
+            h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+        except OSError:
+            h.update(b"missing")
+    return h.hexdigest()[:16]
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- progress
+
+class _Progress:
+    def __init__(self, enabled: bool | None, total: int, resumed: int, live_thread: bool):
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.enabled = self.console.is_terminal if enabled is None else enabled
+        self.bar = None
+        self.errors = 0
+        self.done = 0
+        self.started = time.monotonic()
+        self.last = 0.0
+        if not self.enabled or total == 0:
+            return
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        # no refresh thread for the local executor: workers are forked from this process
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[errors]} errors"), TextColumn("{task.fields[rate]}"),
+                            TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
+                            console=self.console, auto_refresh=live_thread, transient=False)
+        desc = f"auditing ({resumed} resumed)" if resumed else "auditing"
+        self.task = self.bar.add_task(desc, total=total, errors=0, rate="")
+        self.bar.start()
+
+    def advance(self, error: bool) -> None:
+        self.done += 1
+        self.errors += int(error)
+        if self.bar is None:
+            return
+        elapsed = time.monotonic() - self.started
+        rate = f"{60 * self.done / elapsed:.0f} files/min" if elapsed > 1 else ""
+        self.bar.update(self.task, advance=1, errors=self.errors, rate=rate)
+        self.tick(force=True)
+
+    def tick(self, force: bool = False) -> None:
+        if self.bar is not None and (force or time.monotonic() - self.last > 0.25):
+            self.last = time.monotonic()
+            self.bar.refresh()
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.refresh()
+            self.bar.stop()
+
+
+# ---------------------------------------------------------------- the run
+
+def run_batch(opts: BatchOptions) -> BatchReport:
+    from .. import __version__
+    from ..engine import rules_version
+    from .executors import make_executor
+
+    t0 = time.monotonic()
+    settings = opts.settings
+    tool_v, rules_v, chash = __version__, rules_version(), config_hash(settings)
+    files, missing, empty = discover(opts.paths)
+    store = Store(opts.db)
+    run_id = store.begin_run(tool_v, rules_v, chash, opts.executor, opts.jobs, opts.argv)
+    how: Counter = Counter()
+    meta: dict[str, tuple[int | None, int | None]] = {}    # path -> (size, mtime_ns)
+    save_kw = dict(tool_version=tool_v, rules_version=rules_v, config_hash=chash, run_id=run_id)
+
+    def record(result, duration=None, rss=None) -> int:
+        size, mtime = meta.get(result.path, (None, None))
+        return store.save(result, size=size, mtime_ns=mtime, duration_s=duration, peak_rss_mb=rss, **save_kw)
+
+    all_paths = missing + files
+    for p in missing:
+        record(error_result(p, None, "not-found", f"{p}: no such file or folder"))
+        how["audited"] += 1
+
+    # ---- what needs a worker
+    jobs: list[Job] = []
+    waivers = bool(settings.config.waivers)
+    for p in files:
+        name = os.path.basename(p)
+        try:
+            st = os.stat(p)
+            meta[p] = (st.st_size, st.st_mtime_ns)
+            prev = store.by_path(p)
+            if prev is not None and prev["sha256"] and prev["size"] == st.st_size and prev["mtime_ns"] == st.st_mtime_ns:
+                sha = prev["sha256"]
+            else:
+                sha = _sha256(p)
+        except OSError as e:
+            record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
+            how["audited"] += 1
+            continue
+        if opts.resume:
+            row = store.reusable(sha, tool_v, rules_v, chash, prefer_path=p)
+            if row is not None and (row["status"] == "ok" or row["error_code"] not in TRANSIENT_CODES):
+                if row["path"] == p:
+                    if (prev["size"], prev["mtime_ns"]) != meta[p]:
+                        store.touch(row["id"], *meta[p])
+                    how["resumed"] += 1
+                    continue
+                if row["status"] == "ok" and not waivers:  # an identical file recorded at another path
+                    store.copy(row["id"], p, size=meta[p][0], mtime_ns=meta[p][1], **save_kw)
+                    how["resumed"] += 1
+                    continue
+        jobs.append(Job(index=len(jobs), path=p, sha256=sha))
+
+    # identical files in this run: audit one, copy its result to the others (unless waivers match on paths)
+    first: dict[str, Job] = {}
+    followers: dict[str, list[Job]] = {}
+    to_submit: list[Job] = []
+    for j in jobs:
+        if j.sha256 in first and not waivers:
+            followers.setdefault(j.sha256, []).append(j)
+        else:
+            first.setdefault(j.sha256, j)
+            to_submit.append(j)
+
+    interrupted = False
+    executor = None
+    t_audit = time.monotonic()
+    progress = _Progress(opts.progress, len(jobs), how["resumed"], live_thread=opts.executor == "dask")
+    previous_term = _stop_on_sigterm()
+    try:
+        if jobs:
+            try:
+                executor = make_executor(opts.executor, settings, opts.jobs, opts.scheduler, opts.send_files)
+            except (OSError, RuntimeError, ValueError) as e:  # e.g. no scheduler at that address
+                progress.stop()
+                store.finish_run(run_id, "failed", {}, 2)
+                store.close()
+                raise BatchError(f"cannot start the {opts.executor} executor: {type(e).__name__}: {e}") from None
+            t_audit = time.monotonic()
+            for j in to_submit:
+                executor.submit(j)
+            while executor.busy():
+                for job, outcome in executor.poll(0.2):
+                    res = outcome.result
+                    if res.sha256 is None:
+                        res.sha256 = job.sha256
+                    rid = record(res, outcome.duration_s, outcome.peak_rss_mb)
+                    how["audited"] += 1
+                    how["worker"] += 1
+                    progress.advance(res.status == "error")
+                    waiting = followers.pop(job.sha256, []) if first.get(job.sha256) is job else []
+                    for f in waiting:
+                        if res.status == "ok":
+                            store.copy(rid, f.path, size=meta[f.path][0], mtime_ns=meta[f.path][1], **save_kw)
+                            how["duplicate"] += 1
+                            progress.advance(False)
+                        else:  # errors name the file: audit each copy itself
+                            executor.submit(f)
+                progress.tick()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        progress.stop()
+        if executor is not None:
+            try:
+                executor.close()
+            except Exception:
+                pass
+        _restore_sigterm(previous_term)
+    audit_s = time.monotonic() - t_audit
+
+    if interrupted:
+        report = _report(store, run_id, all_paths, how, [], empty, opts, t0, audit_s, executor, interrupted=True)
+        store.finish_run(run_id, "interrupted", _run_counts(report), 130)
+        store.close()
+        return report
+
+    # ---- cross-report checks over every file of this run (audited, resumed or copied)
+    from .crosscheck import Entry, crosscheck
+
+    rows = store.rows_for(all_paths, "id, path, sha256, status, summary_json, norm_text")
+    entries = []
+    ids = {}
+    for r in rows:
+        ids[r["path"]] = r["id"]
+        s = json.loads(r["summary_json"]) if r["summary_json"] else {}
+        entries.append(Entry(path=r["path"], sha256=r["sha256"], status=r["status"],
+                             report_number=s.get("report_number"), product=s.get("product"), model=s.get("model"),
+                             total=s.get("total"), total_unit=s.get("total_unit"), factors=s.get("factors") or [],
+                             text=r["norm_text"] or ""))
+    batch_findings = crosscheck(entries)
+    store.save_batch_findings(run_id, batch_findings, ids)
+
+    report = _report(store, run_id, all_paths, how, batch_findings, empty, opts, t0, audit_s, executor)
+    _write_outputs(store, all_paths, opts, run_id)
+    store.finish_run(run_id, "finished", _run_counts(report), report.exit_code)
+    store.close()
+    return report
+
+
+def _stop_on_sigterm():
+    """SIGTERM (a job scheduler, `kill`) stops the batch like Ctrl-C: workers killed, recorded files kept."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _gate_severities(fail_on: str) -> list[str]:
+    if fail_on == "never":
+        return []
+    return [s for s, r in SEVERITY_RANK.items() if r >= SEVERITY_RANK[fail_on]]
+
+
+def _report(store: Store, run_id: int, paths: list[str], how: Counter, batch_findings: list, empty: list[str],
+            opts: BatchOptions, t0: float, audit_s: float, executor, interrupted: bool = False) -> BatchReport:
+    rows = store.rows_for(paths, "path, status, error_code, n_error, n_warning, n_info")
+    outcomes: Counter = Counter()
+    findings: Counter = Counter()
+    gate = _gate_severities(opts.fail_on)
+    failing = 0
+    for r in rows:
+        outcomes["ok" if r["status"] == "ok" else r["error_code"] or "error"] += 1
+        for s in ("error", "warning", "info"):
+            findings[s] += r[f"n_{s}"]
+        if any(r[f"n_{s}"] for s in gate):
+            failing += 1
+    errors = sum(n for k, n in outcomes.items() if k != "ok")
+    if errors or empty:
+        code = 2
+    elif failing or any(f.severity in gate for f in batch_findings):
+        code = 1
+    else:
+        code = 0
+    workers = executor.workers if executor is not None else (opts.jobs if opts.executor == "local" else 0)
+    return BatchReport(run_id=run_id, exit_code=130 if interrupted else code, files=len(rows), found=len(paths),
+                       how=how,
+                       outcomes=outcomes, findings=findings, failing=failing, batch_findings=batch_findings,
+                       empty_folders=empty, elapsed_s=time.monotonic() - t0, audit_s=audit_s, workers=workers,
+                       executor=opts.executor, interrupted=interrupted)
+
+
+def _run_counts(report: BatchReport) -> dict[str, int]:
+    return {"files": report.files, "audited": report.how.get("audited", 0), "resumed": report.how.get("resumed", 0),
+            "duplicate": report.how.get("duplicate", 0),
+            "failed": sum(n for k, n in report.outcomes.items() if k != "ok")}
+
+
+def _open(path: Path) -> tuple[TextIO, bool]:
+    if str(path) == "-":
+        return sys.stdout, False
+    return open(path, "w", encoding="utf-8", newline=""), True
+
+
+def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, run_id: int) -> None:
+    if opts.jsonl is not None:
+        out, close = _open(opts.jsonl)
+        try:
+            for i in range(0, len(paths), 200):
+                for r in store.rows_for(paths[i:i + 200], "path, result_json"):
+                    out.write(r["result_json"] + "\n")
+        finally:
+            if close:
+                out.close()
+    if opts.csv is not None:
+        out, close = _open(opts.csv)
+        try:
+            w = csv.writer(out)
+            w.writerow(CSV_COLUMNS)
+            cols = ", ".join(c for c in CSV_COLUMNS if c != "outcome") + ", run_id, reused_from"
+            for i in range(0, len(paths), 500):
+                for r in store.rows_for(paths[i:i + 500], cols):
+                    if r["run_id"] != run_id:
+                        outcome = "resumed"
+                    elif r["reused_from"] is not None:
+                        outcome = "duplicate"
+                    else:
+                        outcome = "audited"
+                    w.writerow([outcome if c == "outcome" else r[c] for c in CSV_COLUMNS])
+        finally:
+            if close:
+                out.close()
+
+
+# ---------------------------------------------------------------- the summary
+
+def format_summary(report: BatchReport, opts: BatchOptions) -> str:
+    lines = []
+    how = report.how
+    head = (f"auditor batch: {report.files} file{'s' if report.files != 1 else ''} in {report.elapsed_s:.1f} s, "
+            f"{report.workers} worker{'s' if report.workers != 1 else ''} ({report.executor})")
+    if report.interrupted:
+        head += (f" - INTERRUPTED: {report.files} of {report.found} files are recorded (kept); run again to "
+                 f"resume")
+    lines.append(head)
+    rate = f" ({report.rate:.1f} files/min)" if report.rate else ""
+    lines.append(f"  audited now      {how.get('audited', 0):>6}{rate}")
+    lines.append(f"  resumed          {how.get('resumed', 0):>6}  (already recorded in {opts.db})")
+    if how.get("duplicate"):
+        lines.append(f"  identical copies {how.get('duplicate', 0):>6}  (result copied from an identical file)")
+    lines.append("outcomes:")
+    lines.append(f"  ok               {report.outcomes.get('ok', 0):>6}")
+    for code, n in sorted((k, v) for k, v in report.outcomes.items() if k != "ok"):
+        lines.append(f"  {code:<16} {n:>6}")
+    f = report.findings
+    lines.append(f"findings: {f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info "
+                 f"(unsuppressed); {report.failing} report{'s' if report.failing != 1 else ''} at or above "
+                 f"--fail-on {opts.fail_on}")
+    for folder in report.empty_folders:
+        lines.append(f"warning: {folder}: folder holds no PDF files")
+    if report.batch_findings:
+        lines.append(f"cross-report findings ({len(report.batch_findings)}):")
+        cwd = os.getcwd() + os.sep
+        for bf in report.batch_findings:
+            message = bf.message
+            for p in bf.paths:  # the database keeps absolute paths; people read them relative
+                if p.startswith(cwd):
+                    message = message.replace(p, p[len(cwd):])
+            lines.append(f"  {bf.code} {bf.severity:<7} {message}")
+    elif not report.interrupted:
+        lines.append("cross-report findings: none")
+    extra = ""
+    if opts.jsonl is not None and str(opts.jsonl) != "-":
+        extra += f"; jsonl: {opts.jsonl}"
+    if opts.csv is not None and str(opts.csv) != "-":
+        extra += f"; csv: {opts.csv}"
+    lines.append(f"results: {opts.db} (run {report.run_id}){extra}")
+    failed = sum(n for k, n in report.outcomes.items() if k != "ok")
+    why = {0: "every file audited, nothing at or above --fail-on",
+           1: "findings at or above --fail-on",
+           2: f"{failed} file{'s' if failed != 1 else ''} could not be audited" + (
+               f", {len(report.empty_folders)} folder(s) without PDFs" if report.empty_folders else ""),
+           130: "interrupted"}
+    lines.append(f"exit {report.exit_code}: {why.get(report.exit_code, '')}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,57 @@
+"""GitHub Actions workflow commands: one annotation line per finding.
+
+    ::error file=reports/a.pdf,title=ARI004 quoted-value-mismatch::原材料获取: the summary ... (p.4)
+
+error, warning and info findings become ::error, ::warning and ::notice. Waived and baselined findings are
+notices that start with "waived:" or "baselined:", so they stay visible without failing anything. A report that
+could not be audited is an ::error. Data is escaped as GitHub's toolkit does (% CR LF), properties also : and ,.
+"""
+from __future__ import annotations
+
+from ..model import AuditOutput, Finding
+from .common import stated_expected
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(s: str) -> str:
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, **props: str | None) -> str:
+    ps = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
+    return f"::{kind}{' ' + ps if ps else ''}::{escape_data(message)}"
+
+
+def _message(f: Finding) -> str:
+    msg = f.message
+    _, expected = stated_expected(f)
+    if expected and expected not in msg:
+        msg += f"; expected {expected}"
+    if f.location:
+        msg += f" (p.{f.location.page})"
+    return msg
+
+
+def render(output: AuditOutput, **options) -> str:
+    lines: list[str] = []
+    for rep in output.reports:
+        if rep.status != "ok":
+            code = rep.error.code if rep.error else "error"
+            message = rep.error.message if rep.error else "could not be audited"
+            lines.append(command("error", f"could not be audited ({code}): {message}", file=rep.path,
+                                 title="auditor: report not audited"))
+            continue
+        for f in rep.findings:
+            title = f"{f.rule} {f.name}"
+            if f.suppressed is None:
+                lines.append(command(COMMAND[f.severity], _message(f), file=rep.path, title=title))
+            else:
+                label = "waived" if f.suppressed.kind == "waiver" else "baselined"
+                lines.append(command("notice", f"{label}: {f.suppressed.reason} — {_message(f)}", file=rep.path,
+                                     title=f"{title} ({label})"))
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,382 @@
+"""One self-contained HTML page for people: per report the verdict and counts, a chart of every stage's value
+as stated beside the value its inventory lines recompute to, the findings grouped by stage (stated vs expected,
+likely cause, page, waived or baselined with the reason), and the pages that have findings rendered as images
+with each finding's box outlined and numbered.
+
+Inline CSS and SVG, images as data: URIs; no script, no external resource. Only pages with findings are
+rendered (pypdfium2, ~1.2x, 64-colour PNG), so a report adds a few hundred kB at most.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+
+from ..model import AuditOutput, Finding, ReportResult
+from .common import by_stage, gating, stage_title, state, stated_expected, suppressed_count, tidy
+
+SCALE = 1.2
+COLORS = 64
+MAX_PAGES = 40  # per report; beyond that the findings are still listed, the pages are not drawn
+
+CSS = """
+:root{--ink:#1f2430;--muted:#5f6b7a;--line:#dde2ea;--bg:#f5f7fa;--card:#fff;--err:#c62828;--err-bg:#fdecec;
+--warn:#b26a00;--warn-bg:#fff4de;--info:#1565c0;--info-bg:#e8f1fc;--ok:#2e7d32;--ok-bg:#e8f5e9;--sup:#78828f;
+--sup-bg:#eef0f3;--stated:#5b6b82;--recomputed:#2e7d32}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 -apple-system,"Segoe UI",Roboto,"Noto Sans",
+"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
+main{max-width:1160px;margin:0 auto;padding:24px 20px 60px}
+header h1{font-size:24px;margin:0 0 4px}
+.meta{color:var(--muted);margin:0 0 18px}
+h2{font-size:19px;margin:0;word-break:break-all}
+h3{font-size:15px;margin:22px 0 10px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
+h4{font-size:15px;margin:18px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+a{color:inherit}
+table.overview{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);
+border-radius:8px;overflow:hidden;margin-bottom:26px}
+.overview th,.overview td{padding:8px 12px;border-bottom:1px solid var(--line);text-align:left}
+.overview th{background:#eef1f5;font-weight:600;font-size:12.5px;color:var(--muted)}
+.overview td.n,.overview th.n{text-align:right;font-variant-numeric:tabular-nums}
+section.report{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:20px 22px;
+margin-bottom:28px}
+.title{display:flex;gap:12px;align-items:center;flex-wrap:wrap}
+.verdict{font-weight:700;font-size:12px;padding:3px 10px;border-radius:999px;text-transform:uppercase;
+letter-spacing:.05em}
+.verdict.fails{background:var(--err-bg);color:var(--err)}.verdict.passes{background:var(--ok-bg);color:var(--ok)}
+.verdict.error{background:var(--err);color:#fff}
+.chips{display:flex;gap:10px;flex-wrap:wrap;margin:14px 0 6px}
+.chip{border-radius:8px;padding:8px 14px;min-width:92px;border:1px solid var(--line)}
+.chip b{display:block;font-size:22px;line-height:1.1}
+.chip.error{background:var(--err-bg);color:var(--err);border-color:#f5c6c6}
+.chip.warning{background:var(--warn-bg);color:var(--warn);border-color:#f3d9a4}
+.chip.info{background:var(--info-bg);color:var(--info);border-color:#c3d9f5}
+.chip.suppressed{background:var(--sup-bg);color:var(--sup)}
+.coverage{color:var(--muted);font-size:13px;margin:6px 0 0}
+.chart{border:1px solid var(--line);border-radius:8px;padding:12px 14px 6px;background:#fbfcfd}
+.chart svg{display:block;width:100%;height:auto}
+.finding{border:1px solid var(--line);border-left:5px solid var(--sup);border-radius:6px;padding:10px 14px;
+margin:8px 0;background:var(--card)}
+.finding.error{border-left-color:var(--err)}.finding.warning{border-left-color:var(--warn)}
+.finding.info{border-left-color:var(--info)}
+.finding.suppressed{opacity:.72;border-left-color:var(--sup);background:#fafbfc}
+.fhead{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.num{display:inline-block;min-width:22px;height:22px;line-height:22px;border-radius:11px;text-align:center;
+font-size:12px;font-weight:700;color:#fff;background:var(--sup)}
+.error .num{background:var(--err)}.warning .num{background:var(--warn)}.info .num{background:var(--info)}
+.suppressed .num{background:var(--sup)}
+.sev{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.05em}
+.error .sev{color:var(--err)}.warning .sev{color:var(--warn)}.info .sev{color:var(--info)}
+.suppressed .sev{color:var(--sup)}
+.rname{color:var(--muted)}
+.where{margin-left:auto;font-size:12.5px;color:var(--muted);text-decoration:none;border:1px solid var(--line);
+border-radius:4px;padding:0 6px}
+a.where:hover{background:#eef1f5}
+.tag{font-size:11px;font-weight:700;text-transform:uppercase;padding:1px 7px;border-radius:4px;
+background:var(--sup-bg);color:var(--sup)}
+.msg{margin:6px 0 4px}
+.vals{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:6px 0}
+.val{font-size:12.5px;border-radius:5px;padding:2px 8px;background:#f1f3f6}
+.val b{font:600 13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.val.stated b{color:var(--err)}.val.expected b{color:var(--ok)}
+.arrow{color:var(--muted)}
+.cause{margin:4px 0;color:#3d4654}
+.cause i{color:var(--muted)}
+.reason{margin:4px 0;color:var(--sup);font-size:13px}
+details{margin-top:4px;font-size:12.5px;color:var(--muted)}
+details ol{margin:4px 0 0;padding-left:22px}
+.pages{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:18px;align-items:start}
+figure{margin:0;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:#fff}
+figcaption{padding:7px 12px;font-size:13px;color:var(--muted);border-top:1px solid var(--line);background:#fafbfc}
+.page{position:relative;line-height:0}
+.page img{width:100%;height:auto;display:block}
+.box{position:absolute;border:2px solid var(--sup);background:rgba(120,130,143,.12);border-radius:2px;
+text-decoration:none;line-height:1}
+.box.error{border-color:var(--err);background:rgba(198,40,40,.13)}
+.box.warning{border-color:#e39400;background:rgba(245,166,35,.16)}
+.box.info{border-color:var(--info);background:rgba(21,101,192,.12)}
+.box .num{position:absolute;top:-11px;left:-11px;min-width:18px;height:18px;line-height:18px;font-size:10.5px;
+border-radius:9px;box-shadow:0 0 0 2px #fff}
+.box:hover{outline:3px solid rgba(0,0,0,.25)}
+.legend{display:flex;gap:16px;font-size:12.5px;color:var(--muted);margin:0 0 6px}
+.sw{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:5px}
+.empty{color:var(--muted)}
+footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
+"""
+
+
+def _num(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", "").replace("%", "").strip())
+    except ValueError:
+        return None
+
+
+def verdict(rep: ReportResult, fail_on: str) -> str:
+    if rep.status != "ok":
+        return "error"
+    return "fails" if any(gating(f, fail_on) for f in rep.findings) else "passes"
+
+
+VERDICT_TEXT = {"fails": "fails the gate", "passes": "passes the gate", "error": "not audited"}
+
+
+# ---------------------------------------------------------------- chart
+
+
+def stage_chart(rep: ReportResult) -> str:
+    """Inline SVG: per stage a bar for the stated value and one for the recomputed value."""
+    rows = [s for s in (rep.stages or []) if _num(s.stated) is not None or _num(s.recomputed) is not None]
+    if not rows:
+        return ""
+    unit = next((s.unit for s in rows if s.unit), "")
+    vmax = max(max(_num(s.stated) or 0, _num(s.recomputed) or 0) for s in rows) or 1.0
+    W, label_w, value_w, bar_h, gap, row_gap, top = 1000, 300, 110, 14, 3, 16, 8
+    plot_w = W - label_w - value_w
+    row_h = 2 * bar_h + gap + row_gap
+    H = top + row_h * len(rows) + 6
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
+           f'aria-label="stated and recomputed value per stage">']
+    # grid lines at quarters
+    for k in range(5):
+        x = label_w + plot_w * k / 4
+        out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{H - 4}" stroke="#e3e7ee" stroke-width="1"/>')
+    for i, s in enumerate(rows):
+        y = top + i * row_h
+        title = stage_title(s.canonical, rep) if s.canonical else tidy(s.name)
+        out.append(f'<text x="{label_w - 12}" y="{y + bar_h + gap / 2 + 4:.1f}" text-anchor="end" font-size="14" '
+                   f'fill="#1f2430">{escape(title)}</text>')
+        for j, (kind, text) in enumerate((("stated", s.stated), ("recomputed", s.recomputed))):
+            v = _num(text)
+            by = y + j * (bar_h + gap)
+            if v is None:
+                out.append(f'<text x="{label_w + 4}" y="{by + bar_h - 3}" font-size="12" fill="#8a94a3">'
+                           f'{"not recomputable" if kind == "recomputed" else "not stated"}</text>')
+                continue
+            w = max(plot_w * v / vmax, 1.5) if v > 0 else 1.5
+            color = "#5b6b82" if kind == "stated" else ("#2e7d32" if s.agrees is not False else "#c62828")
+            out.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}">'
+                       f'<title>{escape(title)}: {kind} {escape(text)} {escape(unit or "")}</title></rect>')
+            weight = ' font-weight="700"' if kind == "recomputed" and s.agrees is False else ""
+            out.append(f'<text x="{label_w + w + 6:.1f}" y="{by + bar_h - 3}" font-size="12.5" fill="{color}"'
+                       f'{weight}>{escape(text)}</text>')
+    out.append("</svg>")
+    legend = ('<div class="legend"><span><i class="sw" style="background:#5b6b82"></i>stated in the report</span>'
+              '<span><i class="sw" style="background:#2e7d32"></i>recomputed from the inventory (agrees)</span>'
+              '<span><i class="sw" style="background:#c62828"></i>recomputed (differs)</span>'
+              f'<span>{escape(unit or "")}</span></div>')
+    return f'<div class="chart">{legend}{"".join(out)}</div>'
+
+
+# ---------------------------------------------------------------- pages
+
+
+def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], str | None]:
+    """Render the pages (keys of `pages`, 1-based) and trim their blank margins, keeping every box (the
+    values: bboxes in points from the MediaBox's top-left). Returns {page: {"src": data URI, "w", "h": the
+    shown area in points, "dx", "dy": its offset from the MediaBox's top-left, "px": image size}} and a note."""
+    try:
+        import pypdfium2 as pdfium
+        from PIL import ImageOps
+    except ImportError:
+        return {}, "page images need pypdfium2 and Pillow (pip install pypdfium2)"
+    if not Path(path).is_file():
+        return {}, f"{path} is not readable here; page images left out"
+    out: dict[int, dict] = {}
+    try:
+        doc = pdfium.PdfDocument(path)
+    except Exception as e:
+        return {}, f"page images left out: {type(e).__name__}: {e}"
+    numbers = sorted(pages)
+    try:
+        for n in numbers[:MAX_PAGES]:
+            if not 1 <= n <= len(doc):
+                continue
+            page = doc[n - 1]
+            try:
+                ml, mb, mr, mt = page.get_mediabox()
+                cl, cb, cr, ct = page.get_cropbox()
+                img = page.render(scale=SCALE).to_pil().convert("RGB")
+            finally:
+                page.close()
+            k = img.width / (cr - cl)
+            # the inked area, grown to hold every box, plus a margin
+            ink = ImageOps.invert(img.convert("L")).point(lambda v: 255 if v > 24 else 0).getbbox()
+            x0, y0, x1, y1 = ink or (0, 0, img.width, img.height)
+            for b in pages[n]:
+                bx0, by0 = (b[0] - (cl - ml)) * k, (b[1] - (mt - ct)) * k
+                bx1, by1 = (b[2] - (cl - ml)) * k, (b[3] - (mt - ct)) * k
+                x0, y0, x1, y1 = min(x0, bx0), min(y0, by0), max(x1, bx1), max(y1, by1)
+            m = 16
+            crop = (max(int(x0) - m, 0), max(int(y0) - m, 0), min(int(x1) + m, img.width), min(int(y1) + m, img.height))
+            img = img.crop(crop)
+            img = img.quantize(colors=COLORS, method=2)  # fast octree; text pages need few colours
+            buf = io.BytesIO()
+            img.save(buf, "PNG", compress_level=9)
+            out[n] = {"src": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+                      "w": img.width / k, "h": img.height / k,
+                      "dx": (cl - ml) + crop[0] / k, "dy": (mt - ct) + crop[1] / k, "px": img.size}
+    finally:
+        doc.close()
+    note = None
+    if len(numbers) > MAX_PAGES:
+        note = f"{len(numbers) - MAX_PAGES} more pages with findings are not drawn"
+    return out, note
+
+
+def _box_style(bbox, info) -> str:
+    pad = 2.0
+    x0, top, x1, bottom = bbox
+    x0, x1 = x0 - info["dx"] - pad, x1 - info["dx"] + pad
+    top, bottom = top - info["dy"] - pad, bottom - info["dy"] + pad
+    w, h = info["w"], info["h"]
+    left, tp = max(x0, 0) / w * 100, max(top, 0) / h * 100
+    width, height = (min(x1, w) - max(x0, 0)) / w * 100, (min(bottom, h) - max(top, 0)) / h * 100
+    return f"left:{left:.2f}%;top:{tp:.2f}%;width:{max(width, 0.6):.2f}%;height:{max(height, 0.6):.2f}%"
+
+
+# ---------------------------------------------------------------- findings
+
+
+def _finding(f: Finding, n: int, rid: str, pages_drawn: set[int], verbose: bool) -> str:
+    cls = f"finding {f.severity}" + (" suppressed" if f.suppressed is not None else "")
+    page = f.location.page if f.location else None
+    if page is not None and page in pages_drawn:
+        where = f'<a class="where" href="#{rid}-p{page}">p.{page}</a>'
+    elif page is not None:
+        where = f'<span class="where">p.{page}</span>'
+    else:
+        where = '<span class="where">whole report</span>'
+    tag = f'<span class="tag">{state(f)}</span>' if f.suppressed is not None else ""
+    parts = [f'<article class="{cls}" id="{rid}-f{n}">',
+             f'<div class="fhead"><span class="num">{n}</span><span class="sev">{escape(f.severity)}</span>'
+             f'<code>{escape(f.rule)}</code><span class="rname">{escape(f.name)}</span>{tag}{where}</div>',
+             f'<p class="msg">{escape(f.message)}</p>']
+    stated, expected = stated_expected(f)
+    if stated or expected:
+        v = []
+        if stated:
+            v.append(f'<span class="val stated">stated <b>{escape(stated)}</b></span>')
+        if stated and expected:
+            v.append('<span class="arrow">→</span>')
+        if expected:
+            v.append(f'<span class="val expected">expected <b>{escape(expected)}</b></span>')
+        parts.append(f'<div class="vals">{"".join(v)}</div>')
+    if f.cause and f.cause not in f.message:
+        parts.append(f'<p class="cause"><i>likely cause:</i> {escape(f.cause)}</p>')
+    if f.suppressed is not None:
+        parts.append(f'<p class="reason">{state(f)}: {escape(f.suppressed.reason)}</p>')
+    if verbose and f.detail and f.detail.steps:
+        steps = "".join(f"<li>{escape(s)}</li>" for s in f.detail.steps)
+        parts.append(f"<details><summary>working</summary><ol>{steps}</ol></details>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool) -> str:
+    rid = f"r{i}"
+    v = verdict(rep, fail_on)
+    out = [f'<section class="report" id="{rid}"><div class="title"><h2>{escape(rep.path)}</h2>'
+           f'<span class="verdict {v}">{VERDICT_TEXT[v]}</span></div>']
+    if rep.status != "ok":
+        err = rep.error
+        out.append(f'<p><b>Could not be audited</b> (<code>{escape(err.code if err else "error")}</code>): '
+                   f'{escape(err.message if err else "")}</p></section>')
+        return "".join(out)
+    c = rep.counts
+    sup = suppressed_count(rep)
+    out.append('<div class="chips">'
+               f'<div class="chip error"><b>{c.get("error", 0)}</b>errors</div>'
+               f'<div class="chip warning"><b>{c.get("warning", 0)}</b>warnings</div>'
+               f'<div class="chip info"><b>{c.get("info", 0)}</b>info</div>'
+               f'<div class="chip suppressed"><b>{sup}</b>waived / baselined</div></div>')
+    cov = rep.coverage
+    if cov is not None:
+        out.append(f'<p class="coverage">Checked {cov.inventory_stages} stages / {cov.inventory_lines} inventory '
+                   f'lines, {cov.results_rows} results rows, {cov.quoted_values} quoted values, '
+                   f'{cov.declarations} boundary lists and {cov.factor_tables} factor tables on {cov.pages} pages'
+                   f'{" (sha256 " + rep.sha256[:12] + "…)" if rep.sha256 else ""}.</p>')
+    chart = stage_chart(rep)
+    if chart:
+        out.append(f"<h3>Stage values: stated vs recomputed</h3>{chart}")
+    # number findings in the order they are shown
+    groups = by_stage(rep)
+    numbered: list[tuple[int, Finding]] = []
+    for _, fs in groups:
+        for f in fs:
+            numbered.append((len(numbered) + 1, f))
+    number = {id(f): n for n, f in numbered}
+    pages: dict[int, list] = {}
+    for f in rep.findings:
+        if f.location:
+            pages.setdefault(f.location.page, [])
+            if f.location.bbox:
+                pages[f.location.page].append(f.location.bbox)
+    drawn, note = render_pages(rep.path, pages) if images and pages else ({}, None)
+    out.append("<h3>Findings by stage</h3>")
+    if not rep.findings:
+        out.append('<p class="empty">No findings.</p>')
+    for stage, fs in groups:
+        out.append(f"<h4>{escape(stage_title(stage, rep))}</h4>")
+        for f in fs:
+            out.append(_finding(f, number[id(f)], rid, set(drawn), verbose))
+    if drawn:
+        out.append('<h3>Pages with findings</h3><div class="pages">')
+        for p in sorted(drawn):
+            info = drawn[p]
+            boxes, unboxed = [], []
+            for n, f in numbered:
+                if not f.location or f.location.page != p:
+                    continue
+                if f.location.bbox is None:
+                    unboxed.append(n)
+                    continue
+                kind = "suppressed" if f.suppressed is not None else f.severity
+                tip = escape(f"{n}. {f.rule} {f.name}: {f.message}", quote=True)
+                boxes.append(f'<a class="box {kind}" href="#{rid}-f{n}" title="{tip}" '
+                             f'style="{_box_style(f.location.bbox, info)}"><span class="num">{n}</span></a>')
+            ratio = f"{info['w']:.2f} / {info['h']:.2f}"
+            also = (" · also on this page: " + ", ".join(f'<a href="#{rid}-f{n}">#{n}</a>' for n in unboxed)
+                    if unboxed else "")
+            out.append(f'<figure id="{rid}-p{p}"><div class="page" style="aspect-ratio:{ratio}">'
+                       f'<img src="{info["src"]}" alt="page {p}" width="{info["px"][0]}" height="{info["px"][1]}">'
+                       f'{"".join(boxes)}</div><figcaption>Page {p} (blank margins trimmed){also}</figcaption></figure>')
+        out.append("</div>")
+    if note:
+        out.append(f'<p class="empty">{escape(note)}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def render(output: AuditOutput, fail_on: str = "error", verbose: bool = True, images: bool = True,
+           **options) -> str:
+    fail_on = fail_on or "error"
+    n = len(output.reports)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    tool = f"auditor {output.tool.version} · rules {output.tool.rules_version} · " if output.tool else ""
+    head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>PCF audit: {n} report{"s" if n != 1 else ""}</title><style>{CSS}</style></head><body><main>'
+            f'<header><h1>Carbon-footprint report audit</h1><p class="meta">{escape(tool)}gate: '
+            f'<code>{escape(fail_on)}</code> · {when}</p></header>')
+    rows = []
+    for i, rep in enumerate(output.reports):
+        v = verdict(rep, fail_on)
+        c = rep.counts
+        cells = ("<td class=n>-</td>" * 4 if rep.status != "ok" else
+                 f'<td class=n>{c.get("error", 0)}</td><td class=n>{c.get("warning", 0)}</td>'
+                 f'<td class=n>{c.get("info", 0)}</td><td class=n>{suppressed_count(rep)}</td>')
+        rows.append(f'<tr><td><a href="#r{i}">{escape(rep.path)}</a></td>'
+                    f'<td><span class="verdict {v}">{VERDICT_TEXT[v]}</span></td>{cells}</tr>')
+    overview = ('<table class="overview"><thead><tr><th>Report</th><th>Verdict</th><th class=n>Errors</th>'
+                '<th class=n>Warnings</th><th class=n>Info</th><th class=n>Waived / baselined</th></tr></thead><tbody>'
+                + "".join(rows) + "</tbody></table>")
+    body = "".join(_report(rep, i, fail_on, verbose, images) for i, rep in enumerate(output.reports))
+    foot = ('<footer>Values are compared as rounding intervals: a printed number stands for every exact value that '
+            'rounds to it. Boxes mark where each finding was read; numbers link to the finding.</footer>')
+    return head + overview + body + foot + "</main></body></html>\n"

@@ -1,0 +1,117 @@
+"""JUnit XML, for CI test-report viewers: one testsuite per report, one testcase per rule.
+
+Every registered rule is a testcase of every audited report, so passing rules show as passed. Findings at or
+above --fail-on make the rule's testcase a <failure> (all its findings in the text); findings below the gate and
+waived or baselined ones go to <system-out>. A rule that did not run (--select/--ignore) is <skipped>. A report
+that could not be audited is one testcase with an <error>.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..model import AuditOutput, Finding, ReportResult
+from .common import gating, rule_catalogue, state, stated_expected
+
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters a PDF's text layer may hold)."""
+    return _NOT_XML.sub("", text)
+
+
+def _line(f: Finding) -> str:
+    where = f"p.{f.location.page}" if f.location else "whole report"
+    out = f"[{f.severity}] {f.rule} {f.name} ({where}): {f.message}"
+    stated, expected = stated_expected(f)
+    extra = []
+    if stated:
+        extra.append(f"stated {stated}")
+    if expected:
+        extra.append(f"expected {expected}")
+    if f.cause and f.cause not in f.message:
+        extra.append(f"likely cause: {f.cause}")
+    if extra:
+        out += "\n    " + "; ".join(extra)
+    if f.suppressed is not None:
+        out += f"\n    {state(f)}: {f.suppressed.reason}"
+    return _x(out)
+
+
+def _ran(rule, config) -> bool:
+    if config is None:
+        return True
+    from ..engine import selected
+
+    return selected(rule.code, rule.name, rule.category, config)
+
+
+def _suite(rep: ReportResult, catalogue, fail_on: str, config) -> ET.Element:
+    suite = ET.Element("testsuite", name=_x(rep.path))
+    props = ET.SubElement(suite, "properties")
+    if rep.sha256:
+        ET.SubElement(props, "property", name="sha256", value=rep.sha256)
+    ET.SubElement(props, "property", name="fail_on", value=fail_on)
+    tests = failures = errors = skipped = 0
+    if rep.status != "ok":
+        tests, errors = 1, 1
+        case = ET.SubElement(suite, "testcase", classname=_x(rep.path), name="audit")
+        code = rep.error.code if rep.error else "error"
+        message = rep.error.message if rep.error else "could not be audited"
+        err = ET.SubElement(case, "error", message=_x(message), type=code)
+        err.text = _x(f"{rep.path} could not be audited ({code}): {message}")
+    else:
+        registered, extra = catalogue
+        used = {f.rule for f in rep.findings}
+        for rule in registered + [r for r in extra if r.code in used]:
+            fs = [f for f in rep.findings if f.rule == rule.code]
+            tests += 1
+            case = ET.SubElement(suite, "testcase", classname=_x(rep.path), name=f"{rule.code} {rule.name}")
+            failing = [f for f in fs if gating(f, fail_on)]
+            rest = [f for f in fs if not gating(f, fail_on)]
+            if failing:
+                failures += 1
+                worst = "error" if any(f.severity == "error" for f in failing) else failing[0].severity
+                n = len(failing)
+                first = failing[0].message
+                msg = first if n == 1 else f"{n} findings; first: {first}"
+                fail = ET.SubElement(case, "failure", message=_x(msg), type=worst)
+                fail.text = "\n".join(_line(f) for f in failing)
+            elif not fs and not _ran(rule, config):
+                skipped += 1
+                ET.SubElement(case, "skipped", message="not selected (--select/--ignore or configuration)")
+            if rest:
+                out = ET.SubElement(case, "system-out")
+                out.text = "\n".join(_line(f) for f in rest)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    # properties must be the first child; drop it when empty
+    if not len(props):
+        suite.remove(props)
+    return suite
+
+
+def build(output: AuditOutput, fail_on: str = "error", config=None) -> ET.Element:
+    registered = rule_catalogue()
+    known = {r.code for r in registered}
+    catalogue = (registered, [r for r in rule_catalogue(output) if r.code not in known])
+    root = ET.Element("testsuites", name="auditor")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for rep in output.reports:
+        suite = _suite(rep, catalogue, fail_on, config)
+        for k in totals:
+            totals[k] += int(suite.get(k))
+        root.append(suite)
+    for k, v in totals.items():
+        root.set(k, str(v))
+    return root
+
+
+def render(output: AuditOutput, fail_on: str = "error", config=None, **options) -> str:
+    root = build(output, fail_on=fail_on or "error", config=config)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

