@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import inspect
 import pkgutil
-import textwrap
 import traceback
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal

@@ -91,6 +91,14 @@ def extract(doc: Document) -> Report:
         header = read_header(table)
         kind = classify(table, header)
         cov.tables_used[kind] = cov.tables_used.get(kind, 0) + 1
+        numbers = sum(1 for row in table.rows for c in row if c.text and not c.merged and _numeric_cell(c.text))
+        if kind == "unknown" and numbers >= 2:
+            report.notes.append(ExtractionNote(
+                code="table-unread", severity="info", location=table.location,
+                text=" | ".join(header.texts),
+                message=f"a table with {numbers} numbers (header: {' | '.join(t for t in header.texts if t)[:120]}) "
+                        f"is not an inventory, results, boundary or factor table the reader knows; its numbers "
+                        f"are not checked"))
         if kind == "inventory":
             inv, notes = read_inventory(table, header)
             for n in notes:

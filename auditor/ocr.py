@@ -9,6 +9,7 @@ box, and so does every number read from it (Quantity.confidence).
 
 Modes: auto reads pages with images but no characters; force reads every page (its text layer is replaced);
 off reads none. Without Tesseract the report says how to install it and the rest is audited.
+AUDITOR_TESSERACT names the program if it is not on PATH; AUDITOR_OCR_KEEP=DIR keeps the page and cell images.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from .pdf import CJK, Cell, Document, Glyph, Page, Table, TextFlow, join_cell_te
 
 DPI = 300                      # pages are rendered at this for rulings and cells
 PROSE_DPI = 200                # running text is read at this: as good for 10-pt text, a third faster
+PROSE_PSM = 3                  # automatic page segmentation for running text
 LOW_CONFIDENCE = 80.0          # below this a number read by OCR is flagged (0-100, Tesseract's word confidence)
 INSTALL_HINT = ('install Tesseract with Chinese (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-chi-sim) '
                 'and the OCR extra (pip install "pcf-auditor[ocr]")')
@@ -65,7 +67,8 @@ def _env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def run_tesseract(exe: str, images: list[Path], lang: str, psm: int, extra: list[str] | None = None) -> list[list[Word]]:
+def run_tesseract(exe: str, images: list[Path], lang: str, psm: int,
+                  extra: list[str] | None = None) -> list[list[Word]]:
     """Words of each image (pixels), one Tesseract process for the whole list."""
     if not images:
         return []
@@ -88,7 +91,8 @@ def run_tesseract(exe: str, images: list[Path], lang: str, psm: int, extra: list
     return out
 
 
-def run_parallel(exe: str, images: list[Path], lang: str, psm: int, extra: list[str] | None = None) -> list[list[Word]]:
+def run_parallel(exe: str, images: list[Path], lang: str, psm: int,
+                 extra: list[str] | None = None) -> list[list[Word]]:
     """Split the images over a few Tesseract processes."""
     n = max(1, min(len(images), os.cpu_count() or 1, 4))
     chunks = [images[i::n] for i in range(n)]
@@ -236,6 +240,12 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     return out
 
 
+def _speck(line: list[Word]) -> bool:
+    """A 'line' Tesseract made of a speck of noise: a few characters, all read with little confidence."""
+    text = "".join(w.text for w in line)
+    return len(text) <= 3 and all(w.conf is not None and w.conf < 50 for w in line)
+
+
 def cell_text(words: list[Word]) -> tuple[str, float | None]:
     flows = [line_flow(ln, 0) for ln in group_lines(words)]
     text = join_cell_text("\n".join(f.text for f in flows))
@@ -255,6 +265,7 @@ class _PageJob:
     page: Page
     tables: list                      # pdfplumber tables (explicit rulings)
     prose_png: Path | None = None
+    offset: tuple[int, int] = (0, 0)  # where the prose image was cropped from (pixels at PROSE_DPI)
 
 
 @dataclass
@@ -375,7 +386,7 @@ def ocr_missing_pages(doc: Document, path, mode: str = "auto") -> None:
 
 def read_pages(doc: Document, path: Path, targets: list[Page], exe: str, lang: str, dpi: int = DPI) -> None:
     import pdfplumber
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageOps
     from pdfplumber.table import TableFinder
 
     images = _render(path, [p.number for p in targets], dpi)
@@ -416,19 +427,29 @@ def read_pages(doc: Document, path: Path, targets: list[Page], exe: str, lang: s
                         cell_refs.append((len(jobs), bbox))
             job = _PageJob(page=page, tables=found, prose_png=tmp / f"p{page.number}.png")
             k = PROSE_DPI / dpi
-            prose.resize((round(prose.width * k), round(prose.height * k)), Image.Resampling.LANCZOS).save(job.prose_png)
+            small = prose.resize((round(prose.width * k), round(prose.height * k)), Image.Resampling.LANCZOS)
+            # only the inked part: Tesseract's layout analysis costs time in proportion to the area
+            ink = ImageOps.invert(small).point(lambda v: 255 if v > 110 else 0).getbbox()
+            if ink is not None:
+                ink = (max(0, ink[0] - 20), max(0, ink[1] - 20), min(small.width, ink[2] + 20),
+                       min(small.height, ink[3] + 20))
+                small = small.crop(ink)
+                job.offset = (ink[0], ink[1])
+            small.save(job.prose_png)
             jobs.append(job)
-        prose_words = run_parallel(exe, [j.prose_png for j in jobs], lang, 3)
+        prose_words = run_parallel(exe, [j.prose_png for j in jobs], lang, PROSE_PSM)
         cells = read_cells(exe, cell_pngs, lang)
     by_page: dict[int, dict[tuple, CellRead]] = {}
     for (k, bbox), read in zip(cell_refs, cells):
         by_page.setdefault(k, {})[bbox] = read
     for k, job in enumerate(jobs):
-        _fill_page(job, [_to_points(w, PROSE_DPI / 72) for w in prose_words[k]], by_page.get(k, {}), doc)
+        words = [_to_points(w, PROSE_DPI / 72, *job.offset) for w in prose_words[k]]
+        _fill_page(job, words, by_page.get(k, {}), doc)
 
 
-def _to_points(w: Word, scale: float) -> Word:
-    return Word(w.text, w.x0 / scale, w.top / scale, w.x1 / scale, w.bottom / scale, w.conf, w.line)
+def _to_points(w: Word, scale: float, dx: float = 0, dy: float = 0) -> Word:
+    return Word(w.text, (w.x0 + dx) / scale, (w.top + dy) / scale, (w.x1 + dx) / scale, (w.bottom + dy) / scale,
+                w.conf, w.line)
 
 
 def _fill_page(job: _PageJob, words: list[Word], cells: dict[tuple, CellRead], doc: Document) -> None:
@@ -449,7 +470,7 @@ def _fill_page(job: _PageJob, words: list[Word], cells: dict[tuple, CellRead], d
             rows.append((row.bbox, out))
         _fill_merged(rows)
         tables.append(Table(page=page.number, bbox=tuple(float(v) for v in t.bbox), rows=[c for _, c in rows]))
-    flows = [line_flow(ln, page.number) for ln in group_lines(words)]
+    flows = [line_flow(ln, page.number) for ln in group_lines(words) if not _speck(ln)]
     previous = next((p for p in doc.pages if p.number == page.number - 1), None)
     unruled, flows = unruled_tables(flows, page.number, page.height, previous)
     page.tables = sorted(tables + unruled, key=lambda t: t.bbox[1])

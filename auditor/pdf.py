@@ -360,3 +360,4 @@ def _fill_merged(rows) -> None:
             if src is not None:
                 cell.text = src.text
                 cell.bbox = src.bbox
+                cell.conf = src.conf

@@ -6,7 +6,7 @@ from datetime import date
 
 import regex
 
-from .model import BoundaryClaim, FactorMention, Location, QuotedValue, StageDeclaration, StageRef, Text
+from .model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration, StageRef, Text
 from .numbers import NUMBER, parse_number
 from .pdf import TextFlow
 from .tables import make_quantity
@@ -159,13 +159,21 @@ TOTAL_EN_RE = regex.compile(
 )
 
 
+# "杭州聚昕科技有限公司生产的 1 台智能型综合配电箱 JP 94.4311 kgCO₂ eq": the functional unit, then its value
+FU_VALUE_RE = regex.compile(
+    rf"(?<![\d.])(?P<subject>1\s*(?:[\p{{Han}}]{{1,2}}|unit|piece|set|kg|t|km)\s*[^，,；;。：:\d]{{1,60}}?)\s+"
+    rf"(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})(?![\w/])",
+    regex.I,
+)
+
+
 def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
     """'其中原辅料获取阶段碳排放为 81.9886 kgCO₂ eq (86.77%)' -> a quote of a stage value with its percent."""
     j = flow.joined()
     # map joined positions back to the line flow for the section lookup
     out: list[QuotedValue] = []
     seen: set[tuple[int, int]] = set()
-    for rx in (QUOTE_RE, QUOTE_EN_RE, TOTAL_EN_RE):
+    for rx in (QUOTE_RE, QUOTE_EN_RE, TOTAL_EN_RE, FU_VALUE_RE):
         for m in rx.finditer(j.text, overlapped=False):
             span = m.span("num")
             if span in seen:
@@ -188,7 +196,7 @@ def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
             stage = _subject_stage(subject)
             if stage is not None:
                 stage.location = j.location(*m.span("subject"))
-            place = sections.place(_line_pos(flow, j, m.start()))
+            place = sections.place(_line_pos(flow, j, m.start("num")))  # where the number is, not the subject
             out.append(QuotedValue(place=place if place in ("summary", "cover", "results_text", "conclusion") else "other",
                                    stage=stage, value=q, percent=pct, text=m.group(0).strip()))
     return out
@@ -324,12 +332,13 @@ def gwp_source(flow: TextFlow) -> tuple[Text, str, int | None] | None:
         # the year printed with it: inside brackets right after, or just before
         after = j.text[m.end(): m.end() + 16]
         before = j.text[max(0, m.start() - 12): m.start()]
-        ym = regex.match(r"\s*[（(]\s*((?:19|20)\d{2})\s*年?\s*[)）]", after) or regex.search(
+        ym = regex.match(r"\s*[（(《〈]\s*((?:19|20)\d{2})\s*年?\s*[)）》〉]", after) or regex.search(
             r"((?:19|20)\d{2})\s*年?\s*(?:IPCC)?\s*$", before)
         year = int(ym.group(1)) if ym else None
-        end = m.end() + (ym.end() if ym and ym.re.pattern.startswith(r"\s*[（(]") else 0)
+        bracketed = ym is not None and ym.re.pattern.startswith(r"\s*[（(")
+        end = m.end() + (ym.end() if bracketed else 0)
         start = m.start()
-        if ym and not ym.re.pattern.startswith(r"\s*[（(]"):
+        if ym and not bracketed:
             start = max(0, m.start() - 12) + ym.start()
         pre = regex.search(r"IPCC\s*$", j.text[max(0, start - 6):start])
         if pre:
@@ -390,7 +399,8 @@ def annual_output(flow: TextFlow):
     p = parse_number(m.group("num"))
     if p is None:
         return None
-    return make_quantity(p, j.location(*m.span("num")), unit=m.group("unit"), unit_text=m.group("unit"))
+    return make_quantity(p, j.location(*m.span("num")), unit=m.group("unit"), unit_text=m.group("unit"),
+                         conf=j.confidence(*m.span("num")))
 
 
 def standards(flow: TextFlow) -> list[Text]:
@@ -426,8 +436,9 @@ def factor_mentions(flow: TextFlow) -> list[FactorMention]:
             p = parse_number(m.group("num"))
             fu = factor_unit(m.group("unit"))
             a, b = sm.start() + m.start(), sm.start() + m.end()
-            q = make_quantity(p, j.location(sm.start() + m.start("num"), sm.start() + m.end("num")),
-                              unit=fu.text if fu else None, unit_text=m.group("unit").strip()) if p else None
+            span = (sm.start() + m.start("num"), sm.start() + m.end("num"))
+            q = make_quantity(p, j.location(*span), unit=fu.text if fu else None, unit_text=m.group("unit").strip(),
+                              conf=j.confidence(*span)) if p else None
             out.append(FactorMention(
                 text=m.group(0).strip(), value=q, vintage=int(m.group("year")) if m.group("year") else None,
                 series="CO2e" if "碳足迹" in m.group("series") else "CO2",
@@ -444,7 +455,7 @@ def factor_mentions(flow: TextFlow) -> list[FactorMention]:
 
 MATERIAL_FACTOR = regex.compile(
     rf"(?P<what>[\p{{Han}}A-Za-z][\p{{Han}}A-Za-z()（） ]{{0,15}}?)\s*(?:的)?\s*(?:排放因子|碳足迹因子|emission factor)"
-    rf"\s*(?:为|是|：|:|of|is)\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2·./()（）\s]{{3,24}}?)(?=$|[\s,，;；。]|$)", regex.I)
+    rf"\s*(?:为|是|：|:|of|is)\s*(?P<num>{NUM})\s*(?P<unit>[A-Za-z₂2³3·'’./()（）\s]{{3,24}}?)(?=$|[\s,，;；。]|$)", regex.I)
 
 
 def _material_factors(j: TextFlow, offset: int, sentence: str) -> list[FactorMention]:
@@ -456,8 +467,9 @@ def _material_factors(j: TextFlow, offset: int, sentence: str) -> list[FactorMen
         p = parse_number(m.group("num"))
         if fu is None or p is None:
             continue
-        q = make_quantity(p, j.location(offset + m.start("num"), offset + m.end("num")), unit=fu.text,
-                          unit_text=m.group("unit").strip())
+        span = (offset + m.start("num"), offset + m.end("num"))
+        q = make_quantity(p, j.location(*span), unit=fu.text, unit_text=m.group("unit").strip(),
+                          conf=j.confidence(*span))
         what = regex.sub(r"^(?:的|和|及|以及)", "", m.group("what").strip())
         out.append(FactorMention(text=m.group(0).strip(), value=q, unit_series=fu.emission.series, subject=what,
                                  location=j.location(offset + m.start(), offset + m.end())))

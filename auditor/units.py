@@ -42,15 +42,22 @@ _CJK_EMISSION = {"千克二氧化碳当量": ("kg", "CO2e"), "吨二氧化碳当
 _MASS = {"kg": "kg", "千克": "kg", "公斤": "kg", "t": "t", "吨": "t", "g": "g", "克": "g"}
 
 
-# OCR reads the subscript ₂ of CO₂ as z or >, and eq as ea/ed
-_OCR_CO2 = regex.compile(r"(?<=CO)[z>»](?=e|/|\)|$)|(?<=CO[2z>»]?e)[ad](?=/|\)|$)")
+# What OCR makes of small glyphs: the subscript ₂ of CO₂ as z, > or 2z; eq as ea/ed; ³ as s3; · as ' or .
+_OCR_FIXES = [
+    (regex.compile(r"(?<=CO)(?:2?[z>»])(?=e|/|\)|$)"), "2"),
+    (regex.compile(r"(?<=CO2?e)[ad](?=/|\)|$)"), "q"),
+    (regex.compile(r"(?<=/\(?m)s(?=3)"), ""),
+    (regex.compile(r"(?<=t)['’`](?=km)"), "·"),
+]
 
 
 def squash(text: str) -> str:
     """Fold and drop spaces and decorations that do not change the unit."""
     t = fold(text).strip().strip("()（）[]【】")
     t = t.replace(" ", "").replace("\u00a0", "")
-    return _OCR_CO2.sub(lambda m: "2" if m.group(0) in "z>»" else "q", t)
+    for rx, repl in _OCR_FIXES:
+        t = rx.sub(repl, t)
+    return t
 
 
 @dataclass(frozen=True)

@@ -245,15 +245,21 @@ def replace_once(par: Paragraph, old: str, new: str) -> None:
 
 
 class Report:
-    """One clean report: its data, layout, document and printed model."""
+    """One clean report: its data, layout, document and printed model.
+
+    layout: "seed" or "wide", optionally with "-unruled" (tables printed without lines) and/or "-long" (many
+    more materials, so the inventory runs over a page break)."""
 
     def __init__(self, seed: int, layout: str):
-        self.seed, self.layout = seed, layout
-        self.data = make_report_data(seed)
-        self.model = printed_model(self.data, layout)
+        parts = layout.split("-")
+        self.seed, self.variant = seed, layout
+        self.layout = parts[0]
+        self.ruled = "unruled" not in parts
+        self.data = make_report_data(seed, detailed="long" in parts)
+        self.model = printed_model(self.data, self.layout)
 
     def doc(self, data: ReportData | None = None) -> Document:
-        return report_document(data or self.data, self.layout)
+        return report_document(data or self.data, self.layout, ruled=self.ruled)
 
     # where a printed-model key lives in the document
     def write(self, doc: Document, key: tuple, new: str) -> None:
@@ -678,6 +684,7 @@ class Outcome:
     applicable: bool = False
     found: bool = False
     diagnosed: bool = False
+    named: bool = False
     undetectable: int = 0
     what: str = ""
     findings: list[str] = field(default_factory=list)
@@ -732,6 +739,7 @@ def run_report(args: tuple[int, str, str, list[str], str]) -> tuple[dict, list[O
         hits = [f for f in new if f.rule in m.rules and RANK[f.severity] >= RANK[m.min_severity]]
         o.found = bool(hits)
         o.diagnosed = bool(hits) and (not m.diagnosis or any(diagnosed(f, m) for f in hits))
+        o.named = o.diagnosed or (m.culprit is not None and any(m.culprit in (f.cause or "") for f in hits))
         o.findings = [f"{f.rule} {f.severity}: {f.message[:160]} | cause: {(f.cause or '')[:120]}" for f in new]
         outcomes.append(o)
         pdf.unlink(missing_ok=True)
@@ -743,21 +751,24 @@ def table(outcomes: list[Outcome], cleans: list[dict], kinds: list[str]) -> str:
     by = defaultdict(list)
     for o in outcomes:
         by[o.kind].append(o)
-    lines = [f"{'defect kind':28} {'applied':>7} {'found':>6} {'recall':>7} {'diagnosed':>9} {'undetectable':>12}",
-             "-" * 74]
+    lines = [f"{'defect kind':28} {'applied':>7} {'found':>6} {'recall':>7} {'diagnosed':>9} {'named':>6} "
+             f"{'undetectable':>12}", "-" * 81]
     tot_app = tot_found = 0
     for k in kinds:
         os_ = by[k]
         app = [o for o in os_ if o.applicable and not o.error]
         found = sum(o.found for o in app)
         diag = sum(o.diagnosed for o in app)
+        named = sum(o.named for o in app)
         und = sum(o.undetectable for o in app)
         tot_app += len(app)
         tot_found += found
         rec = f"{100 * found / len(app):.1f}%" if app else "-"
         dg = f"{100 * diag / found:.0f}%" if found else "-"
-        lines.append(f"{k:28} {len(app):7d} {found:6d} {rec:>7} {dg:>9} {und if k.startswith(('typo', 'transp')) else '':>12}")
-    lines.append("-" * 74)
+        nm = f"{100 * named / found:.0f}%" if found and k.startswith(("typo", "transp")) else ""
+        lines.append(f"{k:28} {len(app):7d} {found:6d} {rec:>7} {dg:>9} {nm:>6} "
+                     f"{und if k.startswith(('typo', 'transp')) else '':>12}")
+    lines.append("-" * 81)
     lines.append(f"{'all kinds':28} {tot_app:7d} {tot_found:6d} {100 * tot_found / max(tot_app, 1):6.1f}%")
     errs = [c["counts"]["error"] for c in cleans]
     warns = [c["counts"]["warning"] for c in cleans]
@@ -810,8 +821,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mutation benchmark: {len(cleans)} clean reports ({args.n} seeds x {args.layouts} x {args.producers}), "
           f"{len(kinds)} defect kinds, {time.time() - t0:.0f} s")
     print("found = a new finding from a rule expected for the kind, at warning or above (info for "
-          "exclusion-without-share);\nundetectable = typo draws discarded because no relation the report prints "
-          "could see them (redrawn, not scored)\n")
+          "exclusion-without-share);\ndiagnosed = the finding names the cause (for typos: names the mistyped "
+          "number alone); named = the mistyped number is among the causes offered;\nundetectable = typo draws "
+          "discarded because no relation the report prints could see them (redrawn, not scored)\n")
     print(table(outcomes, cleans, kinds))
     if args.show_misses:
         misses = [o for o in outcomes if o.applicable and not o.found and not o.error]

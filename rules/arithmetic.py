@@ -47,12 +47,31 @@ def _same_item_factors(report: Report, line: InventoryLine) -> set[str]:
 def _factor_weight(report: Report, line: InventoryLine, implied: Interval, base: int, ctx: Context) -> int:
     """How likely the printed factor is the slip: more when its one-slip variant is what other lines or the
     reference library print; less when the printed factor itself is what they print."""
-    known = _same_item_factors(report, line) | {str(r.value) for r in ctx.library.for_item(line.item)}
-    if line.factor.text in known or any(Decimal(k) == line.factor.value for k in known):
+    known = [Decimal(k) for k in _same_item_factors(report, line)] + [r.value for r in ctx.library.for_item(line.item)]
+
+    def is_known(v: Decimal) -> bool:   # equal, or the same value printed to other decimals (2.162 vs 2.1622)
+        return any(k == v or (k and abs(v / k - 1) < Decimal("0.0005")) for k in known)
+
+    if is_known(line.factor.value):
         return base - 1
     hit = explain_slip(line.factor.text, line.factor.decimals, implied, printed_interval(ctx))
-    if hit and (hit[0] in known or any(Decimal(k) == Decimal(hit[0]) for k in known if _num(hit[0]))):
+    if hit and _num(hit[0]) and is_known(Decimal(hit[0])):
         return base + 2
+    return base
+
+
+def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Context, emissions_unit) -> int:
+    """A line's printed emissions that equal activity x factor as printed are probably right; one whose slip
+    variant does is probably the typo."""
+    if line.activity is None or line.factor is None or line.emissions is None:
+        return base
+    product = line_interval(line, ctx.interval, emissions_unit)
+    exact = ctx.fmt(product.mid, line.emissions.decimals)
+    if exact == line.emissions.text:
+        return base - 1
+    hit = explain_slip(line.emissions.text, line.emissions.decimals, implied, printed_interval(ctx))
+    if hit and hit[0] == exact:
+        return base + 1
     return base
 
 
@@ -244,7 +263,8 @@ class StageSum(Rule):
             rest = stated - others
             weight = 2 if stage_confirmed else 1
             if ln.emissions is not None:
-                candidates.append((f"{ln.item}'s emissions", ln.emissions, rest, weight))
+                candidates.append((f"{ln.item}'s emissions", ln.emissions, rest,
+                                   _emission_weight(ln, rest, weight, ctx, report.inventory.emissions_unit)))
                 continue
             scale, _ = unit_scale(ln, report.inventory.emissions_unit)
             f_weight = _factor_weight(report, ln, rest / ctx.interval(ln.activity).scale(scale), weight, ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
 
 from auditor.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine import Context, Rule
@@ -538,3 +539,68 @@ class FactorVariesByLine(Rule):
                     )
                 if not clear:
                     break
+
+
+def _same_item(subject: str, item: str, ctx: Context) -> bool:
+    """Does a factor named in the text ('公路货物运输', 'electricity') speak of this inventory item ('公路运输')?"""
+    s, i = norm(subject), norm(item)
+    if not s or not i:
+        return False
+    if s == i or (len(i) >= 2 and i in s) or (len(s) >= 2 and s in i):
+        return True
+    if s == "electricity":
+        return any(r.item == "electricity" for r in ctx.library.for_item(item))
+    return fuzz.ratio(s, i) >= 75
+
+
+class FactorQuotedDifferently(Rule):
+    """A factor named in the text (4.3 排放因子数据: '铜排放因子为 4.12kgCO₂e/kg') is the factor the inventory uses for
+    that material or energy carrier.
+
+    Why: the text is where the report says where a factor comes from; when the inventory multiplies by another
+    value, either the table or the text is mistyped, and the arithmetic may rest on a factor nobody sourced.
+    Values are compared as rounding intervals, so 2.162 in the text agrees with 2.1622 in the table.
+
+    Fails:
+        4.3: 铜排放因子为 4.12kgCO₂e/kg ; inventory: 铜 | 12.21 kg | 4.21
+    Passes:
+        4.3: 铜排放因子为 4.12kgCO₂e/kg ; inventory: 铜 | 12.21 kg | 4.12
+    """
+
+    code = "FAC009"
+    name = "factor-quoted-differently"
+    category = "factor"
+    severity = "warning"
+
+    def check(self, report: Report, ctx: Context):
+        lines = [(st, ln) for st, ln in _lines(report) if ln.factor is not None and ln.item]
+        for m in report.factor_mentions:
+            if m.value is None or not m.subject:
+                continue
+            same = [(st, ln) for st, ln in lines if _same_item(m.subject, ln.item, ctx)]
+            mu = factor_unit(m.value.unit) if m.value.unit else None
+            comparable = []
+            for st, ln in same:
+                lu = factor_unit(ln.factor.unit) if ln.factor.unit else None
+                if mu is not None and lu is not None and mu.per != lu.per:
+                    continue   # per kg in the text, per t in the table: another basis, not this rule's business
+                comparable.append((st, ln))
+            if not comparable:
+                continue
+            said = ctx.interval(m.value)
+            differ = [(st, ln) for st, ln in comparable if not ctx.interval(ln.factor).overlaps(said)]
+            if not differ:
+                continue
+            printed = sorted({ln.factor.text for _, ln in differ})
+            slip = digit_slip(printed[0], m.value.text) or digit_slip(m.value.text, printed[0]) \
+                if len(printed) == 1 else None
+            where = ", ".join(sorted({f"{ln.item} ({st.stage.name})" for st, ln in differ}))
+            yield self.finding(
+                f"the text gives {m.subject} {m.value.text} ('{m.text[:50]}'), but the inventory uses "
+                f"{' / '.join(printed)} for {where}",
+                values=[m.value.text] + printed, expected=m.value.text, evidence=[m.text, where],
+                location=differ[0][1].factor.location, stage=differ[0][0].stage.canonical,
+                cause=f"one of them is mistyped: {slip}" if slip else None,
+                detail=Detail(stated=printed[0], computed=m.value.text,
+                              stated_interval=ctx.interval(differ[0][1].factor).pair(8),
+                              computed_interval=said.pair(8), tolerance=ctx.tolerance_text()))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.diagnose import cause_for, close, copied_from
+from auditor.diagnose import cause_for, copied_from
 from auditor.engine import Context, Rule
 from auditor.facts import TOTAL, stage_name, statements
 from auditor.model import Detail, Report

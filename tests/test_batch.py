@@ -231,6 +231,7 @@ def test_resume_audits_only_new_files(archive, tmp_path):
     with open(tmp_path / "all.csv", newline="") as f:
         outcomes = {os.path.relpath(r["path"], archive): r["outcome"] for r in csv.DictReader(f)}
     assert outcomes["a/seed-docx.pdf"] == "resumed" and outcomes["c/deep/synth-7-wide-reportlab.pdf"] == "audited"
+    assert outcomes["c/COPY.PDF"] == "resumed"
     # a third run audits nothing (but looks at the dangling link again); --no-resume audits everything again
     code, out = batch(archive / "a", archive / "c", archive / "junk", "--db", db, "--jobs", "2")
     assert count(out, "audited now") == 1 and count(out, "resumed") == 8

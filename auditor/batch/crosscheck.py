@@ -268,8 +268,8 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
         paths = all_paths(group)
         files = f" ({len(paths)} files)" if len(paths) > len(group) else ""
         out.append(_finding(
-            "BAT002", f"{len(group)} reports{files} are near-identical (wording at least {score:g}% alike) but state different "
-                      f"{'; '.join(differ)}: {_names(paths)}",
+            "BAT002", f"{len(group)} reports{files} are near-identical (wording at least {score:g}% alike) but "
+                      f"state different {'; '.join(differ)}: {_names(paths)}",
             ",".join(sorted(e.sha256 or e.path for e in group))[:200], paths,
             {"similarity": score, "reports": {e.path: {"total": e.total, "total_unit": e.total_unit,
                                                         "factors": e.factors} for e in group}}))

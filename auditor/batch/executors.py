@@ -26,6 +26,7 @@ class LocalExecutor:
         self.queue: deque[Job] = deque()
         self.running: dict[int, Child] = {}
         self.sel = selectors.DefaultSelector()
+        self._early: list[tuple[Job, Outcome]] = []  # files whose worker could not even start
         warm(settings)  # before the first fork: workers inherit a warm process
 
     @property
@@ -36,12 +37,18 @@ class LocalExecutor:
         self.queue.append(job)
 
     def busy(self) -> bool:
-        return bool(self.queue or self.running)
+        return bool(self.queue or self.running or self._early)
 
     def _fill(self) -> None:
         while self.queue and len(self.running) < self.jobs:
             job = self.queue.popleft()
-            child = Child(job, self.settings, close_fds=tuple(self.running))
+            try:
+                child = Child(job, self.settings, close_fds=tuple(self.running))
+            except OSError as e:  # fork or pipe refused (process or file limits)
+                self._early.append((job, Outcome(error_result(
+                    job.path, job.sha256, "crashed",
+                    f"{Path(job.path).name}: could not start a worker: {e.strerror or e}"), 0.0)))
+                continue
             self.running[child.fd] = child
             self.sel.register(child.fd, selectors.EVENT_READ, child)
 
@@ -51,9 +58,9 @@ class LocalExecutor:
 
     def poll(self, timeout: float = 0.2) -> list[tuple[Job, Outcome]]:
         self._fill()
+        done, self._early = self._early, []
         if not self.running:
-            return []
-        done: list[tuple[Job, Outcome]] = []
+            return done
         deadlines = [c.deadline for c in self.running.values() if c.deadline is not None]
         wait = timeout
         if deadlines:
@@ -128,7 +135,7 @@ class DaskExecutor:
         self.queue.append(job)
 
     def busy(self) -> bool:
-        return bool(self.queue or self.inflight)
+        return bool(self.queue or self.inflight or self._early)
 
     def _fill(self) -> None:
         limit = 4 * self.workers
@@ -161,10 +168,9 @@ class DaskExecutor:
                 outcome = fut.result()
             else:
                 exc = fut.exception() if fut.status == "error" else None
+                why = f"{type(exc).__name__}: {exc}" if exc else fut.status
                 outcome = Outcome(error_result(job.path, job.sha256, "crashed",
-                                               f"{Path(job.path).name}: the Dask task failed: "
-                                               f"{type(exc).__name__ if exc else fut.status}: {exc or ''}".rstrip(": ")),
-                                  0.0)
+                                               f"{Path(job.path).name}: the Dask task failed: {why}"), 0.0)
             fut.release()
             done.append((job, outcome))
         self._fill()

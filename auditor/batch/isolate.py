@@ -154,6 +154,12 @@ def audit_job(job: Job, settings: Settings) -> ReportResult:
             p.write_bytes(job.data)
             result = audit(p, settings.config, ocr=settings.ocr)
         result.path = job.path
+    elif not os.path.exists(job.path):  # the worker does not see the file (another machine): not the file's fault
+        import socket
+
+        return error_result(job.path, job.sha256, "not-found",
+                            f"{name}: not found on worker host {socket.gethostname()} (mount the archive at the same "
+                            f"path on every worker, or use --send-files)")
     else:
         result = audit(job.path, settings.config, ocr=settings.ocr)
     if result.status == "ok" and any(f.rule == "INT001" and "MemoryError" in f.message for f in result.findings):
@@ -220,8 +226,7 @@ def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  #
         message = None
         try:
             message = ("result", audit_job(job, settings))
-        except MemoryError:
-            message = None
+        except MemoryError:  # the traceback's frames are released when the except block ends
             message = ("error", "out-of-memory",
                        f"{Path(job.path).name}: out of memory (cap {settings.max_memory_mb} MB)")
         except BaseException as e:  # audit() does not raise; this is a bug in the worker itself
@@ -229,7 +234,7 @@ def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  #
         try:
             payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            message = None
+            message = None  # drop the result to make room for the small error message
             payload = pickle.dumps(("error", "out-of-memory", f"{Path(job.path).name}: out of memory"))
         _write_all(wfd, payload)
     except BaseException:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..model import SEVERITY_RANK
-from .isolate import TRANSIENT_CODES, Job, Outcome, Settings, error_result
+from .isolate import TRANSIENT_CODES, Job, Settings, error_result
 from .store import Store
 
 CSV_COLUMNS = ["path", "sha256", "status", "error_code", "n_error", "n_warning", "n_info", "n_suppressed",
@@ -182,6 +182,46 @@ class _Progress:
 
 # ---------------------------------------------------------------- the run
 
+def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outcome_of: dict, how: Counter,
+            record, save_kw: dict) -> list[Job]:
+    """Hash the files (or trust the recorded hash when size and mtime are unchanged), record those that cannot
+    be read, reuse the records resume allows, and return the jobs for the rest."""
+    tool_v, rules_v, chash = save_kw["tool_version"], save_kw["rules_version"], save_kw["config_hash"]
+    waivers = bool(opts.settings.config.waivers)
+    jobs: list[Job] = []
+    for p in files:
+        name = os.path.basename(p)
+        try:
+            st = os.stat(p)
+            meta[p] = (st.st_size, st.st_mtime_ns)
+            prev = store.by_path(p)
+            if prev is not None and prev["sha256"] and (prev["size"], prev["mtime_ns"]) == meta[p]:
+                sha = prev["sha256"]
+            else:
+                sha = _sha256(p)
+        except OSError as e:
+            record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
+            how["audited"] += 1
+            outcome_of[p] = "audited"
+            continue
+        if opts.resume:
+            row = store.reusable(sha, tool_v, rules_v, chash, prefer_path=p)
+            if row is not None and (row["status"] == "ok" or row["error_code"] not in TRANSIENT_CODES):
+                if row["path"] == p:
+                    if (prev["size"], prev["mtime_ns"]) != meta[p]:
+                        store.touch(row["id"], *meta[p])
+                    how["resumed"] += 1
+                    outcome_of[p] = "resumed"
+                    continue
+                if row["status"] == "ok" and not waivers:  # an identical file recorded at another path
+                    store.copy(row["id"], p, size=meta[p][0], mtime_ns=meta[p][1], **save_kw)
+                    how["resumed"] += 1
+                    outcome_of[p] = "resumed"
+                    continue
+        jobs.append(Job(index=len(jobs), path=p, sha256=sha))
+    return jobs
+
+
 def run_batch(opts: BatchOptions) -> BatchReport:
     from .. import __version__
     from ..engine import rules_version
@@ -194,6 +234,7 @@ def run_batch(opts: BatchOptions) -> BatchReport:
     store = Store(opts.db)
     run_id = store.begin_run(tool_v, rules_v, chash, opts.executor, opts.jobs, opts.argv)
     how: Counter = Counter()
+    outcome_of: dict[str, str] = {}                         # path -> audited | resumed | duplicate
     meta: dict[str, tuple[int | None, int | None]] = {}    # path -> (size, mtime_ns)
     save_kw = dict(tool_version=tool_v, rules_version=rules_v, config_hash=chash, run_id=run_id)
 
@@ -202,63 +243,37 @@ def run_batch(opts: BatchOptions) -> BatchReport:
         return store.save(result, size=size, mtime_ns=mtime, duration_s=duration, peak_rss_mb=rss, **save_kw)
 
     all_paths = missing + files
-    for p in missing:
-        record(error_result(p, None, "not-found", f"{p}: no such file or folder"))
-        how["audited"] += 1
-
-    # ---- what needs a worker
-    jobs: list[Job] = []
-    waivers = bool(settings.config.waivers)
-    for p in files:
-        name = os.path.basename(p)
-        try:
-            st = os.stat(p)
-            meta[p] = (st.st_size, st.st_mtime_ns)
-            prev = store.by_path(p)
-            if prev is not None and prev["sha256"] and prev["size"] == st.st_size and prev["mtime_ns"] == st.st_mtime_ns:
-                sha = prev["sha256"]
-            else:
-                sha = _sha256(p)
-        except OSError as e:
-            record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
-            how["audited"] += 1
-            continue
-        if opts.resume:
-            row = store.reusable(sha, tool_v, rules_v, chash, prefer_path=p)
-            if row is not None and (row["status"] == "ok" or row["error_code"] not in TRANSIENT_CODES):
-                if row["path"] == p:
-                    if (prev["size"], prev["mtime_ns"]) != meta[p]:
-                        store.touch(row["id"], *meta[p])
-                    how["resumed"] += 1
-                    continue
-                if row["status"] == "ok" and not waivers:  # an identical file recorded at another path
-                    store.copy(row["id"], p, size=meta[p][0], mtime_ns=meta[p][1], **save_kw)
-                    how["resumed"] += 1
-                    continue
-        jobs.append(Job(index=len(jobs), path=p, sha256=sha))
-
-    # identical files in this run: audit one, copy its result to the others (unless waivers match on paths)
-    first: dict[str, Job] = {}
-    followers: dict[str, list[Job]] = {}
-    to_submit: list[Job] = []
-    for j in jobs:
-        if j.sha256 in first and not waivers:
-            followers.setdefault(j.sha256, []).append(j)
-        else:
-            first.setdefault(j.sha256, j)
-            to_submit.append(j)
-
     interrupted = False
     executor = None
+    progress = None
     t_audit = time.monotonic()
-    progress = _Progress(opts.progress, len(jobs), how["resumed"], live_thread=opts.executor == "dask")
     previous_term = _stop_on_sigterm()
     try:
+        for p in missing:
+            record(error_result(p, None, "not-found", f"{p}: no such file or folder"))
+            how["audited"] += 1
+            outcome_of[p] = "audited"
+
+        # ---- what needs a worker
+        jobs = _resume(store, files, opts, meta, outcome_of, how, record, save_kw)
+
+        # identical files in this run: audit one, copy its result to the others (unless waivers match on paths)
+        waivers = bool(settings.config.waivers)
+        first: dict[str, Job] = {}
+        followers: dict[str, list[Job]] = {}
+        to_submit: list[Job] = []
+        for j in jobs:
+            if j.sha256 in first and not waivers:
+                followers.setdefault(j.sha256, []).append(j)
+            else:
+                first.setdefault(j.sha256, j)
+                to_submit.append(j)
+
+        progress = _Progress(opts.progress, len(jobs), how["resumed"], live_thread=opts.executor == "dask")
         if jobs:
             try:
                 executor = make_executor(opts.executor, settings, opts.jobs, opts.scheduler, opts.send_files)
             except (OSError, RuntimeError, ValueError) as e:  # e.g. no scheduler at that address
-                progress.stop()
                 store.finish_run(run_id, "failed", {}, 2)
                 store.close()
                 raise BatchError(f"cannot start the {opts.executor} executor: {type(e).__name__}: {e}") from None
@@ -273,12 +288,14 @@ def run_batch(opts: BatchOptions) -> BatchReport:
                     rid = record(res, outcome.duration_s, outcome.peak_rss_mb)
                     how["audited"] += 1
                     how["worker"] += 1
+                    outcome_of[job.path] = "audited"
                     progress.advance(res.status == "error")
                     waiting = followers.pop(job.sha256, []) if first.get(job.sha256) is job else []
                     for f in waiting:
                         if res.status == "ok":
                             store.copy(rid, f.path, size=meta[f.path][0], mtime_ns=meta[f.path][1], **save_kw)
                             how["duplicate"] += 1
+                            outcome_of[f.path] = "duplicate"
                             progress.advance(False)
                         else:  # errors name the file: audit each copy itself
                             executor.submit(f)
@@ -286,7 +303,8 @@ def run_batch(opts: BatchOptions) -> BatchReport:
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        progress.stop()
+        if progress is not None:
+            progress.stop()
         if executor is not None:
             try:
                 executor.close()
@@ -318,7 +336,7 @@ def run_batch(opts: BatchOptions) -> BatchReport:
     store.save_batch_findings(run_id, batch_findings, ids)
 
     report = _report(store, run_id, all_paths, how, batch_findings, empty, opts, t0, audit_s, executor)
-    _write_outputs(store, all_paths, opts, run_id)
+    _write_outputs(store, all_paths, opts, outcome_of)
     store.finish_run(run_id, "finished", _run_counts(report), report.exit_code)
     store.close()
     return report
@@ -391,7 +409,7 @@ def _open(path: Path) -> tuple[TextIO, bool]:
     return open(path, "w", encoding="utf-8", newline=""), True
 
 
-def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, run_id: int) -> None:
+def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, outcome_of: dict[str, str]) -> None:
     if opts.jsonl is not None:
         out, close = _open(opts.jsonl)
         try:
@@ -406,15 +424,10 @@ def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, run_id: i
         try:
             w = csv.writer(out)
             w.writerow(CSV_COLUMNS)
-            cols = ", ".join(c for c in CSV_COLUMNS if c != "outcome") + ", run_id, reused_from"
+            cols = ", ".join(c for c in CSV_COLUMNS if c != "outcome")
             for i in range(0, len(paths), 500):
                 for r in store.rows_for(paths[i:i + 500], cols):
-                    if r["run_id"] != run_id:
-                        outcome = "resumed"
-                    elif r["reused_from"] is not None:
-                        outcome = "duplicate"
-                    else:
-                        outcome = "audited"
+                    outcome = outcome_of.get(r["path"], "audited")
                     w.writerow([outcome if c == "outcome" else r[c] for c in CSV_COLUMNS])
         finally:
             if close:
