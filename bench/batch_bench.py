@@ -72,6 +72,10 @@ def run(folder: Path, db: Path, jobs: int, executor: str = "local", extra: tuple
     dur = [r for (r,) in con.execute("SELECT duration_s FROM reports WHERE run_id = (SELECT max(id) FROM runs) "
                                      "AND reused_from IS NULL AND duration_s IS NOT NULL")]
     statuses = dict(con.execute("SELECT coalesce(error_code, 'ok'), count(*) FROM reports GROUP BY 1").fetchall())
+    versions = con.execute("SELECT tool_version, rules_version, config_hash FROM runs ORDER BY id DESC").fetchall()
+    if len(versions) > 1 and versions[0] != versions[1]:
+        print(f"note: the tool, rules or configuration changed between the runs ({versions[1]} -> {versions[0]}): "
+              f"nothing could be resumed", file=sys.stderr)
     con.close()
     return dict(wall=wall, cpu=cpu, load_before=load, load_after=os.getloadavg()[0],
                 audited=int(m.group(1)) if m else None,

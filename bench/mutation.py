@@ -349,6 +349,26 @@ def mut_typo(kind: str) -> Callable[[Report, random.Random], Mutation | None]:
     return m
 
 
+def mut_typo_factor_in_text(r: Report, rng: random.Random) -> Mutation | None:
+    """A factor mistyped in the text of 4.3 (排放因子数据), the table keeps the value it computes with."""
+    doc = r.doc()
+    par = paragraphs(doc, lambda t: t.startswith("排放因子数据来自"))
+    if not par:
+        return None
+    seen = {}
+    for st in r.data.stages:
+        for ln in st.lines:
+            seen.setdefault(ln.name, ln)
+    ln = rng.choice(list(seen.values()))
+    old = f"{ln.factor}{ln.factor_unit}"
+    if old not in par[0].text:
+        return None
+    new = typo(ln.factor, rng)
+    replace_once(par[0], old, f"{new}{ln.factor_unit}")
+    return Mutation("typo-factor-in-text", doc, f"4.3 gives {ln.name} {new} instead of {ln.factor}", ("FAC009",),
+                    ("digit", "swapped"), culprit=new)
+
+
 def mut_transposition(r: Report, rng: random.Random) -> Mutation | None:
     keys = _keys(r, ("act", "fac", "lem", "sem", "res", "sq", "rtot", "cov"))
     hit = r.draw(keys, transpose, rng)
@@ -635,6 +655,7 @@ def mut_exclusion_no_cutoff(r: Report, rng: random.Random) -> Mutation | None:
 
 KINDS: dict[str, Callable[[Report, random.Random], Mutation | None]] = {
     **{k: mut_typo(k) for k in TYPO_PLACES},
+    "typo-factor-in-text": mut_typo_factor_in_text,
     "transposition": mut_transposition,
     "stale-percent": mut_stale_percent,
     "factor-per-GJ": mut_per_gj,

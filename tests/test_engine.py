@@ -90,9 +90,9 @@ def test_severity_override_precedence():
 
 
 def test_unknown_selectors_are_named():
-    cfg = Config(select=["ARI", "XYZ"], ignore=["nonsense"], severity={"FAC009": "info"}, rules={"FAC": {}})
+    cfg = Config(select=["ARI", "XYZ"], ignore=["nonsense"], severity={"FAC099": "info"}, rules={"FAC": {}})
     bad = unknown_selectors(cfg)
-    assert bad == ["select: 'XYZ'", "ignore: 'nonsense'", "severity: 'FAC009'", "rules: 'FAC'"]
+    assert bad == ["select: 'XYZ'", "ignore: 'nonsense'", "severity: 'FAC099'", "rules: 'FAC'"]
 
 
 def test_a_crashing_rule_becomes_a_finding_and_the_others_run(monkeypatch):

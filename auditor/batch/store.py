@@ -3,7 +3,7 @@
 Schema (``PRAGMA user_version`` = 1)::
 
     runs            one row per `auditor batch` invocation
-      id, started_at, finished_at, status ('running' | 'finished' | 'interrupted'), tool_version,
+      id, started_at, finished_at, status ('running' | 'finished' | 'interrupted' | 'failed'), tool_version,
       rules_version, config_hash, executor, jobs, argv,
       n_files, n_audited, n_resumed, n_duplicate, n_failed, exit_code
 
