@@ -9,6 +9,7 @@ from .extract import extract
 from .model import AuditOutput, ErrorInfo, Report, ReportResult, StageSummary, ToolInfo
 from .pdf import PdfError, open_document, sha256_file
 from .reference import load_library
+from .uncertainty import soften_ocr_findings
 
 
 def tool_info() -> ToolInfo:
@@ -34,6 +35,7 @@ def audit_report(report: Report, config: Config | None = None, path: str | None 
     config = config or Config()
     library = load_library(config.factors)
     findings = run_rules(report, config, library)
+    soften_ocr_findings(report, findings)
     return ReportResult(path=path or report.path or "", status="ok", findings=findings, counts=counts(findings),
                         coverage=report.coverage, stages=stage_summaries(report, config, library),
                         summary=report_summary(report, prose))
