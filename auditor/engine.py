@@ -115,6 +115,16 @@ class Context:
         t = self.config.tolerance
         return Interval.printed(q.value, q.decimals, t.rounding, Decimal(str(t.abs_slack)), Decimal(str(t.rel_slack)))
 
+    def agree(self, a: Quantity, b: Quantity) -> bool:
+        """Two printed numbers can stand for the same exact value. Printed to the same decimals, that means equal:
+        their intervals only touch at a tie point, which rounds to one of them, not both (81.9386 and 81.9387
+        cannot be the same value). Printed to different decimals, or with slack configured, their intervals
+        overlap."""
+        t = self.config.tolerance
+        if a.decimals == b.decimals and not t.abs_slack and not t.rel_slack:
+            return a.value == b.value
+        return self.interval(a).overlaps(self.interval(b))
+
     def fmt(self, value: Decimal, decimals: int) -> str:
         """A computed value as the report would have printed it, under the configured rounding mode."""
         if value.is_infinite():

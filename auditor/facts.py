@@ -115,21 +115,3 @@ def other_values(stmts: dict[str, list[Statement]], key: str, place: str, report
                 out.append((f"{stage_name(k, report)} in {PLACE_NAMES.get(place, place)}", s.quantity.text))
     return out
 
-
-OCR_DOUBT = 90.0
-
-
-def ocr_doubt(*quantities) -> str | None:
-    """When a number a finding rests on was read by OCR with low confidence, the finding may be a misreading."""
-    weak = [q for q in quantities if q is not None and q.confidence is not None and q.confidence < OCR_DOUBT]
-    if not weak:
-        return None
-    return ("read by OCR with low confidence (" + ", ".join(f"{q.text}: {q.confidence:.0f}" for q in weak)
-            + "): check the page before trusting this finding")
-
-
-def with_doubt(cause: str | None, *quantities) -> str | None:
-    doubt = ocr_doubt(*quantities)
-    if doubt is None:
-        return cause
-    return f"{cause}; {doubt}" if cause else doubt

@@ -148,6 +148,13 @@ def _overlap(a, b) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
+def _same(a: str, b: str) -> bool:
+    """Two printed numbers that can be one value: equal when printed to the same decimals, else overlapping."""
+    da = len(a.rstrip("%").split(".")[1]) if "." in a else 0
+    db = len(b.rstrip("%").split(".")[1]) if "." in b else 0
+    return D(a.rstrip("%")) == D(b.rstrip("%")) if da == db else _overlap(iv(a), iv(b))
+
+
 def violations(p: dict[tuple, str], data: ReportData, layout: str) -> list[str]:
     """Every relation of the printed model that fails under half-up rounding intervals: what any checker could
     see. Empty means the printed numbers are consistent (a change that leaves it empty is undetectable)."""
@@ -165,10 +172,10 @@ def violations(p: dict[tuple, str], data: ReportData, layout: str) -> list[str]:
         elif not _overlap(_add(*prods), iv(p[("sem", i)])):
             bad.append(f"stage {i}")
         vals = [p[("sem", i)], p[("res", i)], p[("sq", i)]]
-        if any(not _overlap(iv(a), iv(b)) for a in vals for b in vals):
+        if any(not _same(a, b) for a in vals for b in vals):
             bad.append(f"quotes {i}")
     totals = [p[(k,)] for k in ("rtot", "cov", "sumtot", "rtxt", "itot") if (k,) in p]
-    if any(not _overlap(iv(a), iv(b)) for a in totals for b in totals):
+    if any(not _same(a, b) for a in totals for b in totals):
         bad.append("totals")
     if not _overlap(_add(*[iv(p[("res", i)]) for i in range(n)]), iv(p[("rtot",)])):
         bad.append("results total")

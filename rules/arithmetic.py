@@ -7,7 +7,7 @@ from auditor.diagnose import cause_for, copied_from, energy_basis, explain_slip,
 from auditor.engine import Context, Rule
 from auditor.facts import (
     TOTAL, Statement, inventory_lines, line_interval, other_values, printed_interval, stage_name, statements,
-    unit_scale, with_doubt,
+    unit_scale,
 )
 from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
 from auditor.numbers import Interval, sig, sum_intervals
@@ -129,7 +129,7 @@ class LineProduct(Rule):
                     f"{line.activity.text} x {line.factor.text} = {expected}, but {line.emissions.text} is printed",
                     values=[line.factor.text, line.activity.text, line.emissions.text], expected=expected,
                     evidence=[x for x in (st.stage.name, line.item) if x], location=line.emissions.location,
-                    stage=st.stage.canonical, cause=with_doubt(cause, line.activity, line.factor, line.emissions),
+                    stage=st.stage.canonical, cause=cause,
                     detail=Detail(stated=line.emissions.text, computed=expected,
                                   stated_interval=stated.pair(8),
                                   computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
@@ -237,9 +237,7 @@ class StageSum(Rule):
             yield self.finding(
                 f"{st.stage.name}: the lines add up to {expected}, but the stage is printed as {st.emissions.text}",
                 values=values, expected=expected, evidence=[st.stage.name] + [ln.item for ln in st.lines if ln.item],
-                location=st.emissions.location, stage=st.stage.canonical,
-                cause=with_doubt(cause, st.emissions, *[q for ln in st.lines for q in (ln.activity, ln.factor,
-                                                                                      ln.emissions)]),
+                location=st.emissions.location, stage=st.stage.canonical, cause=cause,
                 detail=Detail(stated=st.emissions.text, computed=expected,
                               stated_interval=stated.pair(8),
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
@@ -346,7 +344,7 @@ class TotalSum(Rule):
             yield self.finding(
                 f"{where}: the stages add up to {expected}, but the total is printed as {total.text}",
                 values=[total.text] + [p.text for p in parts], expected=expected, evidence=names,
-                location=total.location, stage=None, cause=with_doubt(cause, total, *parts),
+                location=total.location, stage=None, cause=cause,
                 detail=Detail(stated=total.text, computed=expected, stated_interval=stated.pair(8),
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                               steps=[" + ".join(p.text for p in parts) + f" = {_show(computed, 6)}",
@@ -393,19 +391,17 @@ class QuotedValue(Rule):
                 continue
             support = []
             for s in group:
-                iv = ctx.interval(s.quantity)
-                agree = [o for o in group if ctx.interval(o.quantity).overlaps(iv)]
+                agree = [o for o in group if ctx.agree(o.quantity, s.quantity)]
                 score = len(agree) + self._percent_support(s, total_iv, ctx)
                 support.append((score, s))
             best_score, best = max(support, key=lambda x: x[0])
-            if sum(1 for sc, _ in support if sc == best_score and not ctx.interval(_.quantity).overlaps(
-                    ctx.interval(best.quantity))) > 0:
+            if any(sc == best_score and not ctx.agree(o.quantity, best.quantity) for sc, o in support):
                 continue   # a tie between disagreeing values: nothing says which is right
             best_iv = ctx.interval(best.quantity)
             for s in group:
-                if ctx.interval(s.quantity).overlaps(best_iv):
+                if ctx.agree(s.quantity, best.quantity):
                     continue
-                agreeing = [o for o in group if ctx.interval(o.quantity).overlaps(best_iv)]
+                agreeing = [o for o in group if ctx.agree(o.quantity, best.quantity)]
                 why = ", ".join(o.where for o in agreeing)
                 q = s.quantity
                 cause = cause_for(q.text, q.value, best.quantity.value, q.decimals,
@@ -425,25 +421,26 @@ class QuotedValue(Rule):
                     msg += f"; {cause}"
                 if backing:
                     msg += f"; {' and '.join(backing)}"
+                same_dp = q.decimals == best.quantity.decimals
                 yield self.finding(
                     msg, values=[q.text, best.quantity.text], expected=best.quantity.text,
                     evidence=[s.evidence], location=q.location, stage=None if key == TOTAL else key,
-                    cause=with_doubt(cause, q, best.quantity),
+                    cause=cause,
                     detail=Detail(stated=q.text, computed=best.quantity.text,
                                   stated_interval=ctx.interval(q).pair(8),
                                   computed_interval=best_iv.pair(8), tolerance=ctx.tolerance_text(),
                                   steps=[f"{o.where}: {o.quantity.text} -> {_show(ctx.interval(o.quantity), 6)}"
                                          for o in group]
-                                  + [f"{len(agreeing)} place(s) agree on {best.quantity.text}; {q.text} does not "
-                                     f"overlap it"]))
+                                  + [f"{len(agreeing)} place(s) agree on {best.quantity.text}; {q.text} "
+                                     + ("differs at the same printed precision (two values printed to the same "
+                                        "decimals agree only when equal)" if same_dp else "does not overlap it")]))
 
     @staticmethod
     def _total_interval(stmts, ctx: Context) -> Interval | None:
         tot = stmts.get(TOTAL) or []
         if not tot:
             return None
-        return ctx.interval(max(tot, key=lambda s: sum(1 for o in tot if ctx.interval(o.quantity).overlaps(
-            ctx.interval(s.quantity)))).quantity)
+        return ctx.interval(max(tot, key=lambda s: sum(1 for o in tot if ctx.agree(o.quantity, s.quantity))).quantity)
 
     @staticmethod
     def _percent_support(s: Statement, total_iv: Interval | None, ctx: Context) -> float:

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from auditor.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine import Context, Rule
-from auditor.facts import line_interval, unit_scale, with_doubt
+from auditor.facts import line_interval, unit_scale
 from auditor.model import Detail, Report
 from auditor.vocab import norm
 from auditor.numbers import Interval, sig
@@ -147,7 +147,7 @@ class FactorReference(Rule):
                     f"{ln.item}: factor {ln.factor.text} is {shift.split(':')[0]}; the reference is {ref.value} "
                     f"{ref.unit}",
                     values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                    stage=st.stage.canonical, cause=with_doubt(shift, ln.factor), severity="error",
+                    stage=st.stage.canonical, cause=shift, severity="error",
                     detail=Detail(stated=ln.factor.text, computed=str(ref.value),
                                   steps=steps + [f"{ln.factor.text} / {ref.value} = {sig(ln.factor.value / ref.value, 4)}"]))
                 continue
@@ -577,18 +577,20 @@ class FactorQuotedDifferently(Rule):
         for m in report.factor_mentions:
             if m.value is None or not m.subject:
                 continue
-            same = [(st, ln) for st, ln in lines if _same_item(m.subject, ln.item, ctx)]
+            exact = [(st, ln) for st, ln in lines if norm(ln.item) == norm(m.subject)]
+            same = exact or [(st, ln) for st, ln in lines if _same_item(m.subject, ln.item, ctx)]
             mu = factor_unit(m.value.unit) if m.value.unit else None
             comparable = []
             for st, ln in same:
                 lu = factor_unit(ln.factor.unit) if ln.factor.unit else None
-                if mu is not None and lu is not None and mu.per != lu.per:
+                per = lu.per if lu is not None else (ln.activity.unit if ln.activity is not None else None)
+                if mu is not None and per is not None and mu.per != per:
                     continue   # per kg in the text, per t in the table: another basis, not this rule's business
                 comparable.append((st, ln))
             if not comparable:
                 continue
             said = ctx.interval(m.value)
-            differ = [(st, ln) for st, ln in comparable if not ctx.interval(ln.factor).overlaps(said)]
+            differ = [(st, ln) for st, ln in comparable if not ctx.agree(ln.factor, m.value)]
             if not differ:
                 continue
             printed = sorted({ln.factor.text for _, ln in differ})
