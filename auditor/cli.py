@@ -17,17 +17,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "boundaries and metadata.")
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    off = "off"
-    force = "force"
+from .choices import FailOn, OcrMode
 
 
 def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -9,18 +9,7 @@ from typing import Optional
 import typer
 
 
-# the same choices as auditor.cli's (not imported from there: `python -m auditor.cli` would import it twice)
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    off = "off"
-    force = "force"
+from ..choices import FailOn, OcrMode  # noqa: E402  (shared with `check`)
 
 
 class ExecutorKind(str, Enum):
