@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLE := fixtures/pdf/seed-docx.pdf
 
-.PHONY: demo test install test-deps fixtures samples system-deps bench clean
+.PHONY: demo test install test-deps fixtures samples system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

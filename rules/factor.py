@@ -8,20 +8,13 @@ from rapidfuzz import fuzz
 
 from auditor.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine import Context, Rule
-from auditor.facts import line_interval, unit_scale
+from auditor.facts import inventory_lines, line_interval, unit_scale
 from auditor.model import Detail, Report
 from auditor.vocab import norm
 from auditor.numbers import Interval, sig
 from auditor.units import emission_unit, factor_unit
 
 PHYSICAL = {"kg", "t", "g", "m3", "L", "10^4 m3"}
-
-
-def _lines(report: Report):
-    if report.inventory:
-        for st in report.inventory.stages:
-            for ln in st.lines:
-                yield st, ln
 
 
 class FactorEnergyBasis(Rule):
@@ -44,7 +37,7 @@ class FactorEnergyBasis(Rule):
 
     def check(self, report: Report, ctx: Context):
         groups: dict[tuple[str, str], list] = {}
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             if ln.factor is None or ln.activity is None or not ln.item:
                 continue
             if ln.activity.unit not in PHYSICAL and ln.activity.unit is not None:
@@ -117,7 +110,7 @@ class FactorReference(Rule):
 
     def check(self, report: Report, ctx: Context):
         seen = set()
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             if ln.factor is None or not ln.item or (ln.item, ln.factor.text) in seen:
                 continue
             refs = ctx.library.for_item(ln.item)
@@ -358,7 +351,7 @@ class FactorUnitAlgebra(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context):
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             _, why = unit_scale(ln, report.inventory.emissions_unit if report.inventory else None)
             if why is None:
                 continue
@@ -397,7 +390,7 @@ class FactorDates(Rule):
         issued = m.issue_date_value
         data_year = m.data_period_end.year if m.data_period_end else None
         used: dict[str, tuple] = {}   # ref id -> (ref, printed text, location, where)
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             if ln.factor is None:
                 continue
             for ref in ctx.library.official_by_value(ln.factor.value):
@@ -458,7 +451,7 @@ class FactorSeriesLabel(Rule):
     def check(self, report: Report, ctx: Context):
         seen = set()
         co2e_lines = []
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             if ln.factor is None or not ln.factor.unit:
                 continue
             fu = factor_unit(ln.factor.unit)
@@ -509,7 +502,7 @@ class FactorVariesByLine(Rule):
 
     def check(self, report: Report, ctx: Context):
         groups: dict[tuple, list] = {}
-        for st, ln in _lines(report):
+        for st, ln in inventory_lines(report):
             if ln.factor is None or not ln.item:
                 continue
             unit = ln.activity.unit if ln.activity is not None else None
@@ -573,7 +566,7 @@ class FactorQuotedDifferently(Rule):
     severity = "warning"
 
     def check(self, report: Report, ctx: Context):
-        lines = [(st, ln) for st, ln in _lines(report) if ln.factor is not None and ln.item]
+        lines = [(st, ln) for st, ln in inventory_lines(report) if ln.factor is not None and ln.item]
         for m in report.factor_mentions:
             if m.value is None or not m.subject:
                 continue
