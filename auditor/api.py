@@ -105,7 +105,7 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto") -> 
     try:
         if path.is_file():
             sha = sha256_file(path)
-        doc = open_document(path, ocr=ocr)
+        doc = open_document(path, ocr=ocr, sha256=sha)
         report = extract(doc)
     except PdfError as e:
         return ReportResult(path=str(path), sha256=sha, status="error", error=ErrorInfo(code=e.code, message=e.message))

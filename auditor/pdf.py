@@ -179,8 +179,9 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def open_document(path: str | Path, ocr: str = "auto") -> Document:
-    """Read a PDF into a Document. Raises PdfError with a stable code when it cannot."""
+def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None) -> Document:
+    """Read a PDF into a Document. Raises PdfError with a stable code when it cannot.
+    `sha256`: the file's digest when the caller has already computed it (saves a second read)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -197,7 +198,7 @@ def open_document(path: str | Path, ocr: str = "auto") -> Document:
         raise PdfError("empty", f"{path.name} is an empty file")
     if b"%PDF" not in head:
         raise PdfError("not-a-pdf", f"{path.name} is not a PDF (no %PDF header)")
-    digest = sha256_file(path)
+    digest = sha256 or sha256_file(path)
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
