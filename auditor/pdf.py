@@ -6,21 +6,28 @@ Everything downstream works on :class:`Document`: prose as a :class:`TextFlow`
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
 from .model import Location
 from .numbers import fold
 
+if TYPE_CHECKING:
+    from .limits import Limits
+
 CJK = regex.compile(r"[\p{Han}\p{Katakana}\p{Hiragana}\u3000-\u303f\uff00-\uffef，。；：、（）“”‘’《》【】]")
 
 
 class PdfError(Exception):
-    """The file could not be read as a PDF. `code` is stable: not-a-pdf, encrypted, unreadable, empty."""
+    """The file could not be read as a PDF. `code` is stable: empty, not-a-pdf, truncated, unreadable, encrypted,
+    too-many-pages, stream-too-large (and, from the audit around it, timeout and out-of-memory)."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -102,9 +109,25 @@ def fold_chars(pairs: list[tuple[str, Glyph | None]]) -> TextFlow:
     return TextFlow("".join(text), glyphs)
 
 
+# Spaces between a Chinese character and a Latin letter or digit ("第 27 部分", "2026 年"): one producer prints
+# the autospacing as a space character, another as a gap that one reader takes for a space and another does
+# not, a third prints nothing. They are dropped, so every producer's text (and both readers') reads the same.
+CJK_LATIN_SPACE = regex.compile(r"(?<=\p{Han})[ \u3000]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[ \u3000]+(?=\p{Han})")
+
+
+def drop_cjk_latin_spaces(flow: TextFlow) -> TextFlow:
+    spans = [m.span() for m in CJK_LATIN_SPACE.finditer(flow.text)]
+    if not spans:
+        return flow
+    keep = [True] * len(flow.text)
+    for a, b in spans:
+        keep[a:b] = [False] * (b - a)
+    return TextFlow("".join(c for c, k in zip(flow.text, keep) if k), [g for g, k in zip(flow.glyphs, keep) if k])
+
+
 def join_cell_text(text: str) -> str:
     """Wrapped cell text joined: no space inside CJK runs, a space between Latin words."""
-    text = fold(text or "")
+    text = CJK_LATIN_SPACE.sub("", fold(text or ""))
     lines = [ln.strip() for ln in text.split("\n")]
     out = ""
     for ln in lines:
@@ -179,28 +202,106 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None) -> Document:
+def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None, password: str | None = None,
+                  limits: "Limits | None" = None, parser: str | None = None) -> Document:
     """Read a PDF into a Document. Raises PdfError with a stable code when it cannot.
-    `sha256`: the file's digest when the caller has already computed it (saves a second read)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+
+    pdfium (C, a few ms a page) reads every page's characters with their boxes and the straight segments of
+    its paths; pdfplumber's table finder and text-line builder then run on those, so no page pays for pdfminer's
+    pure-Python content-stream interpreter. `parser="pdfplumber"` (or AUDITOR_PARSER=pdfplumber) reads every page
+    with pdfplumber instead: slower, kept to compare the two readings.
+
+    `sha256`: the file's digest when the caller has already computed it (saves a second read).
+    `password`: opens an encrypted file. `limits`: pages and stream sizes refused before parsing."""
+    from .limits import Limits, check_streams, sniff
 
     path = Path(path)
-    # pdfminer logs a warning per glyph of some fonts (Type 3 without FontBBox): noise, not findings
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    limits = limits or Limits()
     try:
+        size = path.stat().st_size
         with open(path, "rb") as f:
             head = f.read(1024)
     except OSError as e:
         raise PdfError("unreadable", f"cannot open {path}: {e.strerror or e}") from e
-    if not head:
-        raise PdfError("empty", f"{path.name} is an empty file")
-    if b"%PDF" not in head:
-        raise PdfError("not-a-pdf", f"{path.name} is not a PDF (no %PDF header)")
+    sniff(path, head, size)
+    check_streams(path, limits)
     digest = sha256 or sha256_file(path)
+    parser = parser or os.environ.get("AUDITOR_PARSER", "pdfium")
+    if parser not in ("pdfium", "pdfplumber"):
+        raise ValueError(f"parser must be pdfium or pdfplumber, not {parser!r}")
+    fast = _open_pdfium(path, password)
     try:
-        pdf = pdfplumber.open(path)
+        n = len(fast)
+        if n == 0:
+            raise PdfError("empty", f"{path.name} has no pages")
+        if n > limits.max_pages:
+            raise PdfError("too-many-pages", f"{path.name} has {n} pages, more than the limit of {limits.max_pages}; "
+                                             f"refused (limit: limits.max_pages)")
+        producer = _metadata(fast).get("Producer")
+        pages: list[Page] = []
+        plumber = None
+        try:
+            for i in range(n):
+                try:
+                    previous = pages[-1] if pages else None
+                    if parser == "pdfplumber":
+                        if plumber is None:
+                            plumber = _open_plumber(path, password)
+                        p = plumber.pages[i]
+                        pages.append(read_page(p, i + 1, previous))
+                        p.close()
+                    else:
+                        pages.append(_page_from_quick(_quick_page(fast, i), i + 1, previous))
+                except PdfError:
+                    raise
+                except MemoryError:
+                    raise
+                except Exception as e:
+                    if type(e).__name__ == "AuditTimeout":
+                        raise
+                    raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
+                                                 f"{type(e).__name__}: {e}") from e
+        finally:
+            if plumber is not None:
+                plumber.close()
+        doc = Document(path=str(path), sha256=digest, pages=pages,
+                       producer=str(producer) if producer else None)
+    finally:
+        fast.close()
+    if ocr != "off":
+        from . import ocr as ocr_mod
+
+        ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
+    return doc
+
+
+def _open_pdfium(path: Path, password: str | None):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        import pypdfium2.raw as raw
+
+        if code == raw.FPDF_ERR_PASSWORD:
+            if password:
+                raise PdfError("encrypted", f"{path.name} is encrypted and the password given does not open it") from e
+            raise PdfError("encrypted", f"{path.name} is encrypted: give its password with --password") from e
+        if code == raw.FPDF_ERR_SECURITY:
+            raise PdfError("encrypted", f"{path.name} uses an encryption scheme that cannot be opened") from e
+        raise PdfError("unreadable", f"{path.name} is damaged and cannot be parsed as a PDF ({e})") from e
+
+
+def _open_plumber(path: Path, password: str | None):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    # pdfminer logs a warning per glyph of some fonts (Type 3 without FontBBox): noise, not findings
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return pdfplumber.open(path, password=password or "")
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise PdfError("encrypted", f"{path.name} is encrypted and cannot be opened without a password") from e
     except PDFSyntaxError as e:
@@ -209,34 +310,177 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
         if _is_encryption_error(e):
             raise PdfError("encrypted", f"{path.name} is encrypted: {e}") from e
         raise PdfError("unreadable", f"{path.name} could not be parsed: {type(e).__name__}: {e}") from e
-    try:
-        try:
-            n = len(pdf.pages)
-        except Exception as e:
-            if "password" in str(e).lower() or "encrypt" in str(e).lower():
-                raise PdfError("encrypted", f"{path.name} is encrypted: {e}") from e
-            raise PdfError("unreadable", f"{path.name}: page tree unreadable: {type(e).__name__}: {e}") from e
-        if n == 0:
-            raise PdfError("empty", f"{path.name} has no pages")
-        producer = (pdf.metadata or {}).get("Producer")
-        pages: list[Page] = []
-        for i, p in enumerate(pdf.pages):
-            try:
-                pages.append(read_page(p, i + 1, pages[-1] if pages else None))
-            except PdfError:
-                raise
-            except Exception as e:
-                raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
-                                             f"{type(e).__name__}: {e}") from e
-        doc = Document(path=str(path), sha256=digest, pages=pages,
-                       producer=str(producer) if producer is not None else None)
-    finally:
-        pdf.close()
-    if ocr != "off":
-        from . import ocr as ocr_mod
 
-        ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
-    return doc
+
+def _metadata(fast) -> dict:
+    try:
+        return fast.get_metadata_dict(skip_empty=True)
+    except Exception:
+        return {}
+
+
+@dataclass
+class QuickPage:
+    """What pdfium reads of a page: characters as pdfplumber-style dicts, and counts of drawn objects."""
+    width: float
+    height: float
+    chars: list[dict]
+    paths: int
+    images: int
+    text: str
+    edges: list[dict] = field(default_factory=list)
+
+
+def _quick_page(fast, index: int) -> QuickPage:
+    import pypdfium2.raw as raw
+
+    page = fast[index]
+    try:
+        left, bottom, right, top = page.get_bbox()
+        width, height = right - left, top - bottom
+        paths = images = 0
+        edges: list[dict] = []
+        forms: list = []          # matrices of the form XObjects we are inside, outermost first
+        for obj in page.get_objects(max_depth=3):
+            del forms[obj.level:]
+            if obj.type == raw.FPDF_PAGEOBJ_PATH:
+                paths += 1
+                _path_edges(obj, forms, left, top, edges)
+            elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif obj.type == raw.FPDF_PAGEOBJ_FORM:
+                m = obj.get_matrix()
+                forms.append(m.multiply(forms[-1]) if forms else m)
+        tp = page.get_textpage()
+        try:
+            chars = _pdfium_chars(tp, left, top)
+        finally:
+            tp.close()
+    finally:
+        page.close()
+    return QuickPage(width=float(width), height=float(height), chars=chars, paths=paths, images=images,
+                     text="".join(c["text"] for c in chars), edges=edges)
+
+
+def _path_edges(obj, forms: list, left: float, top: float, out: list[dict]) -> None:
+    """The straight horizontal and vertical segments of a path, as pdfplumber's edges (what its table finder
+    reads from pdfminer's lines, rects and curves)."""
+    import pypdfium2.raw as raw
+
+    m = obj.get_matrix()
+    if forms:
+        m = m.multiply(forms[-1])
+    h = obj.raw
+    n = raw.FPDFPath_CountSegments(h)
+    if n < 2 or n > 2000:
+        return
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    start: tuple[float, float] | None = None
+    prev: tuple[float, float] | None = None
+
+    def edge(p0, p1):
+        x0, x1 = sorted((p0[0] - left, p1[0] - left))
+        t0, t1 = sorted((top - p0[1], top - p1[1]))
+        if abs(x1 - x0) < 0.01:
+            orient = "v"
+        elif abs(t1 - t0) < 0.01:
+            orient = "h"
+        else:
+            return
+        out.append({"object_type": "curve_edge", "x0": x0, "x1": x1 if orient == "h" else x0, "top": t0,
+                    "bottom": t1 if orient == "v" else t0, "doctop": t0, "width": x1 - x0 if orient == "h" else 0,
+                    "height": t1 - t0 if orient == "v" else 0, "orientation": orient})
+
+    for i in range(n):
+        seg = raw.FPDFPath_GetPathSegment(h, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        pt = m.on_point(x.value, y.value)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or prev is None:
+            start = pt
+        elif kind == raw.FPDF_SEGMENT_LINETO:
+            edge(prev, pt)
+        prev = pt
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None and start != pt:
+            edge(pt, start)
+            prev = start
+
+
+class _EdgePage:
+    """What pdfplumber's TableFinder and Table.extract read of a page, built from pdfium's objects."""
+
+    def __init__(self, width: float, height: float, chars: list[dict], edges: list[dict]):
+        self.bbox = (0, 0, width, height)
+        self.chars = chars
+        self.edges = edges
+
+
+def find_ruled_tables(quick: QuickPage, number: int) -> list[Table]:
+    """pdfplumber's own table finder (lines strategy) on pdfium's edges and characters."""
+    from pdfplumber.table import TableFinder
+
+    if len(quick.edges) < 2:
+        return []
+    finder = TableFinder(_EdgePage(quick.width, quick.height, quick.chars, quick.edges))
+    out = []
+    for t in finder.tables:
+        rows = _grid(t, number)
+        if rows and max(len(r) for r in rows) >= 2:
+            out.append(Table(page=number, bbox=tuple(float(v) for v in t.bbox), rows=rows, ruled=True))
+    return out
+
+
+def _pdfium_chars(tp, left: float, top: float) -> list[dict]:
+    """Characters with pdfplumber's keys (x0, x1, top, bottom in points from the top left). pdfium's generated
+    spaces are kept, placed at the end of the character before them, so that words split where pdfium saw a gap."""
+    import pypdfium2.raw as raw
+
+    handle = tp.raw
+    rect = raw.FS_RECTF()
+    out: list[dict] = []
+    for k in range(tp.count_chars()):
+        u = raw.FPDFText_GetUnicode(handle, k)
+        if u == 0x02:       # pdfium's mark for a hyphen that ends a line
+            u = 0x2D
+        if u in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A):
+            continue
+        try:
+            ch = chr(u)
+        except ValueError:
+            continue
+        if raw.FPDFText_IsGenerated(handle, k):
+            if ch == " " and out and out[-1]["text"] != " ":
+                prev = out[-1]
+                out.append({**prev, "text": " ", "x0": prev["x1"]})
+            continue
+        if not raw.FPDFText_GetLooseCharBox(handle, k, rect):
+            continue
+        t = top - rect.top
+        out.append({"text": ch, "x0": rect.left - left, "x1": rect.right - left, "top": t, "doctop": t,
+                    "bottom": top - rect.bottom, "upright": True})
+    return out
+
+
+def _page_from_quick(quick: QuickPage, number: int, previous: "Page | None") -> Page:
+    """A page from pdfium's reading alone: ruled tables, then prose lines outside them, then unruled tables
+    among those lines (the same steps as :func:`read_page` on pdfplumber's page)."""
+    from pdfplumber.utils import chars_to_textmap
+
+    tables = find_ruled_tables(quick, number) if quick.paths else []
+    boxes = [t.bbox for t in tables]
+    chars = [c for c in quick.chars if not _inside(c, boxes)] if boxes else quick.chars
+    flows: list[TextFlow] = []
+    if chars:
+        tm = chars_to_textmap(chars, layout_bbox=(0, 0, quick.width, quick.height),
+                              layout_width=quick.width, layout_height=quick.height)
+        flows = [_line_flow(line, number) for line in tm.extract_text_lines(strip=True, return_chars=True)]
+    unruled, flows = unruled_tables(flows, number, quick.height, previous)
+    return Page(number=number, width=quick.width, height=quick.height,
+                lines=TextFlow.concat(flows, sep="\n") if flows else TextFlow(),
+                tables=sorted(tables + unruled, key=lambda t: t.bbox[1]),
+                chars=sum(1 for c in quick.chars if c["text"] != " "), images=quick.images)
 
 
 def _is_encryption_error(e: BaseException) -> bool:
@@ -307,7 +551,7 @@ def _line_flow(line: dict, page: int) -> TextFlow:
         else:
             pairs.append((ch, None))
             i += 1
-    return fold_chars(pairs)
+    return drop_cjk_latin_spaces(fold_chars(pairs))
 
 
 def find_tables(p, number: int) -> list[Table]:

@@ -48,7 +48,8 @@ def _numeric(cell: Cell) -> bool:
 
 def read_header(table: Table) -> Header:
     """The header is the first row; a second row joins it when the first has a group cell spanning
-    columns (e.g. 活动数据 over value and unit) and the second holds no numbers."""
+    columns (e.g. 活动数据 over value and unit) and the second holds no numbers. A first row with two or more
+    numbers (years aside) is data, and the header it stands in has no roles."""
     n = 1
     first = table.rows[0]
     spans = any(c.merged and c.text for c in first)
@@ -63,7 +64,9 @@ def read_header(table: Table) -> Header:
             if c < len(row) and row[c].text and row[c].text not in parts:
                 parts.append(row[c].text)
         texts.append(" ".join(parts))
-    roles = [header_role(t)[0] if t else None for t in texts]
+    data_row = sum(1 for c in first if _numeric(c) and not YEAR_RE.fullmatch(c.text.strip())) >= 2
+    # a row of values (the headerless continuation of a table) is no header, whatever words its cells hold
+    roles = [header_role(t)[0] if t and not data_row else None for t in texts]
     return Header(roles=roles, texts=texts, rows=n)
 
 

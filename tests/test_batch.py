@@ -31,7 +31,7 @@ EXPECTED = {
     "c/COPY.PDF": "ok",                    # upper-case extension, identical to a/seed-docx.pdf
     "junk/x.pdf": "not-a-pdf",             # a text file named .pdf
     "junk/empty.pdf": "empty",
-    "junk/truncated.pdf": "unreadable",    # the first 2000 bytes of a PDF
+    "junk/truncated.pdf": "truncated",     # the first 2000 bytes of a PDF
     "junk/encrypted.pdf": "encrypted",
     "junk/dangling.pdf": "unreadable",     # a symlink to nothing
     "slow/hang.pdf": "timeout",            # AUDITOR_TEST_HANG_ON

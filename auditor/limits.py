@@ -1,0 +1,148 @@
+"""Defences against hostile and broken input, applied before any parser sees the file.
+
+Incoming reports are untrusted. Three limits bound what one file may cost, each with a safe default and a
+setting in ``[tool.auditor.limits]``:
+
+- ``max_pages``: a document with more pages is refused before its pages are read;
+- ``max_stream_mb``: no compressed stream may inflate beyond this (a decompression bomb is refused before
+  pdfium or pdfminer inflates it into memory);
+- ``timeout_s``: wall-clock time for reading and auditing one file.
+
+The first look at a file (:func:`sniff`) names what it is when it is not a PDF (HTML, PNG, a ZIP, ...) and
+says when a PDF was cut short. All refusals raise :class:`~auditor.pdf.PdfError` with a stable code.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import zlib
+from pathlib import Path
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_pages: int = Field(1000, ge=1, description="refuse documents with more pages than this")
+    max_stream_mb: float = Field(256, gt=0, description="refuse a compressed stream that inflates beyond this "
+                                                        "many MiB (a decompression bomb)")
+    timeout_s: float = Field(300, gt=0, description="give up on one file after this many seconds (reading, OCR "
+                                                    "and rules)")
+
+
+class AuditTimeout(Exception):
+    """Raised inside the audit of one file when its time limit runs out."""
+
+
+# what a file that is not a PDF usually is, by its first bytes
+SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip file?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document (.doc or .xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+]
+HTML_RE = regex.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<(html|svg))", regex.I)
+EOF_WINDOW = 64 * 1024
+
+
+def sniff(path: Path, head: bytes, size: int) -> None:
+    """Refuse what is not a PDF, or a PDF cut short, with a message that says what the file is."""
+    from .pdf import PdfError
+
+    name = path.name
+    if size == 0:
+        raise PdfError("empty", f"{name} is an empty file (0 bytes)")
+    pos = head.find(b"%PDF-")
+    if pos < 0:
+        what = next((w for sig, w in SIGNATURES if head.startswith(sig)), None)
+        if what is None and HTML_RE.match(head):
+            what = "an HTML page (a saved web page or a download error page?)"
+        if what is None:
+            printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]) / max(1, len(head[:512]))
+            what = "a text file" if printable > 0.95 else "unrecognised binary data"
+        raise PdfError("not-a-pdf", f"{name} is not a PDF: it is {what} (no %PDF header)")
+    if size - pos < 64:
+        raise PdfError("truncated", f"{name} has a PDF header and nothing after it ({size} bytes): the file is "
+                                    f"truncated")
+    with open(path, "rb") as f:
+        f.seek(max(0, size - EOF_WINDOW))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise PdfError("truncated", f"{name} is truncated: it ends without the %%EOF marker a complete PDF has "
+                                    f"({size} bytes); ask for the file again or re-export it")
+
+
+STREAM_RE = regex.compile(rb"stream\r?\n")
+CHUNK = 1 << 16
+
+
+def check_streams(path: Path, limits: Limits) -> None:
+    """Inflate every stream just far enough to know its size, keeping nothing; refuse the file when one
+    inflates beyond ``limits.max_stream_mb``. Streams are not told apart by their dictionaries: data that is not
+    zlib (JPEG, raw) fails zlib's header check at once. Cost: one zlib pass over the compressed data (about 1 ms per MB of
+    output), paid so that neither parser can be made to allocate a gigabyte."""
+    from .pdf import PdfError
+
+    cap = int(limits.max_stream_mb * 1024 * 1024)
+    data = path.read_bytes()
+    view = memoryview(data)
+    for m in STREAM_RE.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            end = len(data)
+        size = _inflated_size(view[m.end():end], cap)
+        if size > cap:
+            raise PdfError("stream-too-large",
+                           f"{path.name}: a compressed stream at byte {m.end()} inflates to more than "
+                           f"{limits.max_stream_mb:g} MiB (a decompression bomb?); refused "
+                           f"(limit: limits.max_stream_mb)")
+
+
+def _inflated_size(raw: memoryview, cap: int) -> int:
+    """Bytes the zlib data inflates to, counting up to cap + 1; damaged data counts as what inflated so far."""
+    d = zlib.decompressobj()
+    total = 0
+    try:
+        for i in range(0, len(raw), CHUNK):
+            buf = raw[i:i + CHUNK]
+            while buf:
+                out = d.decompress(buf, CHUNK * 16)
+                total += len(out)
+                if total > cap:
+                    return total
+                buf = d.unconsumed_tail
+            if d.eof:
+                break
+    except zlib.error:
+        pass
+    return total
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None, what: str):
+    """Raise AuditTimeout in this thread after `seconds` (wall clock). Works in the main thread only (SIGALRM);
+    elsewhere it does nothing, and callers that need a hard limit there (the batch) run files in a subprocess."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise AuditTimeout(f"{what}: gave up after {seconds:g} s (limit: limits.timeout_s)")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
