@@ -1,6 +1,8 @@
 """The Python API: audit a PDF (or an already-parsed report) and get the pydantic result."""
 from __future__ import annotations
 
+import os
+import traceback
 from pathlib import Path
 
 from .config import Config
@@ -92,30 +94,55 @@ def stage_summaries(report: Report, config: Config | None = None, library=None) 
     return out
 
 
-def parse(path: str | Path, ocr: str = "auto") -> Report:
-    """Read a PDF into the structured report (raises PdfError)."""
-    return extract(open_document(path, ocr=ocr))
+def parse(path: str | Path, ocr: str = "auto", password: str | None = None, config: Config | None = None) -> Report:
+    """Read a PDF into the structured report (raises PdfError; AuditTimeout past config.limits.timeout_s)."""
+    from .limits import deadline
+
+    config = config or Config()
+    with deadline(config.limits.timeout_s, Path(path).name):
+        return extract(open_document(path, ocr=ocr, password=password, limits=config.limits))
 
 
-def audit(path: str | Path, config: Config | None = None, ocr: str = "auto") -> ReportResult:
-    """Audit one PDF. Never raises for a bad input: the result has status 'error' and says why."""
+def one_line(message: str, limit: int = 400) -> str:
+    """An error message as one line: what a log line, a CSV cell and a terminal can all show."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
+          password: str | None = None) -> ReportResult:
+    """Audit one PDF. Never raises for a bad input: the result has status 'error' and says why.
+    `password` opens an encrypted PDF; config.limits bounds pages, inflated streams and time."""
+    from .limits import AuditTimeout, deadline
+
     path = Path(path)
     config = config or Config()
     sha = None
+
+    def failed(code: str, message: str) -> ReportResult:
+        return ReportResult(path=str(path), sha256=sha, status="error",
+                            error=ErrorInfo(code=code, message=one_line(message)))
+
     try:
-        if path.is_file():
-            sha = sha256_file(path)
-        doc = open_document(path, ocr=ocr, sha256=sha)
-        report = extract(doc)
+        with deadline(config.limits.timeout_s, path.name):
+            if path.is_file():
+                sha = sha256_file(path)
+            doc = open_document(path, ocr=ocr, sha256=sha, password=password, limits=config.limits)
+            report = extract(doc)
+            result = audit_report(report, config, str(path), prose=doc.prose.text)
     except PdfError as e:
-        return ReportResult(path=str(path), sha256=sha, status="error", error=ErrorInfo(code=e.code, message=e.message))
+        return failed(e.code, e.message)
+    except AuditTimeout as e:
+        return failed("timeout", str(e))
     except MemoryError:
-        return ReportResult(path=str(path), sha256=sha, status="error",
-                            error=ErrorInfo(code="out-of-memory", message=f"{path.name}: out of memory while parsing"))
+        return failed("out-of-memory", f"{path.name}: out of memory while parsing")
+    except RecursionError:
+        return failed("unreadable", f"{path.name}: its objects are nested too deeply to parse (a loop?)")
     except Exception as e:  # a parser bug must not crash a batch: record it
-        return ReportResult(path=str(path), sha256=sha, status="error",
-                            error=ErrorInfo(code="parse-failed", message=f"{path.name}: {type(e).__name__}: {e}"))
-    result = audit_report(report, config, str(path), prose=doc.prose.text)
+        if os.environ.get("AUDITOR_DEBUG"):
+            traceback.print_exc()
+        return failed("parse-failed", f"{path.name}: {type(e).__name__}: {e} (an auditor bug: please report it; "
+                                      f"--debug shows the traceback)")
     result.sha256 = sha
     from .waivers import apply_waivers
 
@@ -123,5 +150,5 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto") -> 
     return result
 
 
-def audit_many(paths, config: Config | None = None, ocr: str = "auto") -> AuditOutput:
-    return AuditOutput(tool=tool_info(), reports=[audit(p, config, ocr) for p in paths])
+def audit_many(paths, config: Config | None = None, ocr: str = "auto", password: str | None = None) -> AuditOutput:
+    return AuditOutput(tool=tool_info(), reports=[audit(p, config, ocr, password) for p in paths])

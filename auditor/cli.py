@@ -12,12 +12,38 @@ import typer
 from .config import Config, load_config
 from .model import SEVERITY_RANK
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Audit product carbon-footprint (PCF) report PDFs: recompute the arithmetic, check factors, "
                        "boundaries and metadata.")
 
 
 from .choices import FailOn, OcrMode
+
+PASSWORD_HELP = ("password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the process "
+                 "list)")
+
+
+@app.callback()
+def _global(debug: bool = typer.Option(False, "--debug", help="show Python tracebacks of internal errors "
+                                                               "(for bug reports)")):
+    if debug:
+        import os
+
+        os.environ["AUDITOR_DEBUG"] = "1"
+
+
+def report_problems(results) -> None:
+    """One line on stderr for each input that could not be audited, and for each readable PDF that holds
+    nothing to audit: the JSON/SARIF on stdout stays machine-readable, the terminal still says what went wrong."""
+    for r in results:
+        if r.status == "error" and r.error is not None:
+            msg = r.error.message
+            msg = msg[len(Path(r.path).name) + 2:] if msg.startswith(Path(r.path).name + ": ") else msg
+            typer.echo(f"auditor: {r.path}: {r.error.code}: {msg}", err=True)
+        else:
+            for f in r.findings:
+                if f.rule == "EXT001" and f.severity == "error" and f.suppressed is None:
+                    typer.echo(f"auditor: {r.path}: not audited: {f.message}", err=True)
 
 
 def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -91,6 +117,8 @@ def check(
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
+    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", help=PASSWORD_HELP,
+                                           show_envvar=False),
 ):
     """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
     could not be audited or bad usage."""
@@ -114,7 +142,8 @@ def check(
             results.append(ReportResult(path=str(p), status="error",
                                         error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
     for f in files:
-        results.append(audit(f, cfg, ocr=ocr.value))
+        results.append(audit(f, cfg, ocr=ocr.value, password=password))
+    report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
     loaded_baseline = None
     if baseline is not None:
@@ -148,25 +177,36 @@ def extract(
     path: Path = typer.Argument(..., help="a PDF"),
     format: str = typer.Option("json", "--format", "-f", help="json or markdown"),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr"),
+    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", help=PASSWORD_HELP,
+                                           show_envvar=False),
+    config: Optional[Path] = typer.Option(None, "--config", help="auditor.toml or pyproject.toml (for its limits)"),
 ):
     """Print the structured report the parser read from a PDF."""
-    from .api import parse
+    from .api import one_line, parse
+    from .limits import AuditTimeout
     from .pdf import PdfError
 
+    if format not in ("json", "markdown"):
+        typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)
+        raise typer.Exit(2)
+    cfg = build_config(config, [], [], [])
     try:
-        report = parse(path, ocr=ocr.value)
+        report = parse(path, ocr=ocr.value, password=password, config=cfg)
     except PdfError as e:
-        typer.echo(f"auditor: {path}: {e.code}: {e.message}", err=True)
+        typer.echo(f"auditor: {path}: {e.code}: {one_line(e.message)}", err=True)
+        raise typer.Exit(2)
+    except AuditTimeout as e:
+        typer.echo(f"auditor: {path}: timeout: {e}", err=True)
+        raise typer.Exit(2)
+    except MemoryError:
+        typer.echo(f"auditor: {path}: out-of-memory: out of memory while parsing", err=True)
         raise typer.Exit(2)
     if format == "json":
         sys.stdout.write(report.model_dump_json(indent=2, exclude_none=True) + "\n")
-    elif format == "markdown":
+    else:
         from .output.extract_md import render_report
 
         sys.stdout.write(render_report(report))
-    else:
-        typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)
-        raise typer.Exit(2)
 
 
 @app.command()
@@ -232,10 +272,19 @@ from .batch.cli import batch as _batch; app.command("batch")(_batch)  # noqa: E4
 
 
 def main() -> None:
+    import os
+
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as e:  # typer's own exits are SystemExit and pass through
+        if os.environ.get("AUDITOR_DEBUG") or "--debug" in sys.argv:
+            raise
+        msg = " ".join(str(e).split())[:300]
+        sys.stderr.write(f"auditor: internal error: {type(e).__name__}: {msg} (run with --debug for the traceback, "
+                         f"and please report it)\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .limits import Limits
+
 
 class Tolerance(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -40,6 +42,8 @@ class Config(BaseModel):
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="settings per rule code or name")
     waivers: list[Waiver] = Field(default_factory=list)
     fail_on: Literal["error", "warning", "info", "never"] = "error"
+    limits: Limits = Field(default_factory=Limits, description="what one input file may cost: pages, inflated "
+                                                              "stream size, time")
     source: str | None = Field(None, description="the file this configuration came from")
 
 
@@ -71,8 +75,9 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
     elif "tool" in data and "auditor" in data["tool"]:
         data = data["tool"]["auditor"]
     data = {k.replace("-", "_"): v for k, v in data.items()}
-    if isinstance(data.get("tolerance"), dict):
-        data["tolerance"] = {k.replace("-", "_"): v for k, v in data["tolerance"].items()}
+    for section in ("tolerance", "limits"):
+        if isinstance(data.get(section), dict):
+            data[section] = {k.replace("-", "_"): v for k, v in data[section].items()}
     base = Path(path).parent
     if "factors" in data:
         data["factors"] = [str((base / f).resolve()) for f in data["factors"]]

@@ -213,7 +213,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
 
     `sha256`: the file's digest when the caller has already computed it (saves a second read).
     `password`: opens an encrypted file. `limits`: pages and stream sizes refused before parsing."""
-    from .limits import Limits, check_streams, sniff
+    from .limits import AuditTimeout, Limits, check_streams, sniff
 
     path = Path(path)
     limits = limits or Limits()
@@ -252,13 +252,13 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
                         p.close()
                     else:
                         pages.append(_page_from_quick(_quick_page(fast, i), i + 1, previous))
-                except PdfError:
-                    raise
-                except MemoryError:
+                except (PdfError, MemoryError, AuditTimeout):
                     raise
                 except Exception as e:
-                    if type(e).__name__ == "AuditTimeout":
-                        raise
+                    if "Failed to load page" in str(e) or isinstance(e, IndexError):
+                        raise PdfError("unreadable", f"{path.name}: page {i + 1} of {n} cannot be loaded: the page "
+                                                     f"tree is damaged (it loops, or counts more pages than it "
+                                                     f"holds)") from e
                     raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
                                                  f"{type(e).__name__}: {e}") from e
         finally:

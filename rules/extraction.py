@@ -34,13 +34,20 @@ class NothingToVerify(Rule):
                     severity="warning")
             return
         cov = report.coverage
+        md = report.metadata
+        signs = [md.standard, md.functional_unit, md.gwp_source, report.boundary.claims, report.quotes,
+                 report.factor_mentions, report.factor_tables]
+        lead = "nothing to verify"
+        if not any(signs) and cov.text_pages:
+            lead = ("this does not look like a carbon-footprint report (no standard, functional unit, system "
+                    "boundary, emission factor or footprint value found): nothing to verify")
         why = []
         if cov.text_pages < cov.pages:
             why.append(f"{cov.pages - cov.text_pages} of {cov.pages} pages have no text layer")
         why.append(f"{cov.tables} table(s) found, none recognised as an inventory or results table")
         if not report.quotes:
             why.append("no stage or total values quoted in the text")
-        yield self.finding("nothing to verify: " + "; ".join(why),
+        yield self.finding(f"{lead}: " + "; ".join(why),
                            values=[q.value.text for q in report.quotes])
 
 

@@ -48,6 +48,9 @@ def batch(
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="progress bar on stderr "
                                                                                    "(default: if a terminal)"),
+    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD",
+                                           help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD)",
+                                           show_envvar=False),
 ):
     """Audit many PDFs into a SQLite database, resumably, each file in an isolated worker (timeout, memory cap),
     locally or on a Dask cluster, then cross-check the reports (duplicate numbers, near-duplicates, totals).
@@ -68,7 +71,8 @@ def batch(
         except ImportError:
             typer.echo("auditor: --executor dask needs Dask: pip install 'pcf-auditor[distributed]'", err=True)
             raise typer.Exit(2)
-    settings = Settings(config=cfg, ocr=ocr.value, timeout=timeout_per_file or None, max_memory_mb=max_memory or None)
+    settings = Settings(config=cfg, ocr=ocr.value, timeout=timeout_per_file or None, max_memory_mb=max_memory or None,
+                        password=password)
     opts = BatchOptions(paths=paths, settings=settings, jobs=jobs or default_jobs(), db=db, jsonl=jsonl, csv=csv_out,
                         resume=resume, executor=executor.value, scheduler=scheduler, send_files=send_files,
                         fail_on=cfg.fail_on, progress=progress, argv=sys.argv[1:])

@@ -40,6 +40,7 @@ class Settings:
     ocr: str = "auto"
     timeout: float | None = 300.0
     max_memory_mb: int | None = None
+    password: str | None = None    # for encrypted PDFs; never stored
 
 
 @dataclass
@@ -152,7 +153,7 @@ def audit_job(job: Job, settings: Settings) -> ReportResult:
         with tempfile.TemporaryDirectory(prefix="auditor-") as d:
             p = Path(d) / name
             p.write_bytes(job.data)
-            result = audit(p, settings.config, ocr=settings.ocr)
+            result = audit(p, settings.config, ocr=settings.ocr, password=settings.password)
         result.path = job.path
     elif not os.path.exists(job.path):  # the worker does not see the file (another machine): not the file's fault
         import socket
@@ -161,7 +162,7 @@ def audit_job(job: Job, settings: Settings) -> ReportResult:
                             f"{name}: not found on worker host {socket.gethostname()} (mount the archive at the same "
                             f"path on every worker, or use --send-files)")
     else:
-        result = audit(job.path, settings.config, ocr=settings.ocr)
+        result = audit(job.path, settings.config, ocr=settings.ocr, password=settings.password)
     if result.status == "ok" and any(f.rule == "INT001" and "MemoryError" in f.message for f in result.findings):
         # a rule ran out of memory: the audit is incomplete, say so rather than report a partial result
         return error_result(job.path, result.sha256 or job.sha256, "out-of-memory",
