@@ -5,12 +5,16 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from .config import Config, load_config
-from .model import SEVERITY_RANK
+if TYPE_CHECKING:
+    from .config import Config
+
+
+# Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
+# what it needs).
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Audit product carbon-footprint (PCF) report PDFs: recompute the arithmetic, check factors, "
@@ -61,9 +65,11 @@ def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
-                 fail_on: Optional[FailOn] = None) -> Config:
+                 fail_on: Optional[FailOn] = None) -> "Config":
     if config is not None and not config.is_file():
         raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
+    from .config import load_config
+
     try:
         cfg = load_config(config)
     except Exception as e:
@@ -88,6 +94,8 @@ def gate(output, fail_on: str) -> int:
         return 2
     if fail_on == "never":
         return 0
+    from .model import SEVERITY_RANK
+
     level = SEVERITY_RANK[fail_on]
     for r in output.reports:
         for f in r.findings:

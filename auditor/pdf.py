@@ -35,7 +35,7 @@ class PdfError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Glyph:
     page: int
     x0: float
@@ -80,19 +80,29 @@ class TextFlow:
 
     def joined(self) -> "TextFlow":
         """Lines run together: a line break between CJK characters vanishes, elsewhere it becomes a space."""
+        cached = getattr(self, "_joined", None)
+        if cached is not None:
+            return cached
+        t = self.text
         out: list[str] = []
         glyphs: list[Glyph | None] = []
-        t = self.text
-        for i, ch in enumerate(t):
-            if ch == "\n":
-                prev = t[i - 1] if i else ""
-                nxt = t[i + 1] if i + 1 < len(t) else ""
-                if prev and nxt and (CJK.match(prev) or CJK.match(nxt)) and not (prev.isdigit() or nxt.isdigit()):
-                    continue
-                ch = " "
-            out.append(ch)
-            glyphs.append(self.glyphs[i])
-        return TextFlow("".join(out), glyphs)
+        start = 0
+        while True:
+            i = t.find("\n", start)
+            if i < 0:
+                break
+            out.append(t[start:i])
+            glyphs.extend(self.glyphs[start:i])
+            prev = t[i - 1] if i else ""
+            nxt = t[i + 1] if i + 1 < len(t) else ""
+            if not (prev and nxt and (CJK.match(prev) or CJK.match(nxt)) and not (prev.isdigit() or nxt.isdigit())):
+                out.append(" ")
+                glyphs.append(self.glyphs[i])
+            start = i + 1
+        out.append(t[start:])
+        glyphs.extend(self.glyphs[start:])
+        self._joined = TextFlow("".join(out), glyphs)
+        return self._joined
 
     def slice(self, start: int, end: int) -> "TextFlow":
         return TextFlow(self.text[start:end], self.glyphs[start:end])

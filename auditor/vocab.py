@@ -27,10 +27,15 @@ class Vocab:
     transport_of: dict[str, list[str]]
 
 
+SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
-    """Fold, lower-case, drop spaces, unify brackets; used on both sides of every match."""
+    """Fold, lower-case, drop spaces, unify brackets; used on both sides of every match (cached: the same
+    vocabulary and reference names are normalised thousands of times per report)."""
     t = fold(text).lower()
-    t = regex.sub(r"\s+", "", t)
+    t = SPACES.sub("", t)
     t = t.replace("（", "(").replace("）", ")").replace("：", ":")
     return t
 

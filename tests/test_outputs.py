@@ -57,11 +57,11 @@ def parse_once():
     docs: dict = {}      # (sha256, ocr) -> the opened document
     reports: dict = {}   # id(document) -> its report
 
-    def open_document(path, ocr="auto", sha256=None):
+    def open_document(path, ocr="auto", sha256=None, **kw):
         key = (sha256 or _sha256(Path(path)), ocr) if Path(path).is_file() else None
         if key is not None and key in docs:
             return docs[key]
-        doc = real_open(path, ocr=ocr, sha256=sha256)
+        doc = real_open(path, ocr=ocr, sha256=sha256, **kw)
         if key is not None:
             docs[key] = doc
         return doc
