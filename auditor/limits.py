@@ -115,11 +115,13 @@ def _inflated_size(raw: memoryview, cap: int) -> int:
     try:
         for i in range(0, len(raw), CHUNK):
             buf = raw[i:i + CHUNK]
-            while buf:
+            while buf and not d.eof:      # past the end of the zlib data, unconsumed_tail stops shrinking
                 out = d.decompress(buf, CHUNK * 16)
                 total += len(out)
                 if total > cap:
                     return total
+                if not out and len(d.unconsumed_tail) == len(buf):
+                    break                 # no progress: nothing more will come out
                 buf = d.unconsumed_tail
             if d.eof:
                 break

@@ -165,3 +165,15 @@ def test_internal_error_is_one_line_without_debug(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["auditor", "--debug", "check", "x.pdf"])
     with pytest.raises(RuntimeError):
         cli.main()
+
+
+def test_stream_measure_stops_at_the_end_of_the_zlib_data():
+    """Bytes after a stream's zlib data (a stray byte before `endstream`) once made the measuring loop spin."""
+    import zlib
+
+    from auditor.limits import _inflated_size
+
+    data = zlib.compress(b"x" * 3_000_000) + b"\n"
+    assert _inflated_size(memoryview(data), 1 << 30) == 3_000_000
+    assert _inflated_size(memoryview(data), 1000) > 1000
+    assert _inflated_size(memoryview(b"\xff\xd8\xff\xe0 not zlib"), 1 << 30) == 0
