@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import regex
+
 from .numbers import Interval, fmt, sig
 from .reference import Library, RefFactor
 
 ORD = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
+DIGITS_ONLY = regex.compile(r"-?(\d+\.?\d*|\.\d+)")
+
+
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit() or ch in ".-")
+    """The number's sign, digits and point, or "" when it is not a plain decimal (1.5E-3, 7.7×10^-3: no typing
+    slip is looked for in those)."""
+    t = "".join(ch for ch in text if ch.isdigit() or ch in ".-")
+    if regex.search(r"[eE×]", text) or not DIGITS_ONLY.fullmatch(t):
+        return ""
+    return t
 
 
 def _place(text: str, idx: int) -> str:
@@ -139,6 +149,8 @@ def energy_basis(factor: Decimal, factor_decimals: int, refs: list[RefFactor]) -
 
 def implied_match(implied: Interval, refs: list[RefFactor]) -> RefFactor | None:
     """A reference per-unit value that the implied factor agrees with (within rounding, or 0.5%)."""
+    if not implied.bounded:
+        return None
     for r in refs:
         if implied.contains(r.value) or close(implied.mid, r.value):
             return r

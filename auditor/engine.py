@@ -127,11 +127,11 @@ class Context:
 
     def fmt(self, value: Decimal, decimals: int) -> str:
         """A computed value as the report would have printed it, under the configured rounding mode."""
-        if value.is_infinite():
-            return "inf" if value > 0 else "-inf"
+        from .numbers import fmt
+
         mode = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN}[
             self.config.tolerance.rounding]
-        return str(value.quantize(Decimal(1).scaleb(-max(decimals, 0)), rounding=mode))
+        return fmt(value, decimals, mode)
 
     def tolerance_text(self) -> str:
         """The tolerance in words, for a finding's detail."""

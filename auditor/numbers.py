@@ -66,13 +66,20 @@ def _parsed(num: str, percent: bool = False, shown: str | None = None) -> Parsed
     exp = 0
     m = regex.match(r"^(.*?)(?:[eE]([-+]?\d+)|[×x]10\^?([-+]?\d+))$", s)
     if m:
-        s, exp = m.group(1), int(m.group(2) or m.group(3))
+        e = m.group(2) or m.group(3)
+        if len(e.lstrip("+-")) > 3:
+            return None              # 1e1000000 is no report's number (and would overflow Decimal)
+        s, exp = m.group(1), int(e)
+    if len(s) > 60:
+        return None
     try:
         value = Decimal(s)
     except InvalidOperation:
         return None
     decimals = len(s.split(".", 1)[1]) if "." in s else 0
     if exp:
+        if abs(exp) > 100:
+            return None
         value = value.scaleb(exp)
         decimals = decimals - exp
     return Parsed(text=shown if shown is not None else num, value=value, decimals=decimals, percent=percent)
@@ -145,8 +152,19 @@ class Interval:
         return self.lo <= v <= self.hi
 
     @property
+    def bounded(self) -> bool:
+        """False for what dividing by an interval around zero gives (a printed activity of 0.00)."""
+        return self.lo.is_finite() and self.hi.is_finite()
+
+    @property
     def mid(self) -> Decimal:
-        return (self.lo + self.hi) / 2
+        """The midpoint; for an unbounded interval its finite end (or 0), so that no caller crashes on it:
+        callers that report an implied value check `bounded` first."""
+        if self.bounded:
+            return (self.lo + self.hi) / 2
+        if self.lo.is_finite():
+            return self.lo
+        return self.hi if self.hi.is_finite() else Decimal(0)
 
     def gap(self, other: "Interval") -> Decimal:
         """Distance between two intervals (0 when they overlap)."""
@@ -173,13 +191,19 @@ def sum_intervals(items) -> Interval:
     return total
 
 
-def fmt(v: Decimal, decimals: int) -> str:
-    """Format a Decimal to a number of decimal places, round half up."""
+def fmt(v: Decimal, decimals: int, rounding: str | None = None) -> str:
+    """Format a Decimal to a number of decimal places (round half up unless `rounding`, a decimal module
+    rounding constant, says otherwise); never "-0.00"."""
     if v.is_infinite():
         return "inf" if v > 0 else "-inf"
+    if v.is_nan():
+        return "nan"
     q = Decimal(1).scaleb(-max(decimals, 0))
-    from decimal import ROUND_HALF_UP
-    return str(v.quantize(q, rounding=ROUND_HALF_UP))
+    from decimal import ROUND_HALF_UP, localcontext
+    with localcontext() as c:      # room for any printed value (1e45 %) without Decimal's 28-digit overflow
+        c.prec = max(c.prec, v.adjusted() + max(decimals, 0) + 2)
+        out = v.quantize(q, rounding=rounding or ROUND_HALF_UP)
+    return "0" + str(out)[2:] if str(out).startswith("-0") and out == 0 else str(out)
 
 
 def sig(v: Decimal, digits: int = 4) -> str:

@@ -283,7 +283,10 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
                                                  f"{type(e).__name__}: {e}") from e
         finally:
             if plumber is not None:
-                plumber.close()
+                try:
+                    plumber.close()
+                except Exception:  # pdfminer re-raises its parse error on close: the one raised above counts
+                    pass
         doc = Document(path=str(path), sha256=digest, pages=pages,
                        producer=str(producer) if producer else None)
     finally:

@@ -145,7 +145,7 @@ def factor_unit(text: str, item: str | None = None) -> FactorUnit | None:
 _PINT_NAMES = {"kWh": "kilowatt_hour", "MWh": "megawatt_hour", "kg": "kilogram", "t": "tonne", "g": "gram",
                "m3": "meter**3", "L": "liter", "MJ": "megajoule", "GJ": "gigajoule", "TJ": "terajoule",
                "t*km": "tonne*kilometer", "km": "kilometer", "unit": "item", "m2": "meter**2", "m": "meter",
-               "10^4 kWh": "1e4*kilowatt_hour", "10^4 m3": "1e4*meter**3"}
+               "10^4 kWh": "wan_kilowatt_hour", "10^4 m3": "wan_cubic_meter"}
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +157,10 @@ def registry():
     ureg.define("CO2 = [co2]")
     ureg.define("CO2e = [co2e]")
     ureg.define("item = [item]")
+    # 万千瓦时 / 万立方米: pint refuses a scaling factor inside a unit expression ("1e4*kilowatt_hour"), so they
+    # are units of their own
+    ureg.define("wan_kilowatt_hour = 1e4 * kilowatt_hour")
+    ureg.define("wan_cubic_meter = 1e4 * meter ** 3")
     return ureg
 
 

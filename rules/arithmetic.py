@@ -10,7 +10,7 @@ from auditor.facts import (
     unit_scale,
 )
 from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
-from auditor.numbers import Interval, sig, sum_intervals
+from auditor.numbers import Interval, parse_number, sig, sum_intervals
 
 
 def _show(iv: Interval, decimals: int) -> str:
@@ -47,7 +47,8 @@ def _same_item_factors(report: Report, line: InventoryLine) -> set[str]:
 def _factor_weight(report: Report, line: InventoryLine, implied: Interval, base: int, ctx: Context) -> int:
     """How likely the printed factor is the slip: more when its one-slip variant is what other lines or the
     reference library print; less when the printed factor itself is what they print."""
-    known = [Decimal(k) for k in _same_item_factors(report, line)] + [r.value for r in ctx.library.for_item(line.item)]
+    known = [p.value for k in _same_item_factors(report, line) if (p := parse_number(k)) is not None] \
+        + [r.value for r in ctx.library.for_item(line.item)]
 
     def is_known(v: Decimal) -> bool:   # equal, or the same value printed to other decimals (2.162 vs 2.1622)
         return any(k == v or (k and abs(v / k - 1) < Decimal("0.0005")) for k in known)
@@ -55,7 +56,7 @@ def _factor_weight(report: Report, line: InventoryLine, implied: Interval, base:
     if is_known(line.factor.value):
         return base - 1
     hit = explain_slip(line.factor.text, line.factor.decimals, implied, printed_interval(ctx))
-    if hit and _num(hit[0]) and is_known(Decimal(hit[0])):
+    if hit and (p := parse_number(hit[0])) is not None and is_known(p.value):
         return base + 2
     return base
 
@@ -73,14 +74,6 @@ def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Con
     if hit and hit[0] == exact:
         return base + 1
     return base
-
-
-def _num(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except Exception:
-        return False
 
 
 class LineProduct(Rule):
@@ -116,9 +109,9 @@ class LineProduct(Rule):
                     continue
                 scale, _ = unit_scale(line, inv.emissions_unit)
                 activity, factor = ctx.interval(line.activity), ctx.interval(line.factor)
-                implied = stated / activity.scale(scale)
+                implied = stated / activity.scale(scale)     # unbounded when the activity is printed as 0
                 story, ref = factor_story(line.item, line.factor.text, line.factor.value, line.factor.decimals,
-                                          implied, ctx.library, line.activity.unit)
+                                          implied if implied.bounded else None, ctx.library, line.activity.unit)
                 per_energy = energy_basis(line.factor.value, line.factor.decimals, ctx.library.for_item(line.item))
                 cause = (story if per_energy else None) or self._cause(report, st, line, computed, stated, ctx) \
                     or (story if ref else None) or cause_for(line.emissions.text, line.emissions.value, computed.mid,
@@ -138,9 +131,9 @@ class LineProduct(Rule):
                                   + ([f"unit conversion x {scale}"] if scale != 1 else [])
                                   + [f"activity x factor -> {_show(computed, 6)}",
                                      f"printed {line.emissions.text} -> {_show(stated, 6)}: the intervals do not "
-                                     f"overlap (gap {sig(computed.gap(stated), 3)})",
-                                     f"implied factor = {line.emissions.text} / {line.activity.text} = "
-                                     f"{sig(implied.mid, 5)}"]))
+                                     f"overlap (gap {sig(computed.gap(stated), 3)})"]
+                                  + ([f"implied factor = {line.emissions.text} / {line.activity.text} = "
+                                      f"{sig(implied.mid, 5)}"] if implied.bounded else [])))
 
     @staticmethod
     def _cause(report: Report, st: InventoryStage, line: InventoryLine, computed: Interval, stated: Interval,
@@ -283,7 +276,7 @@ class StageSum(Rule):
                 continue
             others = sum_intervals(p for j, p in enumerate(parts) if j != i)
             implied = (stated - others) / ctx.interval(ln.activity)
-            if implied.hi <= 0:
+            if not implied.bounded or implied.hi <= 0:
                 continue
             story, ref = factor_story(ln.item, ln.factor.text, ln.factor.value, ln.factor.decimals, implied,
                                       ctx.library, ln.activity.unit)

@@ -135,20 +135,23 @@ class DatesInOrder(Rule):
     def check(self, report: Report, ctx: Context):
         m = report.metadata
         issued = m.issue_date_value
+        issued_text = m.issue_date.text if m.issue_date else str(issued)
+        period = m.data_period
         if m.data_period_start and m.data_period_end and m.data_period_start > m.data_period_end:
             yield self.finding(f"the data period starts {m.data_period_start} after it ends {m.data_period_end}",
-                               evidence=[m.data_period.text], location=m.data_period.location,
+                               evidence=[period.text] if period else [],
+                               location=period.location if period else None,
                                values=[str(m.data_period_start), str(m.data_period_end)])
         if issued and m.data_period_end and m.data_period_end > issued:
             yield self.finding(
                 f"the report is dated {issued} but its data period runs to {m.data_period_end}",
-                values=[m.issue_date.text, str(m.data_period_end)], evidence=[m.data_period.text],
-                location=m.issue_date.location)
+                values=[issued_text, str(m.data_period_end)], evidence=[period.text] if period else [],
+                location=m.issue_date.location if m.issue_date else None)
         for f in report.factor_mentions:
             if f.announced and issued and f.announced > issued:
                 yield self.finding(
                     f"the report (dated {issued}) cites an announcement dated {f.announced}",
-                    values=[str(f.announced), m.issue_date.text], evidence=[f.text], location=f.location)
+                    values=[str(f.announced), issued_text], evidence=[f.text], location=f.location)
             if f.announced and f.vintage and f.vintage > f.announced.year:
                 yield self.finding(f"'{f.text}': a {f.vintage} factor cannot be announced in {f.announced.year}",
                                    values=[str(f.vintage)], evidence=[f.text], location=f.location)

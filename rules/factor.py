@@ -74,7 +74,8 @@ class FactorEnergyBasis(Rule):
         for st, ln, ref in hits:
             if ln.emissions is not None:
                 iv = ctx.interval(ln.emissions) / ctx.interval(ln.activity)
-                return f"{sig(iv.mid, 4)} {ref.unit} (from {ln.emissions.text} / {ln.activity.text})"
+                if iv.bounded:
+                    return f"{sig(iv.mid, 4)} {ref.unit} (from {ln.emissions.text} / {ln.activity.text})"
         for st, ln, ref in hits:
             if st.emissions is None:
                 continue
@@ -85,7 +86,7 @@ class FactorEnergyBasis(Rule):
                 continue
             rest = sum(parts, Interval.exact(Decimal(0)))
             iv = (ctx.interval(st.emissions) - rest) / ctx.interval(ln.activity)
-            if iv.mid > 0:
+            if iv.bounded and iv.mid > 0:
                 return f"{sig(iv.mid, 4)} {ref.unit} (from the stage value {st.emissions.text} less its other lines)"
         return None
 
