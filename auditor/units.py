@@ -164,32 +164,71 @@ def registry():
     return ureg
 
 
-def product_unit(factor: FactorUnit, activity: str):
-    """factor unit x activity unit as a pint quantity (magnitude = conversion factor)."""
+def pint_tables() -> dict:
+    """What check_product needs of pint, for every unit the parser knows: each mass unit in each other, and each
+    activity unit in each factor's per-unit (None: another dimension). Written to data/unit_table.json by
+    `python -m auditor.units`; tests/test_units_numbers.py checks the file against pint."""
+    import pint
+
     ureg = registry()
-    e = ureg.Quantity(1, f"{_PINT_NAMES[factor.emission.mass]} * {factor.emission.series}")
-    per = ureg.Quantity(1, _PINT_NAMES[factor.per])
-    act = ureg.Quantity(1, _PINT_NAMES[activity])
-    return e / per * act
+    masses = ("g", "kg", "t")
+    mass = {f"{a}>{b}": float(ureg.Quantity(1, _PINT_NAMES[a]).to(_PINT_NAMES[b]).magnitude)
+            for a in masses for b in masses}
+    ratio = {}
+    for per in _PINT_NAMES:
+        for act in _PINT_NAMES:
+            try:
+                ratio[f"{act}>{per}"] = float(ureg.Quantity(1, _PINT_NAMES[act]).to(_PINT_NAMES[per]).magnitude)
+            except pint.DimensionalityError:
+                ratio[f"{act}>{per}"] = None
+    return {"generated_by": "python -m auditor.units (from pint)", "mass": mass, "ratio": ratio}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    """pint's answers, computed once and shipped: importing pint and building its registry costs about 0.6 s,
+    more than reading a 10-page report. A unit missing from the file is asked of pint itself."""
+    import json
+    from importlib import resources
+
+    try:
+        return json.loads(resources.files("auditor").joinpath("data/unit_table.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"mass": {}, "ratio": {}}
+
+
+def _convert(kind: str, src: str, dst: str) -> float | None:
+    key = f"{src}>{dst}"
+    table = _table()[kind]
+    if key in table:
+        return table[key]
+    import pint
+
+    try:
+        return float(registry().Quantity(1, _PINT_NAMES[src]).to(_PINT_NAMES[dst]).magnitude)
+    except pint.DimensionalityError:
+        return None
 
 
 def check_product(factor: FactorUnit, activity: str, emission: EmissionUnit | None) -> tuple[bool, str, float | None]:
     """Does factor x activity give a mass of CO2(e)? Returns (ok, explanation, scale to the emission unit)."""
-    import pint
-
-    q = product_unit(factor, activity)
-    ureg = registry()
     target_series = emission.series if emission else factor.emission.series
     target_mass = emission.mass if emission else factor.emission.mass
-    target = ureg.Quantity(1, f"{_PINT_NAMES[target_mass]} * {target_series}")
-    try:
-        scale = q.to(target.units).magnitude
-    except pint.DimensionalityError:
-        alt = "CO2" if target_series == "CO2e" else "CO2e"
-        try:
-            q.to(ureg.Quantity(1, f"{_PINT_NAMES[target_mass]} * {alt}").units)
-            return False, (f"{factor.text} x {activity} gives {factor.emission.series}, "
-                           f"the result is stated as {target_series}"), None
-        except pint.DimensionalityError:
-            return False, f"{factor.text} x {activity} is {q.units:~}, not a mass of {target_series}", None
+    per_activity = _convert("ratio", activity, factor.per)
+    if per_activity is None:
+        return False, (f"{factor.text} x {activity} is {factor.emission.mass}{factor.emission.series}·{activity}/"
+                       f"{factor.per}, not a mass of {target_series}"), None
+    if factor.emission.series != target_series:
+        return False, (f"{factor.text} x {activity} gives {factor.emission.series}, "
+                       f"the result is stated as {target_series}"), None
+    scale = per_activity * _convert("mass", factor.emission.mass, target_mass)
     return True, f"{factor.text} x {activity} = {target_mass}{target_series} x {scale:g}", float(scale)
+
+
+if __name__ == "__main__":
+    import json
+    from pathlib import Path
+
+    out = Path(__file__).parent / "data" / "unit_table.json"
+    out.write_text(json.dumps(pint_tables(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}")

@@ -122,3 +122,26 @@ def test_check_product(factor, activity, emission, ok, scale):
     assert good is ok, why
     if ok:
         assert k == pytest.approx(scale)
+
+
+def test_shipped_unit_table_is_what_pint_says():
+    """check_product reads pint's answers from data/unit_table.json (importing pint costs more than a short
+    report); the file must be exactly what pint computes now: regenerate with `python -m auditor.units`."""
+    import json
+    from importlib import resources
+
+    from auditor.units import pint_tables
+
+    shipped = json.loads(resources.files("auditor").joinpath("data/unit_table.json").read_text(encoding="utf-8"))
+    assert shipped == json.loads(json.dumps(pint_tables()))
+
+
+def test_check_product_does_not_import_pint():
+    import subprocess
+    import sys
+
+    code = ("import sys; from auditor.units import check_product, factor_unit, emission_unit; "
+            "r = check_product(factor_unit('kgCO2e/kWh'), 'MWh', emission_unit('tCO2e')); "
+            "assert r[0] and abs(r[2] - 1) < 1e-12, r; print('pint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

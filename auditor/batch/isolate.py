@@ -109,7 +109,7 @@ def warm(settings: Settings) -> None:
     registry()
     rules_version()
     load_library(settings.config.factors)
-    units.registry()
+    units._table()
     vocab.vocab()
     try:
         from pdfminer.cmapdb import CMapDB
