@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLE := fixtures/pdf/seed-docx.pdf
 
-.PHONY: demo test install test-deps fixtures samples system-deps clean
+.PHONY: demo test install test-deps fixtures samples system-deps bench-perf clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ samples: install
 
 system-deps:
 	bash scripts/install-system-deps.sh
+
+# Speed and memory of `auditor check` against a bare pdfplumber pass (10, 50 and 300-page reports)
+bench-perf: test-deps
+	$(PY) fixtures/perf_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
