@@ -291,8 +291,8 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
                        producer=str(producer) if producer else None)
     finally:
         fast.close()
-    if ocr != "off":
-        from . import ocr as ocr_mod
+    if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
+        from . import ocr as ocr_mod     # (imported only when a page needs it)
 
         ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
     return doc
