@@ -72,7 +72,7 @@ def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal
     eu = emission_unit(emissions_unit) if emissions_unit else None
     try:
         ok, why, scale = check_product(fu, line.activity.unit, eu)
-    except Exception:
+    except KeyError:      # a unit neither the shipped table nor pint's names know: no conversion is claimed
         return Decimal(1), None
     if not ok:
         if "gives CO2" in why or "gives CO2e" in why:
