@@ -38,6 +38,8 @@ CASES = {
 def files(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("hostile")
     hostile.write_all(d)
+    # an empty configuration here stops the search for one in the folders above (the defaults are under test)
+    (d / "auditor.toml").write_text("", encoding="utf-8")
     return d
 
 
@@ -63,7 +65,7 @@ def only_report(stdout: str) -> dict:
 def test_hostile_input(files, name):
     want_exit, want_status, want_code, words = CASES[name]
     path = files / name
-    code, out, err, seconds = run_cli("check", str(path), "--format", "json")
+    code, out, err, seconds = run_cli("check", str(path), "--format", "json", cwd=files)
     assert seconds < LIMIT_S, f"{name} took {seconds:.1f} s"
     assert "Traceback" not in err and "Traceback" not in out
     assert code == want_exit, (code, err)
@@ -134,7 +136,8 @@ def test_extract_gives_one_line_too(files):
 
 def test_batch_records_every_hostile_file(files, tmp_path):
     db = tmp_path / "r.sqlite"
-    code, out, err, seconds = run_cli("batch", str(files), "--db", str(db), "--jobs", "2", "--no-progress")
+    code, out, err, seconds = run_cli("batch", str(files), "--db", str(db), "--jobs", "2", "--no-progress",
+                                      cwd=files)
     assert code == 2 and "Traceback" not in err + out
     import sqlite3
 
