@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import AuditOutput, Finding, ReportResult
+from .output.common import stated_expected
 
 AUTHOR = "auditor"
 # highlight colours (multiplied over the text): error red, warning amber, info blue, suppressed grey
@@ -31,8 +32,7 @@ class AnnotateResult:
 
 def comment_text(f: Finding) -> str:
     lines = [f"{f.rule} {f.name} ({f.severity})", f.message]
-    stated = f.detail.stated if f.detail and f.detail.stated else None
-    expected = f.expected or (f.detail.computed if f.detail and f.detail.computed else None)
+    stated, expected = stated_expected(f)
     if stated:
         lines.append(f"stated: {stated}")
     if expected:

@@ -9,7 +9,7 @@ from .config import Config
 from .engine import rules_version, run_rules
 from .extract import extract
 from .model import AuditOutput, ErrorInfo, Report, ReportResult, StageSummary, ToolInfo
-from .pdf import PdfError, open_document, sha256_file
+from .pdf import PdfError, open_document
 from .reference import load_library
 from .uncertainty import soften_ocr_findings
 
@@ -125,12 +125,12 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
 
     try:
         with deadline(config.limits.timeout_s, path.name):
-            if path.is_file():
-                sha = sha256_file(path)
-            doc = open_document(path, ocr=ocr, sha256=sha, password=password, limits=config.limits)
+            doc = open_document(path, ocr=ocr, password=password, limits=config.limits)
+            sha = doc.sha256
             report = extract(doc)
             result = audit_report(report, config, str(path), prose=doc.prose.text)
     except PdfError as e:
+        sha = e.sha256
         return failed(e.code, e.message)
     except AuditTimeout as e:
         return failed("timeout", str(e))

@@ -1,7 +1,10 @@
-"""CLI choices shared by `check` and `batch` (a module of their own: both commands import it)."""
+"""CLI choices and options shared by `check`, `extract` and `batch` (a module of their own: all import it).
+The options are functions: each command gets its own typer.Option with the same flag, default and help."""
 from __future__ import annotations
 
 from enum import Enum
+
+import typer
 
 
 class FailOn(str, Enum):
@@ -15,3 +18,33 @@ class OcrMode(str, Enum):
     auto = "auto"
     off = "off"
     force = "force"
+
+
+def fail_on_option():
+    return typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); default error")
+
+
+def config_option(help: str = "auditor.toml or pyproject.toml with [tool.auditor]"):
+    return typer.Option(None, "--config", help=help)
+
+
+def select_option():
+    return typer.Option([], "--select", help="run only these codes, prefixes, names or categories")
+
+
+def ignore_option():
+    return typer.Option([], "--ignore", help="skip these codes, prefixes, names or categories")
+
+
+def factors_option():
+    return typer.Option([], "--factors", help="extra factor library file (TOML), repeatable")
+
+
+def ocr_option():
+    return typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force")
+
+
+def password_option():
+    return typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
+                        help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the "
+                             "process list)")

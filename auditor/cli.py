@@ -21,10 +21,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "boundaries and metadata.")
 
 
-from .choices import FailOn, OcrMode
-
-PASSWORD_HELP = ("password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the process "
-                 "list)")
+from .choices import (FailOn, OcrMode, config_option, factors_option, fail_on_option, ignore_option, ocr_option,
+                      password_option, select_option)
 
 
 @app.callback()
@@ -111,22 +109,20 @@ def check(
                                                                  "junit (JUnit XML), github (Actions annotations), "
                                                                  "markdown or html (one self-contained page)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here instead of stdout"),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); "
-                                                                       "default error"),
-    config: Optional[Path] = typer.Option(None, "--config", help="auditor.toml or pyproject.toml with [tool.auditor]"),
-    select: list[str] = typer.Option([], "--select", help="run only these codes, prefixes, names or categories"),
-    ignore: list[str] = typer.Option([], "--ignore", help="skip these codes, prefixes, names or categories"),
-    factors: list[Path] = typer.Option([], "--factors", help="extra factor library file (TOML), repeatable"),
+    fail_on: Optional[FailOn] = fail_on_option(),
+    config: Optional[Path] = config_option(),
+    select: list[str] = select_option(),
+    ignore: list[str] = ignore_option(),
+    factors: list[Path] = factors_option(),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="a previous JSON output: findings already in it "
                                                                      "are shown as baselined and do not fail"),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="write this run's JSON output as a "
                                                                                 "baseline file"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="write annotated copies of the PDFs into DIR"),
-    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force"),
+    ocr: OcrMode = ocr_option(),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
-    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", help=PASSWORD_HELP,
-                                           show_envvar=False),
+    password: Optional[str] = password_option(),
 ):
     """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
     could not be audited or bad usage."""
@@ -184,10 +180,9 @@ def check(
 def extract(
     path: Path = typer.Argument(..., help="a PDF"),
     format: str = typer.Option("json", "--format", "-f", help="json or markdown"),
-    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr"),
-    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", help=PASSWORD_HELP,
-                                           show_envvar=False),
-    config: Optional[Path] = typer.Option(None, "--config", help="auditor.toml or pyproject.toml (for its limits)"),
+    ocr: OcrMode = ocr_option(),
+    password: Optional[str] = password_option(),
+    config: Optional[Path] = config_option("auditor.toml or pyproject.toml (for its limits)"),
 ):
     """Print the structured report the parser read from a PDF."""
     from .api import one_line, parse

@@ -17,7 +17,6 @@ import contextlib
 import signal
 import threading
 import zlib
-from pathlib import Path
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,11 +54,12 @@ HTML_RE = regex.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\
 EOF_WINDOW = 64 * 1024
 
 
-def sniff(path: Path, head: bytes, size: int) -> None:
+def sniff(name: str, data: bytes) -> None:
     """Refuse what is not a PDF, or a PDF cut short, with a message that says what the file is."""
     from .pdf import PdfError
 
-    name = path.name
+    size = len(data)
+    head = data[:1024]
     if size == 0:
         raise PdfError("empty", f"{name} is an empty file (0 bytes)")
     pos = head.find(b"%PDF-")
@@ -74,10 +74,7 @@ def sniff(path: Path, head: bytes, size: int) -> None:
     if size - pos < 64:
         raise PdfError("truncated", f"{name} has a PDF header and nothing after it ({size} bytes): the file is "
                                     f"truncated")
-    with open(path, "rb") as f:
-        f.seek(max(0, size - EOF_WINDOW))
-        tail = f.read()
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
         raise PdfError("truncated", f"{name} is truncated: it ends without the %%EOF marker a complete PDF has "
                                     f"({size} bytes); ask for the file again or re-export it")
 
@@ -86,7 +83,7 @@ STREAM_RE = regex.compile(rb"stream\r?\n")
 CHUNK = 1 << 16
 
 
-def check_streams(path: Path, limits: Limits) -> None:
+def check_streams(name: str, data: bytes, limits: Limits) -> None:
     """Inflate every stream just far enough to know its size, keeping nothing; refuse the file when one
     inflates beyond ``limits.max_stream_mb``. Streams are not told apart by their dictionaries: data that is not
     zlib (JPEG, raw) fails zlib's header check at once. Cost: one zlib pass over the compressed data (about 1 ms per MB of
@@ -94,7 +91,6 @@ def check_streams(path: Path, limits: Limits) -> None:
     from .pdf import PdfError
 
     cap = int(limits.max_stream_mb * 1024 * 1024)
-    data = path.read_bytes()
     view = memoryview(data)
     for m in STREAM_RE.finditer(data):
         end = data.find(b"endstream", m.end())
@@ -103,7 +99,7 @@ def check_streams(path: Path, limits: Limits) -> None:
         size = _inflated_size(view[m.end():end], cap)
         if size > cap:
             raise PdfError("stream-too-large",
-                           f"{path.name}: a compressed stream at byte {m.end()} inflates to more than "
+                           f"{name}: a compressed stream at byte {m.end()} inflates to more than "
                            f"{limits.max_stream_mb:g} MiB (a decompression bomb?); refused "
                            f"(limit: limits.max_stream_mb)")
 

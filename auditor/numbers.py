@@ -203,7 +203,7 @@ def fmt(v: Decimal, decimals: int, rounding: str | None = None) -> str:
     with localcontext() as c:      # room for any printed value (1e45 %) without Decimal's 28-digit overflow
         c.prec = max(c.prec, v.adjusted() + max(decimals, 0) + 2)
         out = v.quantize(q, rounding=rounding or ROUND_HALF_UP)
-    return "0" + str(out)[2:] if str(out).startswith("-0") and out == 0 else str(out)
+    return str(out.copy_abs() if out == 0 else out)
 
 
 def sig(v: Decimal, digits: int = 4) -> str:

@@ -33,6 +33,7 @@ class PdfError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.sha256: str | None = None    # the file's digest, when the file could be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,25 +232,35 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
     pure-Python content-stream interpreter. `parser="pdfplumber"` (or AUDITOR_PARSER=pdfplumber) reads every page
     with pdfplumber instead: slower, kept to compare the two readings.
 
-    `sha256`: the file's digest when the caller has already computed it (saves a second read).
+    The file is read once: its bytes are hashed, sniffed, measured for bombs and handed to pdfium. A PdfError
+    raised after the read carries the digest in `.sha256`. `sha256`: the digest, when the caller knows it.
     `password`: opens an encrypted file. `limits`: pages and stream sizes refused before parsing."""
-    from .limits import AuditTimeout, Limits, check_streams, sniff
+    from .limits import Limits
 
     path = Path(path)
-    limits = limits or Limits()
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            head = f.read(1024)
+        data = path.read_bytes()
     except OSError as e:
         raise PdfError("unreadable", f"cannot open {path}: {e.strerror or e}") from e
-    sniff(path, head, size)
-    check_streams(path, limits)
-    digest = sha256 or sha256_file(path)
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    try:
+        doc = _read(path, data, digest, ocr, password, limits or Limits(), parser)
+    except PdfError as e:
+        e.sha256 = digest
+        raise
+    return doc
+
+
+def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, limits: "Limits",
+          parser: str | None) -> Document:
+    from .limits import AuditTimeout, check_streams, sniff
+
+    sniff(path.name, data)
+    check_streams(path.name, data, limits)
     parser = parser or os.environ.get("AUDITOR_PARSER", "pdfium")
     if parser not in ("pdfium", "pdfplumber"):
         raise ValueError(f"parser must be pdfium or pdfplumber, not {parser!r}")
-    fast = _open_pdfium(path, password)
+    fast = _open_pdfium(path, data, password)
     try:
         n = len(fast)
         if n == 0:
@@ -298,11 +309,11 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
     return doc
 
 
-def _open_pdfium(path: Path, password: str | None):
+def _open_pdfium(path: Path, data: bytes, password: str | None):
     import pypdfium2 as pdfium
 
     try:
-        return pdfium.PdfDocument(str(path), password=password)
+        return pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         import pypdfium2.raw as raw
@@ -344,14 +355,12 @@ def _metadata(fast) -> dict:
 
 @dataclass
 class QuickPage:
-    """What pdfium reads of a page: characters as pdfplumber-style dicts, and counts of drawn objects."""
+    """What pdfium reads of a page: characters and path edges as pdfplumber-style dicts, and its images."""
     width: float
     height: float
     chars: list[dict]
-    paths: int
+    edges: list[dict]
     images: int
-    text: str
-    edges: list[dict] = field(default_factory=list)
 
 
 def _quick_page(fast, index: int) -> QuickPage:
@@ -361,13 +370,12 @@ def _quick_page(fast, index: int) -> QuickPage:
     try:
         left, bottom, right, top = page.get_bbox()
         width, height = right - left, top - bottom
-        paths = images = 0
+        images = 0
         edges: list[dict] = []
         forms: list = []          # matrices of the form XObjects we are inside, outermost first
         for obj in page.get_objects(max_depth=3):
             del forms[obj.level:]
             if obj.type == raw.FPDF_PAGEOBJ_PATH:
-                paths += 1
                 _path_edges(obj, forms, left, top, edges)
             elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
@@ -381,8 +389,7 @@ def _quick_page(fast, index: int) -> QuickPage:
             tp.close()
     finally:
         page.close()
-    return QuickPage(width=float(width), height=float(height), chars=chars, paths=paths, images=images,
-                     text="".join(c["text"] for c in chars), edges=edges)
+    return QuickPage(width=float(width), height=float(height), chars=chars, edges=edges, images=images)
 
 
 def _path_edges(obj, forms: list, left: float, top: float, out: list[dict]) -> None:
@@ -446,13 +453,7 @@ def find_ruled_tables(quick: QuickPage, number: int) -> list[Table]:
 
     if len(quick.edges) < 2:
         return []
-    finder = TableFinder(_EdgePage(quick.width, quick.height, quick.chars, quick.edges))
-    out = []
-    for t in finder.tables:
-        rows = _grid(t, number)
-        if rows and max(len(r) for r in rows) >= 2:
-            out.append(Table(page=number, bbox=tuple(float(v) for v in t.bbox), rows=rows, ruled=True))
-    return out
+    return _tables(TableFinder(_EdgePage(quick.width, quick.height, quick.chars, quick.edges)).tables, number)
 
 
 def _pdfium_chars(tp, left: float, top: float) -> list[dict]:
@@ -487,23 +488,28 @@ def _pdfium_chars(tp, left: float, top: float) -> list[dict]:
 
 
 def _page_from_quick(quick: QuickPage, number: int, previous: "Page | None") -> Page:
-    """A page from pdfium's reading alone: ruled tables, then prose lines outside them, then unruled tables
-    among those lines (the same steps as :func:`read_page` on pdfplumber's page)."""
+    """A page from pdfium's reading alone."""
+    return assemble_page(number, quick.width, quick.height, find_ruled_tables(quick, number), quick.chars,
+                         quick.images, previous)
+
+
+def assemble_page(number: int, width: float, height: float, tables: list[Table], chars: list[dict], images: int,
+                  previous: "Page | None") -> Page:
+    """The steps after either reader: prose lines from the characters outside the ruled tables (pdfplumber's
+    text-line builder), then the unruled tables among those lines."""
     from pdfplumber.utils import chars_to_textmap
 
-    tables = find_ruled_tables(quick, number) if quick.paths else []
     boxes = [t.bbox for t in tables]
-    chars = [c for c in quick.chars if not _inside(c, boxes)] if boxes else quick.chars
+    prose = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     flows: list[TextFlow] = []
-    if chars:
-        tm = chars_to_textmap(chars, layout_bbox=(0, 0, quick.width, quick.height),
-                              layout_width=quick.width, layout_height=quick.height)
+    if prose:
+        tm = chars_to_textmap(prose, layout_bbox=(0, 0, width, height), layout_width=width, layout_height=height)
         flows = [_line_flow(line, number) for line in tm.extract_text_lines(strip=True, return_chars=True)]
-    unruled, flows = unruled_tables(flows, number, quick.height, previous)
-    return Page(number=number, width=quick.width, height=quick.height,
+    unruled, flows = unruled_tables(flows, number, height, previous)
+    return Page(number=number, width=width, height=height,
                 lines=TextFlow.concat(flows, sep="\n") if flows else TextFlow(),
                 tables=sorted(tables + unruled, key=lambda t: t.bbox[1]),
-                chars=sum(1 for c in quick.chars if c["text"] != " "), images=quick.images)
+                chars=sum(1 for c in chars if not c["text"].isspace()), images=images)
 
 
 def _is_encryption_error(e: BaseException) -> bool:
@@ -521,17 +527,9 @@ def _inside(obj, boxes) -> bool:
 
 
 def read_page(p, number: int, previous: "Page | None" = None) -> Page:
-    tables = find_tables(p, number)
-    boxes = [t.bbox for t in tables]
-    prose_page = p.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else p
-    flows = []
-    for line in prose_page.extract_text_lines(return_chars=True, strip=True):
-        flows.append(_line_flow(line, number))
-    unruled, flows = unruled_tables(flows, number, float(p.height), previous)
-    tables = sorted(tables + unruled, key=lambda t: t.bbox[1])
-    lines = TextFlow.concat(flows, sep="\n") if flows else TextFlow()
-    return Page(number=number, width=float(p.width), height=float(p.height), lines=lines, tables=tables,
-                chars=len(p.chars), images=len(p.images))
+    """A page from pdfplumber's (pdfminer's) reading: its table finder on its own objects."""
+    return assemble_page(number, float(p.width), float(p.height), _tables(p.find_tables(), number), p.chars,
+                         len(p.images), previous)
 
 
 def unruled_tables(flows: list[TextFlow], number: int, height: float,
@@ -577,11 +575,12 @@ def _line_flow(line: dict, page: int) -> TextFlow:
     return drop_cjk_latin_spaces(fold_chars(pairs))
 
 
-def find_tables(p, number: int) -> list[Table]:
+def _tables(found, number: int) -> list[Table]:
+    """pdfplumber's tables (from either reader) as ours, one-column grids dropped."""
     out = []
-    for t in p.find_tables():
+    for t in found:
         rows = _grid(t, number)
-        if rows and len(rows) >= 1 and max(len(r) for r in rows) >= 2:
+        if rows and max(len(r) for r in rows) >= 2:
             out.append(Table(page=number, bbox=tuple(float(v) for v in t.bbox), rows=rows, ruled=True))
     return out
 

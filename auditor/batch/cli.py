@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 
-from ..choices import FailOn, OcrMode  # noqa: E402  (shared with `check`)
+from ..choices import (FailOn, OcrMode, config_option, factors_option, fail_on_option,  # noqa: E402
+                       ignore_option, ocr_option, password_option, select_option)
 
 
 class ExecutorKind(str, Enum):
@@ -39,18 +40,15 @@ def batch(
                                                                                     "worker is stopped (0: none)"),
     max_memory: int = typer.Option(2048, "--max-memory", min=0, help="address-space cap per worker in MB "
                                                                       "(RLIMIT_AS; 0: none)"),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); "
-                                                                       "default error"),
-    config: Optional[Path] = typer.Option(None, "--config", help="auditor.toml or pyproject.toml with [tool.auditor]"),
-    select: list[str] = typer.Option([], "--select", help="run only these codes, prefixes, names or categories"),
-    ignore: list[str] = typer.Option([], "--ignore", help="skip these codes, prefixes, names or categories"),
-    factors: list[Path] = typer.Option([], "--factors", help="extra factor library file (TOML), repeatable"),
-    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force"),
+    fail_on: Optional[FailOn] = fail_on_option(),
+    config: Optional[Path] = config_option(),
+    select: list[str] = select_option(),
+    ignore: list[str] = ignore_option(),
+    factors: list[Path] = factors_option(),
+    ocr: OcrMode = ocr_option(),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="progress bar on stderr "
                                                                                    "(default: if a terminal)"),
-    password: Optional[str] = typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD",
-                                           help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD)",
-                                           show_envvar=False),
+    password: Optional[str] = password_option(),
 ):
     """Audit many PDFs into a SQLite database, resumably, each file in an isolated worker (timeout, memory cap),
     locally or on a Dask cluster, then cross-check the reports (duplicate numbers, near-duplicates, totals).

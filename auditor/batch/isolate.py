@@ -94,7 +94,8 @@ def _mini_pdf() -> bytes:
 
 def warm(settings: Settings) -> None:
     """Load, once per process and configuration, everything an audit loads lazily, so forked workers start
-    warm: the rules, the factor library, pint's registry, pdfminer's Chinese CMaps, and one audit of a tiny PDF."""
+    warm: the rules, the factor library, the unit table, the vocabulary, and one audit of a tiny PDF (pdfium,
+    pdfplumber's table finder, the regexes)."""
     key = (tuple(settings.config.factors), settings.ocr)
     if key in _warmed:
         return
@@ -111,14 +112,6 @@ def warm(settings: Settings) -> None:
     load_library(settings.config.factors)
     units._table()
     vocab.vocab()
-    try:
-        from pdfminer.cmapdb import CMapDB
-
-        for name in ("UniGB-UCS2-H", "UniGB-UTF16-H"):
-            CMapDB.get_cmap(name)
-        CMapDB.get_unicode_map("Adobe-GB1", False)
-    except Exception:  # an optimisation only
-        pass
     with tempfile.TemporaryDirectory(prefix="auditor-warm-") as d:
         p = Path(d) / "warm.pdf"
         p.write_bytes(_mini_pdf())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..model import SEVERITY_RANK
+from ..pdf import sha256_file
 from .isolate import TRANSIENT_CODES, Job, Settings, error_result
 from .store import Store
 
@@ -124,14 +125,6 @@ def config_hash(settings: Settings) -> str:
     return h.hexdigest()[:16]
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # ---------------------------------------------------------------- progress
 
 class _Progress:
@@ -198,7 +191,7 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
             if prev is not None and prev["sha256"] and (prev["size"], prev["mtime_ns"]) == meta[p]:
                 sha = prev["sha256"]
             else:
-                sha = _sha256(p)
+                sha = sha256_file(p)
         except OSError as e:
             record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
             how["audited"] += 1
