@@ -17,8 +17,11 @@ install: $(VENV)/.installed
 
 demo: install
 	@echo "== auditing the bundled seed report ($(SAMPLE)) =="
-	-$(VENV)/bin/auditor check $(SAMPLE)
-	@echo "(exit code 1 above means: findings at or above the gate, as expected for the seed report)"
+	@$(VENV)/bin/auditor check $(SAMPLE); code=$$?; echo; \
+	if [ $$code -eq 1 ]; then echo "Done: the seed report has errors (exit code 1), as it should."; \
+	elif [ $$code -eq 0 ]; then echo "Done: no findings at the gate (exit code 0)."; \
+	else echo "The demo could not audit the sample (exit code $$code)."; exit $$code; fi; \
+	echo "Run the auditor yourself: .venv/bin/auditor check REPORT.pdf (or: . .venv/bin/activate, then auditor ...)"
 
 $(VENV)/.test-deps: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e ".[test]"

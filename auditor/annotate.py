@@ -17,6 +17,7 @@ from .model import AuditOutput, Finding, ReportResult
 from .output.common import stated_expected
 
 AUTHOR = "auditor"
+MARK = "/AuditorAnnotatedCopy"   # in the document information of every copy: a later run may replace it
 # highlight colours (multiplied over the text): error red, warning amber, info blue, suppressed grey
 COLOR = {"error": (1.0, 0.55, 0.55), "warning": (1.0, 0.85, 0.3), "info": (0.55, 0.78, 1.0)}
 SUPPRESSED = (0.8, 0.8, 0.8)
@@ -133,12 +134,47 @@ def annotate_pdf(src: Path, dest: Path, rep: ReportResult) -> int:
             annot[NameObject("/C")] = ArrayObject([FloatObject(c) for c in rgb])
             _add(writer, index, annot, text, f, (x + NOTE_SIZE + 4, y1 - 120, x + NOTE_SIZE + 204, y1))
         done += 1
+    writer.add_metadata({MARK: "1"})
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    with open(tmp, "wb") as fh:
+    from .outpaths import atomic_open
+
+    with atomic_open(dest, "wb", encoding=None) as fh:
         writer.write(fh)
-    tmp.replace(dest)
     return done
+
+
+class AnnotateError(ValueError):
+    """--annotate cannot write where it was asked to (checked before any audit)."""
+
+
+def is_annotated_copy(path: Path) -> bool:
+    """A PDF this tool wrote with --annotate (marked in its document information): safe to replace."""
+    try:
+        from pypdf import PdfReader
+
+        meta = PdfReader(str(path)).metadata
+        return bool(meta) and MARK in meta
+    except Exception:
+        return False
+
+
+def check_folder(folder: Path, inputs: list[Path]) -> None:
+    """Refuse, before auditing, a destination that would replace an input or a PDF this tool did not write: a
+    file instead of a folder, an input's own folder, or a folder already holding a foreign PDF of an input's
+    name. Earlier annotated copies are replaced."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise AnnotateError(f"{folder} is a file, not a folder; give a folder for the annotated copies")
+    if not folder.exists():
+        return
+    for src in inputs:
+        if src.parent.resolve() == folder.resolve():
+            raise AnnotateError(f"{folder} holds the input {src.name}; the copies would replace the reports "
+                                f"audited: choose another folder")
+        dest = folder / src.name
+        if dest.exists() and not is_annotated_copy(dest):
+            raise AnnotateError(f"{dest} exists and is not an annotated copy written by auditor; refusing to "
+                                f"overwrite it: choose another folder")
 
 
 def _destination(folder: Path, src: Path, used: set[Path]) -> Path:

@@ -123,6 +123,10 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
         return ReportResult(path=str(path), sha256=sha, status="error",
                             error=ErrorInfo(code=code, message=one_line(message)))
 
+    if not path.exists():
+        return failed("not-found", f"{path}: no such file or folder")
+    if path.is_dir():
+        return failed("no-pdf", f"{path}: is a folder; give a PDF file (`auditor check` walks folders)")
     try:
         with deadline(config.limits.timeout_s, path.name):
             doc = open_document(path, ocr=ocr, password=password, limits=config.limits)

@@ -21,30 +21,30 @@ class OcrMode(str, Enum):
 
 
 def fail_on_option():
-    return typer.Option(None, "--fail-on", help="lowest severity that fails (exit 1); default error")
+    return typer.Option(None, "--fail-on", metavar="error|warning|info|never", help="lowest severity that fails (exit 1); default error")
 
 
 def config_option(help: str = "auditor.toml or pyproject.toml with [tool.auditor]"):
-    return typer.Option(None, "--config", help=help)
+    return typer.Option(None, "--config", metavar="FILE", help=help)
 
 
 def select_option():
-    return typer.Option([], "--select", help="run only these codes, prefixes, names or categories")
+    return typer.Option([], "--select", metavar="RULES", help="run only these codes, prefixes, names or categories")
 
 
 def ignore_option():
-    return typer.Option([], "--ignore", help="skip these codes, prefixes, names or categories")
+    return typer.Option([], "--ignore", metavar="RULES", help="skip these codes, prefixes, names or categories")
 
 
 def factors_option():
-    return typer.Option([], "--factors", help="extra factor library file (TOML), repeatable")
+    return typer.Option([], "--factors", metavar="FILE", help="extra factor library file (TOML), repeatable")
 
 
 def ocr_option():
-    return typer.Option(OcrMode.auto, "--ocr", help="OCR pages without a text layer: auto, off, force")
+    return typer.Option(OcrMode.auto, "--ocr", metavar="auto|off|force", help="OCR pages without a text layer: auto, off, force")
 
 
 def password_option():
-    return typer.Option(None, "--password", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
+    return typer.Option(None, "--password", metavar="PASSWORD", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
                         help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the "
                              "process list)")

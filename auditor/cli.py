@@ -21,13 +21,58 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "boundaries and metadata.")
 
 
+def _plain_argument_help() -> None:
+    """typer 0.2x prints arguments as `{paths}...` in the usage line and `<list[Path]>` beside them: Python
+    internals to a reader. Show them as click always did: PDF... (required), [RULES]... (optional), no type."""
+    from typer.core import TyperArgument
+
+    def usage_name(self) -> str:
+        name = self.display_name_raw
+        if not self.required:
+            name = name if name.startswith("[") else f"[{name}]"
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name
+
+    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+    # options without a metavar of their own: click's words (TEXT, INTEGER, PATH), choices as a|b
+    from typer.core import TyperOption
+
+    plain = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "int range": "INTEGER", "float range": "NUMBER",
+             "path": "PATH", "Path": "PATH", "bool": "BOOLEAN"}
+    original = TyperOption.display_type_rich
+
+    def option_type(self, ctx):
+        shown = original(self, ctx)
+        if self.metavar is not None or not shown:
+            return shown
+        inner = shown.strip("<>.").removeprefix("list[").removesuffix("]")
+        return plain.get(inner, inner.upper() if inner.isidentifier() else inner)
+
+    TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+
+
+_plain_argument_help()
+
 from .choices import (FailOn, OcrMode, config_option, factors_option, fail_on_option, ignore_option, ocr_option,
                       password_option, select_option)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global(debug: bool = typer.Option(False, "--debug", help="show Python tracebacks of internal errors "
-                                                               "(for bug reports)")):
+                                                               "(for bug reports)"),
+            version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                         help="print the version and exit")):
     if debug:
         import os
 
@@ -45,7 +90,17 @@ def report_problems(results) -> None:
         else:
             for f in r.findings:
                 if f.rule == "EXT001" and f.severity == "error" and f.suppressed is None:
-                    typer.echo(f"auditor: {r.path}: not audited: {f.message}", err=True)
+                    typer.echo(f"auditor: {r.path}: {nothing_to_verify_line(f.message)}", err=True)
+
+
+def nothing_to_verify_line(message: str) -> str:
+    """EXT001's message, said as what the file is: a readable PDF that holds no carbon-footprint report (it was
+    read and checked: "not audited" would be wrong), or a report with nothing the auditor could recompute."""
+    lead, _, why = message.partition(": nothing to verify: ")
+    if lead.startswith("this does not look like a carbon-footprint report"):
+        found = lead[len("this does not look like a carbon-footprint report"):].strip()
+        return f"no carbon-footprint report found {found}: {why}".replace("  ", " ")
+    return message
 
 
 def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -62,6 +117,30 @@ def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, missing
 
 
+def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
+    """A message for selectors given on the command line that name no rule (a typo would run nothing, or skip
+    nothing, and still print "0 errors"), with the nearest names; None when all are known."""
+    if not any(patterns for _, patterns in groups):
+        return None
+    from .engine import _hits, registry
+
+    reg = registry()
+    problems = []
+    for flag, patterns in groups:
+        for p in patterns:
+            if any(_hits(p, c, r.name, r.category) for c, r in reg.items()):
+                continue
+            from rapidfuzz import process
+
+            names = sorted(set(reg) | {r.name for r in reg.values()} | {r.category for r in reg.values()})
+            near = [m for m, score, _ in process.extract(p, names, limit=2) if score >= 70]
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            problems.append(f"{flag} {p!r} names no rule{hint}")
+    if not problems:
+        return None
+    return "; ".join(problems) + "; `auditor rules` lists codes, names and categories"
+
+
 def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
                  fail_on: Optional[FailOn] = None) -> "Config":
     if config is not None and not config.is_file():
@@ -73,10 +152,16 @@ def build_config(config: Optional[Path], select: list[str], ignore: list[str], f
     except Exception as e:
         typer.echo(f"auditor: bad configuration: {e}", err=True)
         raise typer.Exit(2)
-    if select:
-        cfg.select = [s for x in select for s in x.split(",") if s]
-    if ignore:
-        cfg.ignore = cfg.ignore + [s for x in ignore for s in x.split(",") if s]
+    cli_select = [s.strip() for x in select for s in x.split(",") if s.strip()]
+    cli_ignore = [s.strip() for x in ignore for s in x.split(",") if s.strip()]
+    bad = unknown_cli_selectors(("--select", cli_select), ("--ignore", cli_ignore))
+    if bad:
+        typer.echo(f"auditor: {bad}", err=True)
+        raise typer.Exit(2)
+    if cli_select:
+        cfg.select = cli_select
+    if cli_ignore:
+        cfg.ignore = cfg.ignore + cli_ignore
     for f in factors:
         if not f.is_file():
             raise typer.BadParameter(f"factor file {f} not found", param_hint="--factors")
@@ -84,6 +169,32 @@ def build_config(config: Optional[Path], select: list[str], ignore: list[str], f
     if fail_on is not None:
         cfg.fail_on = fail_on.value
     return cfg
+
+
+def refuse_unsafe_outputs(inputs: list[Path], **outputs: tuple[str, Optional[Path]]) -> None:
+    """Exit 2 with one line, before any work, when an output would replace an input or an existing PDF, is a
+    folder, or lies in a folder that does not exist."""
+    from .outpaths import UnsafeOutput, check_output
+
+    for flag, path in outputs.values():
+        if path is None:
+            continue
+        try:
+            check_output(path, inputs, flag)
+        except UnsafeOutput as e:
+            typer.echo(f"auditor: {e}", err=True)
+            raise typer.Exit(2)
+
+
+def write_output(path: Path, text: str, flag: str) -> None:
+    """Write atomically; a failure (disk full, permissions) is one line and exit 2, never a traceback."""
+    from .outpaths import atomic_write_text
+
+    try:
+        atomic_write_text(path, text)
+    except OSError as e:
+        typer.echo(f"auditor: {flag} {path}: cannot write: {e.strerror or e}", err=True)
+        raise typer.Exit(2)
 
 
 def gate(output, fail_on: str) -> int:
@@ -104,21 +215,23 @@ def gate(output, fail_on: str) -> int:
 
 @app.command()
 def check(
-    paths: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)"),
-    format: str = typer.Option("text", "--format", "-f", help="text, json (the stable contract), sarif (SARIF 2.1.0), "
+    paths: list[Path] = typer.Argument(..., metavar="PDF...",
+                                       help="PDF files or folders (searched recursively for *.pdf)"),
+    format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                               help="text, json (the stable contract), sarif (SARIF 2.1.0), "
                                                                  "junit (JUnit XML), github (Actions annotations), "
                                                                  "markdown or html (one self-contained page)"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here instead of stdout"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="write the report here instead of stdout"),
     fail_on: Optional[FailOn] = fail_on_option(),
     config: Optional[Path] = config_option(),
     select: list[str] = select_option(),
     ignore: list[str] = ignore_option(),
     factors: list[Path] = factors_option(),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="a previous JSON output: findings already in it "
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="a previous JSON output: findings already in it "
                                                                      "are shown as baselined and do not fail"),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="write this run's JSON output as a "
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="write this run's JSON output as a "
                                                                                 "baseline file"),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="write annotated copies of the PDFs into DIR"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="DIR", help="write annotated copies of the PDFs into DIR"),
     ocr: OcrMode = ocr_option(),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
@@ -135,6 +248,16 @@ def check(
         raise typer.Exit(2)
     cfg = build_config(config, select, ignore, factors, fail_on)
     files, missing = find_pdfs(paths)
+    refuse_unsafe_outputs([*paths, *files], output=("--output", output), baseline=("--write-baseline",
+                                                                                    write_baseline))
+    if annotate is not None:
+        from .annotate import AnnotateError, check_folder
+
+        try:
+            check_folder(annotate, files)
+        except AnnotateError as e:
+            typer.echo(f"auditor: --annotate: {e}", err=True)
+            raise typer.Exit(2)
     results = []
     from .model import ErrorInfo, ReportResult
 
@@ -160,26 +283,35 @@ def check(
             raise typer.Exit(2)
         apply_baseline(out, loaded_baseline)
     if write_baseline is not None:
-        write_baseline.write_text(outputs.render("json", out), encoding="utf-8")
+        write_output(write_baseline, outputs.render("json", out), "--write-baseline")
+    annotate_failed = False
     if annotate is not None:
         from .annotate import annotate_all
 
-        for problem in annotate_all(out, annotate).problems:
+        done = annotate_all(out, annotate)
+        for problem in done.problems:
             typer.echo(f"auditor: --annotate: {problem}", err=True)
+        annotate_failed = bool(done.problems)
+        if done.written:
+            typer.echo(f"auditor: annotated {len(done.written)} "
+                       f"{'copy' if len(done.written) == 1 else 'copies'} in {annotate}/: "
+                       f"{', '.join(p.name for p in done.written[:5])}{' ...' if len(done.written) > 5 else ''}",
+                       err=True)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
                           baseline=loaded_baseline)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text, "--output")
     else:
         sys.stdout.write(text)
-    raise typer.Exit(gate(out, cfg.fail_on))
+    code = gate(out, cfg.fail_on)
+    raise typer.Exit(2 if annotate_failed else code)
 
 
 @app.command()
 def extract(
-    path: Path = typer.Argument(..., help="a PDF"),
-    format: str = typer.Option("json", "--format", "-f", help="json or markdown"),
+    path: Path = typer.Argument(..., metavar="PDF", help="a PDF"),
+    format: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json or markdown"),
     ocr: OcrMode = ocr_option(),
     password: Optional[str] = password_option(),
     config: Optional[Path] = config_option("auditor.toml or pyproject.toml (for its limits)"),
@@ -213,7 +345,7 @@ def extract(
 
 
 @app.command()
-def schema(which: str = typer.Argument("all", help="report, findings or all")):
+def schema(which: str = typer.Argument("all", metavar="[report|findings|all]", help="report, findings or all")):
     """Print the JSON Schemas of the structured report and of the findings output (from the pydantic models)."""
     from .model import AuditOutput, Report
 
@@ -229,8 +361,8 @@ def schema(which: str = typer.Argument("all", help="report, findings or all")):
 
 @app.command("rules")
 def rules_cmd(
-    selectors: list[str] = typer.Argument(None, help="only rules matching these codes, prefixes, names or categories"),
-    format: str = typer.Option("text", "--format", "-f", help="text, json or markdown (the full catalogue with docs)"),
+    selectors: list[str] = typer.Argument(None, metavar="[RULES]...", help="only rules matching these codes, prefixes, names or categories"),
+    format: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, json or markdown (the full catalogue with docs)"),
 ):
     """List the rules: code, name, category, default severity, summary."""
     from .engine import _hits, registry, rules_catalogue_markdown
@@ -254,7 +386,7 @@ def rules_cmd(
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., help="a rule code (ARI001) or name (line-product-mismatch)")):
+def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (ARI001) or name (line-product-mismatch)")):
     """Print a rule's documentation: what it checks, why, a failing and a passing example, its settings."""
     from .engine import explain_text, registry
 

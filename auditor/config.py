@@ -69,7 +69,12 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
         path = find_config()
     if path is None:
         return Config()
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read {path}: {e}") from None
     if Path(path).name == "pyproject.toml":
         data = data.get("tool", {}).get("auditor", {})
     elif "tool" in data and "auditor" in data["tool"]:
@@ -81,7 +86,12 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
     base = Path(path).parent
     if "factors" in data:
         data["factors"] = [str((base / f).resolve()) for f in data["factors"]]
-    cfg = Config.model_validate(data)
+    from pydantic import ValidationError
+
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(f"{path}: {plain_errors(e)}") from None
     cfg.source = str(path)
     check_config(cfg)
     return cfg
@@ -89,6 +99,24 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
 
 class ConfigError(ValueError):
     pass
+
+
+def plain_errors(e: Any) -> str:
+    """A pydantic ValidationError as one plain sentence per setting: `fail_on: should be one of 'error', ...
+    (got 'bad')`, without pydantic's type codes and links."""
+    parts = []
+    for err in e.errors():
+        where = ".".join(str(x) for x in err.get("loc", ())) or "value"
+        msg = str(err.get("msg", "invalid"))
+        if err.get("type") == "extra_forbidden":
+            msg = "not a known setting"
+        else:
+            msg = msg[0].lower() + msg[1:] if msg else msg
+            msg = msg.replace("input should be", "should be").replace("Input should be", "should be")
+            if "input" in err and not isinstance(err["input"], (dict, list)):
+                msg += f" (got {err['input']!r})"
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
 
 
 def check_config(cfg: Config) -> None:
@@ -112,10 +140,12 @@ def check_config(cfg: Config) -> None:
             known = ", ".join(rule.Settings.model_fields) or "none"
             raise ConfigError(f"settings for {rule.code} ({rule.name}){where}: unknown {', '.join(sorted(unknown))} "
                               f"(known: {known})")
+        from pydantic import ValidationError
+
         try:
             rule.Settings.model_validate(settings)
-        except Exception as e:
-            raise ConfigError(f"settings for {rule.code} ({rule.name}){where}: {e}") from None
+        except ValidationError as e:
+            raise ConfigError(f"settings for {rule.code} ({rule.name}){where}: {plain_errors(e)}") from None
     try:
         load_library(cfg.factors)
     except LibraryError as e:
