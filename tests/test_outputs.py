@@ -426,7 +426,7 @@ def test_annotate_never_overwrites_the_source(tmp_path):
     before = _sha256(src)
     res = runner.invoke(app, ["check", str(src), "--annotate", str(tmp_path), "--format", "json"])
     assert _sha256(src) == before
-    assert "would overwrite" in res.stderr
+    assert res.exit_code == 2 and "would replace the reports audited" in res.stderr
 
 
 # ---------------------------------------------------------------- baselines
