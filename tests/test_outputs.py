@@ -568,3 +568,74 @@ def test_pre_commit_hook_definition():
     hook = next(h for h in hooks if h["id"] == "auditor")
     assert hook["entry"].startswith("auditor check") and hook["language"] == "python"
     assert re.search(hook["files"], "reports/a.PDF".lower()) and not re.search(hook["files"], "a.py")
+
+
+# ---------------------------------------------------------------- report identity (issue item 16)
+
+SEED_IDENTITY = ("T410267-5", "杭州聚昕科技有限公司", "智能型综合配电箱", "三信国际检测认证有限公司", "2026年05月26日", "94.4311")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "sarif"])
+def test_report_identity_in_every_format(fmt):
+    code, out = run("check", SEED, "--format", fmt, "--no-color")
+    assert code == 1
+    for value in SEED_IDENTITY:
+        assert value in out, (fmt, value)
+    if fmt == "sarif":
+        art = json.loads(out)["runs"][0]["artifacts"][0]
+        assert art["properties"]["identity"]["report_number"] == "T410267-5"
+        assert art["properties"]["identity"]["total_recomputed"] == "94.4311"
+    if fmt == "junit":
+        props = {p.get("name"): p.get("value") for p in ET.fromstring(out.encode()).iter("property")}
+        assert props["report_number"] == "T410267-5" and props["company"] == "杭州聚昕科技有限公司"
+        assert props["product"] == "智能型综合配电箱" and props["model"] == "JP"
+
+
+def test_report_identity_in_json_is_additive():
+    code, out = run("check", SEED, "--format", "json")
+    rep = json.loads(out)["reports"][0]
+    assert {"path", "sha256", "status", "error", "findings", "counts", "stages", "summary"} <= set(rep)
+    assert rep["identity"] == {"report_number": "T410267-5", "company": "杭州聚昕科技有限公司",
+                               "product": "智能型综合配电箱", "model": "JP", "issuer": "三信国际检测认证有限公司",
+                               "issue_date": "2026年05月26日", "total": "94.4311", "total_unit": "kgCO2e",
+                               "total_recomputed": "94.4311", "total_agrees": True}
+    _, schema = run("schema", "findings")
+    jsonschema.validate(json.loads(out), json.loads(schema))
+
+
+def test_identity_total_stated_beside_recomputed():
+    from auditor.api import audit_report
+    from auditor.model import Quantity, Report, ResultRow, ResultsTable, StageRef
+    from decimal import Decimal
+
+    def q(t):
+        return Quantity(text=t, value=Decimal(t), decimals=len(t.split(".")[1]), unit="kgCO2e")
+
+    report = Report(results=ResultsTable(rows=[ResultRow(stage=StageRef(name="生产", canonical="production"),
+                                                         value=q("1.50")),
+                                               ResultRow(stage=StageRef(name="运输", canonical="distribution"),
+                                                         value=q("2.25"))],
+                                         total=q("3.95"), unit="kgCO2e"))
+    rep = audit_report(report, path="made-up.pdf")
+    assert rep.identity.total == "3.95" and rep.identity.total_recomputed == "3.75"
+    assert rep.identity.total_agrees is False
+    md = render("markdown", AuditOutput(reports=[rep]))
+    assert "3.95 kgCO2e" in md and "3.75 kgCO2e" in md
+
+
+def test_identity_of_a_report_without_metadata():
+    """Nothing printed, nothing invented: every field shows as missing and no format crashes."""
+    from auditor.api import audit_report
+    from auditor.model import Report
+
+    rep = audit_report(Report(), path="blank.pdf")
+    assert rep.identity is not None and not any(rep.identity.model_dump().values())
+    bare = ReportResult(path="old.pdf", status="ok")   # a result from before `identity` (e.g. an old JSON)
+    out = AuditOutput(reports=[rep, bare])
+    for fmt in FORMATS:
+        text = render(fmt, out)
+        assert text
+        if fmt in ("markdown", "html"):
+            assert "missing" in text
+    sarif_art = json.loads(render("sarif", out))["runs"][0]["artifacts"][0]
+    assert "identity" not in sarif_art["properties"]
