@@ -40,7 +40,19 @@ def audit_report(report: Report, config: Config | None = None, path: str | None 
     soften_ocr_findings(report, findings)
     return ReportResult(path=path or report.path or "", status="ok", findings=findings, counts=counts(findings),
                         coverage=report.coverage, stages=stage_summaries(report, config, library),
-                        summary=report_summary(report, prose))
+                        summary=report_summary(report, prose), identity=identity_of(report, config, library))
+
+
+def identity_of(report: Report, config: Config | None = None, library=None):
+    """The report's number, company, product, model, issuer, issue date and stated vs recomputed total."""
+    from .engine import Context
+    from .identity import report_identity
+
+    try:
+        ctx = Context(config=config or Config(), library=library or load_library())
+    except Exception:
+        ctx = None
+    return report_identity(report, ctx)
 
 
 def stage_summaries(report: Report, config: Config | None = None, library=None) -> list[StageSummary]:

@@ -381,8 +381,25 @@ def rules_cmd(
     if format != "text":
         typer.echo("auditor: choose text, json or markdown", err=True)
         raise typer.Exit(2)
+    # one line per rule when the terminal is wide enough; otherwise the summary wraps (at spaces) under its own
+    # column, or below the name when that column would be too narrow. Piped: 80 columns.
+    import shutil
+
+    from .output.text import wrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns) if sys.stdout.isatty() else 80
+    name_w = max([32] + [len(i["name"]) for i in items])
+    head_w = 8 + name_w + 1 + 13 + 9
+    hang = head_w if width - head_w >= 30 else 8
     for i in items:
-        sys.stdout.write(f"{i['code']:7} {i['name']:32} {i['category']:12} {i['severity']:8} {i['summary']}\n")
+        head = f"{i['code']:7} {i['name']:{name_w}} {i['category']:12} {i['severity']:8}"
+        summary = " ".join(str(i["summary"]).split())
+        if hang == head_w:
+            lines = wrap([(f"{head} {summary}", None)], width, hang)
+        else:
+            lines = [[(head.rstrip(), None)]] + wrap([(" " * hang + summary, None)], width, hang)
+        for line in lines:
+            sys.stdout.write("".join(t for t, _ in line).rstrip() + "\n")
 
 
 @app.command()

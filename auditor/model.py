@@ -328,6 +328,26 @@ class ReportSummary(Model):
                                                     "near-duplicate detection; kept out of the JSON output")
 
 
+class ReportIdentity(Model):
+    """Which report a page of findings belongs to: its number, company, product and model, issuer, issue date
+    and its stated total beside the total its stage values add up to. A field the report does not print (or the
+    parser did not read) is None."""
+
+    report_number: str | None = Field(None, description="the report number as printed")
+    company: str | None = None
+    product: str | None = None
+    model: str | None = None
+    issuer: str | None = Field(None, description="who issued the report (the verifier or consultant), as printed")
+    issue_date: str | None = Field(None, description="the issue date as printed")
+    total: str | None = Field(None, description="the product total as printed (results table, else inventory, "
+                                                "else a quoted total)")
+    total_unit: str | None = Field(None, description="normalised unit of the total, e.g. kgCO2e")
+    total_recomputed: str | None = Field(None, description="the sum of the stage values printed beside the total, "
+                                                           "rounded like the total; None when there are none")
+    total_agrees: bool | None = Field(None, description="whether the stated total and the sum agree within the "
+                                                        "rounding of the printed numbers; None when not both")
+
+
 class ReportResult(Model):
     path: str
     sha256: str | None = None
@@ -341,6 +361,9 @@ class ReportResult(Model):
     summary: ReportSummary | None = Field(None, description="report number, product, total and factors, for "
                                                             "cross-report checks; None when the report was not "
                                                             "audited")
+    identity: ReportIdentity | None = Field(None, description="report number, company, product, model, issuer, "
+                                                              "issue date and the stated beside the recomputed "
+                                                              "total; None when the report was not audited")
 
 
 class ToolInfo(Model):

@@ -169,7 +169,9 @@ def test_rules_command_formats():
     assert {"code", "name", "category", "severity", "summary", "docs", "settings"} <= set(items[0])
     assert len(items) >= 22
     res = runner.invoke(app, ["rules", "FAC", "--format", "text"])
-    assert res.exit_code == 0 and all(line.startswith("FAC") for line in res.stdout.splitlines())
+    assert res.exit_code == 0 and all(line.startswith(("FAC", "        ")) for line in res.stdout.splitlines())
+    assert sum(line.startswith("FAC") for line in res.stdout.splitlines()) == sum(i["code"].startswith("FAC")
+                                                                                   for i in items)
     assert runner.invoke(app, ["rules", "NOPE"]).exit_code == 2
     md = runner.invoke(app, ["rules", "--format", "markdown"]).stdout
     assert md.startswith("# Rule catalogue") and "## PCT001" in md

@@ -568,3 +568,195 @@ def test_pre_commit_hook_definition():
     hook = next(h for h in hooks if h["id"] == "auditor")
     assert hook["entry"].startswith("auditor check") and hook["language"] == "python"
     assert re.search(hook["files"], "reports/a.PDF".lower()) and not re.search(hook["files"], "a.py")
+
+
+# ---------------------------------------------------------------- report identity (issue item 16)
+
+SEED_IDENTITY = ("T410267-5", "杭州聚昕科技有限公司", "智能型综合配电箱", "三信国际检测认证有限公司", "2026年05月26日", "94.4311")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "sarif"])
+def test_report_identity_in_every_format(fmt):
+    code, out = run("check", SEED, "--format", fmt, "--no-color")
+    assert code == 1
+    for value in SEED_IDENTITY:
+        assert value in out, (fmt, value)
+    if fmt == "sarif":
+        art = json.loads(out)["runs"][0]["artifacts"][0]
+        assert art["properties"]["identity"]["report_number"] == "T410267-5"
+        assert art["properties"]["identity"]["total_recomputed"] == "94.4311"
+    if fmt == "junit":
+        props = {p.get("name"): p.get("value") for p in ET.fromstring(out.encode()).iter("property")}
+        assert props["report_number"] == "T410267-5" and props["company"] == "杭州聚昕科技有限公司"
+        assert props["product"] == "智能型综合配电箱" and props["model"] == "JP"
+
+
+def test_report_identity_in_json_is_additive():
+    code, out = run("check", SEED, "--format", "json")
+    rep = json.loads(out)["reports"][0]
+    assert {"path", "sha256", "status", "error", "findings", "counts", "stages", "summary"} <= set(rep)
+    assert rep["identity"] == {"report_number": "T410267-5", "company": "杭州聚昕科技有限公司",
+                               "product": "智能型综合配电箱", "model": "JP", "issuer": "三信国际检测认证有限公司",
+                               "issue_date": "2026年05月26日", "total": "94.4311", "total_unit": "kgCO2e",
+                               "total_recomputed": "94.4311", "total_agrees": True}
+    _, schema = run("schema", "findings")
+    jsonschema.validate(json.loads(out), json.loads(schema))
+
+
+def test_identity_total_stated_beside_recomputed():
+    from auditor.api import audit_report
+    from auditor.model import Quantity, Report, ResultRow, ResultsTable, StageRef
+    from decimal import Decimal
+
+    def q(t):
+        return Quantity(text=t, value=Decimal(t), decimals=len(t.split(".")[1]), unit="kgCO2e")
+
+    report = Report(results=ResultsTable(rows=[ResultRow(stage=StageRef(name="生产", canonical="production"),
+                                                         value=q("1.50")),
+                                               ResultRow(stage=StageRef(name="运输", canonical="distribution"),
+                                                         value=q("2.25"))],
+                                         total=q("3.95"), unit="kgCO2e"))
+    rep = audit_report(report, path="made-up.pdf")
+    assert rep.identity.total == "3.95" and rep.identity.total_recomputed == "3.75"
+    assert rep.identity.total_agrees is False
+    text = render("text", AuditOutput(reports=[rep]))
+    assert "3.95 kgCO2e" in text and "3.75" in text and "differs" in text
+    md = render("markdown", AuditOutput(reports=[rep]))
+    assert "3.95 kgCO2e" in md and "3.75 kgCO2e" in md
+
+
+def test_identity_of_a_report_without_metadata():
+    """Nothing printed, nothing invented: every field shows as missing and no format crashes."""
+    from auditor.api import audit_report
+    from auditor.model import Report
+
+    rep = audit_report(Report(), path="blank.pdf")
+    assert rep.identity is not None and not any(rep.identity.model_dump().values())
+    bare = ReportResult(path="old.pdf", status="ok")   # a result from before `identity` (e.g. an old JSON)
+    out = AuditOutput(reports=[rep, bare])
+    for fmt in FORMATS:
+        text = render(fmt, out)
+        assert text
+        if fmt in ("text", "markdown", "html"):
+            assert "missing" in text
+    assert "report no. missing" in render("text", out)
+    sarif_art = json.loads(render("sarif", out))["runs"][0]["artifacts"][0]
+    assert "identity" not in sarif_art["properties"]
+
+
+# ---------------------------------------------------------------- text width (issue item 9)
+
+def _auditor_exe() -> str:
+    exe = Path(sys.executable).parent / "auditor"
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    return str(exe)
+
+
+def run_in_pty(args, columns: int = 80, cwd=None) -> tuple[int, str]:
+    """Run the console script under a pseudo-terminal COLUMNS wide; returns (exit code, what it printed)."""
+    import os
+    import pty
+
+    env = dict(os.environ, COLUMNS=str(columns), NO_COLOR="1")
+    pid, fd = pty.fork()
+    if pid == 0:   # the child: exec at once
+        if cwd:
+            os.chdir(cwd)
+        os.execve(_auditor_exe(), [_auditor_exe(), *map(str, args)], env)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def run_piped(args) -> tuple[int, str]:
+    import os
+
+    p = subprocess.run([_auditor_exe(), *map(str, args)], capture_output=True, text=True,
+                       env=dict(os.environ, COLUMNS="80"))
+    return p.returncode, p.stdout
+
+
+def cells(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+@pytest.fixture(scope="module")
+def seed_text_tty_and_piped():
+    return run_in_pty(["check", SEED, "--no-color"], 80), run_piped(["check", SEED, "--no-color"])
+
+
+def test_text_wraps_to_an_80_column_terminal(seed_text_tty_and_piped):
+    (code, tty), (pcode, piped) = seed_text_tty_and_piped
+    assert code == pcode == 1
+    lines = tty.splitlines()
+    assert lines and all(cells(ln) <= 80 or " " not in ln.strip() for ln in lines), \
+        [ln for ln in lines if cells(ln) > 80]
+    # only wrapped, never cut: the same tokens in the same order as the unwrapped text, no number split
+    assert tty.split() == piped.split()
+    assert "81.9886" in tty and "81.9386" in tty
+    # continuation lines are indented under the text they continue: only a report's path starts at column 0
+    assert [ln for ln in lines if ln and not ln.startswith(" ")] == [str(SEED)]
+    assert len(lines) > len(piped.splitlines())   # it did wrap
+
+
+def test_text_piped_is_not_wrapped(seed_text_tty_and_piped):
+    _, (_, piped) = seed_text_tty_and_piped
+    _, out = run("check", SEED, "--format", "json")
+    messages = [f["message"] for f in json.loads(out)["reports"][0]["findings"]]
+    assert any(len(m) > 110 for m in messages)
+    lines = [ln.strip() for ln in piped.splitlines()]
+    for m in messages:   # grep finds every message whole, on one line
+        assert " ".join(m.split()) in lines, m
+
+
+def test_text_to_output_file_is_not_wrapped_even_from_a_terminal(tmp_path, seed_text_tty_and_piped):
+    _, (_, piped) = seed_text_tty_and_piped
+    target = tmp_path / "out.txt"
+    code, shown = run_in_pty(["check", SEED, "--no-color", "-o", target], 80)
+    assert code == 1 and shown.strip() == ""
+    assert target.read_text(encoding="utf-8") == piped
+
+
+def test_wrap_breaks_only_at_spaces_and_keeps_long_tokens_whole():
+    from auditor.output.text import wrap
+
+    long = "x" * 30
+    lines = ["".join(t for t, _ in ln) for ln in wrap([(f"    a 81.9386 {long} b c", None)], 20)]
+    assert lines == ["    a 81.9386", f"    {long}", "    b c"]
+    assert ["".join(t for t, _ in ln) for ln in wrap([("  one two", None)], None)] == ["  one two"]
+    hanging = ["".join(t for t, _ in ln) for ln in wrap([("    · step one two three", None)], 16, hang=6)]
+    assert hanging == ["    · step one", "      two three"]
+
+
+def test_rules_fit_80_columns_piped_and_in_a_terminal():
+    code, piped = run_piped(["rules"])
+    tcode, tty = run_in_pty(["rules"], 80)
+    _, items = run("rules", "--format", "json")
+    items = json.loads(items)
+    for out in (piped, tty):
+        lines = out.splitlines()
+        assert lines and all(cells(ln) <= 80 for ln in lines), [ln for ln in lines if cells(ln) > 80]
+        heads = [ln for ln in lines if not ln.startswith(" ")]
+        assert [h.split()[0] for h in heads] == [i["code"] for i in items]
+        assert all(ln.startswith("        ") for ln in lines if ln not in heads)   # the summary is indented
+        words = out.split()
+        for i in items:   # every summary is there whole, only wrapped
+            summary = i["summary"].split()
+            assert any(words[k:k + len(summary)] == summary for k in range(len(words))), i["code"]
+    assert code == tcode == 0
+    _, wide = run_in_pty(["rules"], 200)
+    wide_lines = wide.splitlines()   # a wide terminal: the summary beside the name, wrapped under its column
+    assert all(cells(ln) <= 200 for ln in wide_lines) and len(wide_lines) < len(tty.splitlines())
+    assert wide_lines[0].startswith("ARI001") and wide_lines[0].endswith(items[0]["summary"])

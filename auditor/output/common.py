@@ -160,3 +160,31 @@ def stated_expected(f: Finding) -> tuple[str | None, str | None]:
 
 def suppressed_count(rep: ReportResult) -> int:
     return sum(1 for f in rep.findings if f.suppressed is not None)
+
+
+MISSING = "missing"
+IDENTITY_FIELDS = (("report_number", "Report no."), ("company", "Company"), ("product", "Product"),
+                   ("model", "Model"), ("issuer", "Issuer"), ("issue_date", "Issued"))
+
+
+def identity_rows(rep: ReportResult) -> list[tuple[str, str | None]]:
+    """(label, value or None when the report does not print it) for the report's identity, the stated total
+    (with its unit) and the total its stage values add up to; [] when the result carries no identity."""
+    ident = getattr(rep, "identity", None)
+    if ident is None:
+        return []
+    rows = [(label, getattr(ident, key)) for key, label in IDENTITY_FIELDS]
+    unit = f" {ident.total_unit}" if ident.total_unit else ""
+    rows.append(("Stated total", f"{ident.total}{unit}" if ident.total else None))
+    if ident.total_recomputed is not None:
+        verdict = {True: "agrees", False: "differs", None: "not compared"}[ident.total_agrees]
+        rows.append(("Recomputed total", f"{ident.total_recomputed}{unit} (sum of the stage values; {verdict})"))
+    return rows
+
+
+def identity_properties(rep: ReportResult) -> dict:
+    """The identity as flat properties (SARIF, JUnit): only the fields the report prints."""
+    ident = getattr(rep, "identity", None)
+    if ident is None:
+        return {}
+    return {k: v for k, v in ident.model_dump().items() if v is not None}

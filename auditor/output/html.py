@@ -15,7 +15,8 @@ from html import escape
 from pathlib import Path
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import by_stage, gating, stage_title, state, stated_expected, suppressed_count, tidy
+from .common import (MISSING, by_stage, gating, identity_rows, stage_title, state, stated_expected,
+                     suppressed_count, tidy)
 
 SCALE = 1.2
 COLORS = 64
@@ -56,6 +57,10 @@ letter-spacing:.05em}
 .chip.info{background:var(--info-bg);color:var(--info);border-color:#c3d9f5}
 .chip.suppressed{background:var(--sup-bg);color:var(--sup)}
 .coverage{color:var(--muted);font-size:13px;margin:6px 0 0}
+dl.identity{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:6px 18px;margin:12px 0 4px}
+.identity div{min-width:0}.identity dt{font-size:11.5px;color:var(--muted);text-transform:uppercase;
+letter-spacing:.04em}.identity dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+.identity i.missing{color:var(--muted);font-weight:400}
 .chart{border:1px solid var(--line);border-radius:8px;padding:12px 14px 6px;background:#fbfcfd}
 .chart svg{display:block;width:100%;height:auto}
 .finding{border:1px solid var(--line);border-left:5px solid var(--sup);border-radius:6px;padding:10px 14px;
@@ -288,6 +293,12 @@ def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool
         out.append(f'<p><b>Could not be audited</b> (<code>{escape(err.code if err else "error")}</code>): '
                    f'{escape(err.message if err else "")}</p></section>')
         return "".join(out)
+    ident = identity_rows(rep)
+    if ident:
+        cells = "".join(f'<div><dt>{escape(label)}</dt><dd>'
+                        f'{escape(value) if value else "<i class=missing>" + MISSING + "</i>"}</dd></div>'
+                        for label, value in ident)
+        out.append(f'<dl class="identity">{cells}</dl>')
     c = rep.counts
     sup = suppressed_count(rep)
     out.append('<div class="chips">'

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import gating, rule_catalogue, state, stated_expected
+from .common import gating, identity_properties, rule_catalogue, state, stated_expected
 
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -54,6 +54,9 @@ def _suite(rep: ReportResult, catalogue, fail_on: str, config) -> ET.Element:
     if rep.sha256:
         ET.SubElement(props, "property", name="sha256", value=rep.sha256)
     ET.SubElement(props, "property", name="fail_on", value=fail_on)
+    for key, value in identity_properties(rep).items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        ET.SubElement(props, "property", name=key, value=_x(text))
     tests = failures = errors = skipped = 0
     if rep.status != "ok":
         tests, errors = 1, 1

@@ -7,7 +7,8 @@ import html
 import re
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import by_stage, gating, stage_title, state, stated_expected, suppressed_count, tidy
+from .common import (MISSING, by_stage, gating, identity_rows, stage_title, state, stated_expected,
+                     suppressed_count, tidy)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 SEV = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
@@ -68,6 +69,11 @@ def _report(rep: ReportResult, fail_on: str, verbose: bool) -> list[str]:
         out += [f"**Could not be audited** ({code(err.code if err else 'error')}): "
                 f"{esc(err.message if err else '')}", ""]
         return out
+    ident = identity_rows(rep)
+    if ident:
+        out += ["| Report | |", "|---|---|"]
+        out += [f"| {label} | {esc(value) if value else '*' + MISSING + '*'} |" for label, value in ident]
+        out.append("")
     c = rep.counts
     out.append(f"**{verdict(rep, fail_on)}** at the {code(fail_on)} gate: {plural(c.get('error', 0), 'error')}, "
                f"{plural(c.get('warning', 0), 'warning')}, {c.get('info', 0)} info"

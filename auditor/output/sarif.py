@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import SARIF_LEVEL, docs_markdown, rule_catalogue, stage_title, stated_expected
+from .common import (SARIF_LEVEL, docs_markdown, identity_properties, rule_catalogue, stage_title,
+                     stated_expected)
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "auditorFingerprint/v1"
@@ -148,6 +149,9 @@ def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dic
         art["properties"] = {"status": rep.status, "counts": rep.counts}
         if rep.coverage is not None:
             art["properties"]["pages"] = rep.coverage.pages
+        ident = identity_properties(rep)
+        if ident:
+            art["properties"]["identity"] = ident
         artifacts.append(art)
         if rep.status != "ok":
             err = rep.error

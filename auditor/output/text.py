@@ -1,15 +1,29 @@
-"""Text for people: per report, findings grouped by severity, each with stated vs expected, page and reason."""
+"""Text for people: per report, its identity, then findings grouped by severity, each with stated vs expected, page
+and reason.
+
+Lines are wrapped to the terminal's width (COLUMNS, else the terminal's own size) only when the text goes to a
+terminal; piped or written to a file (-o) every message stays on one line, so grep finds it. Lines break only at
+spaces, never inside a number or any other token (a token wider than the terminal stays whole), and a continuation
+line is indented under the text it continues.
+"""
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import sys
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from ..model import AuditOutput, Finding
+from ..model import AuditOutput, Finding, ReportIdentity
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 TITLE = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+MISSING = "missing"
+
+Seg = tuple[str, "str | None"]
 
 
 def _where(f: Finding) -> str:
@@ -18,29 +32,131 @@ def _where(f: Finding) -> str:
     return f"p.{f.location.page}"
 
 
-def render(output: AuditOutput, color: bool = False, width: int = 110, verbose: bool = True, **options) -> str:
-    buf = io.StringIO()
-    con = Console(file=buf, force_terminal=color, color_system="auto" if color else None, width=width,
-                  highlight=False, soft_wrap=False)
-    for rep in output.reports:
-        con.print(f"[bold]{escape(rep.path)}[/bold]")
-        if rep.status == "error":
-            con.print(f"  [bold red]could not be audited[/bold red] ({rep.error.code}): {escape(rep.error.message)}")
-            con.print()
+def to_terminal() -> bool:
+    """Whether the text goes to a terminal: stdout is one and the CLI was not given -o FILE."""
+    # `auditor check` does not pass its -o to the formats: read it off the running command's context (typer's own
+    # copy of click, or click itself)
+    for module in ("typer._click.globals", "click"):
+        try:
+            import importlib
+
+            ctx = importlib.import_module(module).get_current_context(silent=True)
+        except Exception:
             continue
+        if ctx is not None and ctx.params.get("output") is not None:
+            return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_width() -> int:
+    return max(20, shutil.get_terminal_size((80, 24)).columns)
+
+
+_SPACES = re.compile(r"( +)")
+
+
+def wrap(segs: list[Seg], width: int | None, hang: int | None = None) -> list[list[Seg]]:
+    """Break styled text into lines of at most `width` cells, only at spaces; continuation lines start with `hang`
+    spaces (default: the text's own leading spaces). width None: one line."""
+    if width is None:
+        return [segs]
+    # words (each a list of styled pieces) and the runs of spaces between them
+    items: list[tuple[str, object]] = []
+    word: list[Seg] = []
+    for text, style in segs:
+        for part in _SPACES.split(text):
+            if not part:
+                continue
+            if part.startswith(" "):
+                if word:
+                    items.append(("word", word))
+                    word = []
+                items.append(("space", (part, style)))
+            else:
+                word.append((part, style))
+    if word:
+        items.append(("word", word))
+    lead = 0
+    while items and items[0][0] == "space":
+        lead += len(items.pop(0)[1][0])
+    hang = lead if hang is None else hang
+    lines: list[list[Seg]] = []
+    line: list[Seg] = [(" " * lead, None)] if lead else []
+    used, has_word, pending = lead, False, []
+    for kind, val in items:
+        if kind == "space":
+            pending.append(val)
+            continue
+        wlen = sum(cell_len(t) for t, _ in val)
+        gap = sum(len(t) for t, _ in pending)
+        if has_word and used + gap + wlen > width:
+            lines.append(line)
+            line, used = ([(" " * hang, None)] if hang else []), hang
+        else:
+            line.extend(pending)
+            used += gap
+        pending = []
+        line.extend(val)
+        used += wlen
+        has_word = True
+    lines.append(line)
+    return lines
+
+
+class _Out:
+    def __init__(self, con: Console, width: int | None):
+        self.con, self.width = con, width
+
+    def line(self, *segs: Seg, hang: int | None = None) -> None:
+        for physical in wrap([s for s in segs if s[0]], self.width, hang):
+            t = Text()
+            for text, style in physical:
+                t.append(text, style=style)
+            self.con.print(t, soft_wrap=True)
+
+    def blank(self) -> None:
+        self.con.print()
+
+
+def render(output: AuditOutput, color: bool = False, width: int | None = None, verbose: bool = True,
+           **options) -> str:
+    """`width`: wrap at this many columns; None: the terminal's width when writing to a terminal, else no wrapping
+    (`terminal` True/False overrides the detection)."""
+    if width is None:
+        terminal = options.get("terminal")
+        if terminal is None:
+            terminal = to_terminal()
+        width = terminal_width() if terminal else None
+    buf = io.StringIO()
+    con = Console(file=buf, force_terminal=color, color_system="auto" if color else None, width=10**6,
+                  highlight=False, soft_wrap=True, emoji=False, markup=False)
+    out = _Out(con, width)
+    for rep in output.reports:
+        out.line((rep.path, "bold"))
+        if rep.status == "error":
+            code = rep.error.code if rep.error else "error"
+            msg = rep.error.message if rep.error else ""
+            out.line(("  ", None), ("could not be audited", "bold red"), (f" ({code}): {msg}", None), hang=4)
+            out.blank()
+            continue
+        if rep.identity is not None:
+            _identity(out, rep.identity)
         active = [f for f in rep.findings if f.suppressed is None]
         suppressed = [f for f in rep.findings if f.suppressed is not None]
         for sev in ("error", "warning", "info"):
             group = [f for f in active if f.severity == sev]
             if not group:
                 continue
-            con.print(f"  [{STYLE[sev]}]{TITLE[sev]} ({len(group)})[/{STYLE[sev]}]")
+            out.line(("  ", None), (f"{TITLE[sev]} ({len(group)})", STYLE[sev]))
             for f in group:
-                _finding(con, f, verbose)
+                _finding(out, f, verbose)
         if suppressed:
-            con.print(f"  [dim]Suppressed ({len(suppressed)})[/dim]")
+            out.line(("  ", None), (f"Suppressed ({len(suppressed)})", "dim"))
             for f in suppressed:
-                con.print(f"    [dim]{f.rule} {escape(f.message)} — {f.suppressed.kind}: {escape(f.suppressed.reason)}[/dim]")
+                out.line((f"    {f.rule} {f.message} — {f.suppressed.kind}: {f.suppressed.reason}", "dim"), hang=6)
         c = rep.counts
         cov = rep.coverage
         reach = ""
@@ -48,33 +164,60 @@ def render(output: AuditOutput, color: bool = False, width: int = 110, verbose: 
             reach = (f"; checked {cov.inventory_stages} stages / {cov.inventory_lines} lines, {cov.results_rows} results "
                      f"rows, {cov.quoted_values} quoted values, {cov.declarations} boundary lists, "
                      f"{cov.factor_tables} factor tables on {cov.pages} pages")
+
         def n(k, word):
             v = c.get(k, 0)
             return f"{v} {word}{'' if v == 1 or word == 'info' else 's'}"
 
-        con.print(f"  {n('error', 'error')}, {n('warning', 'warning')}, {n('info', 'info')}{reach}")
-        con.print()
+        out.line((f"  {n('error', 'error')}, {n('warning', 'warning')}, {n('info', 'info')}{reach}", None), hang=4)
+        out.blank()
     return buf.getvalue()
 
 
-def _finding(con: Console, f: Finding, verbose: bool) -> None:
+def _field(label: str, value: str | None) -> list[Seg]:
+    return [(f"{label} ", "dim"), (value, None) if value else (MISSING, "dim italic")]
+
+
+def identity_total(ident: ReportIdentity) -> str:
+    """'94.4311 kgCO2e (stages add up to 94.4311: agrees)', 'missing', or the stated total alone."""
+    unit = f" {ident.total_unit}" if ident.total_unit else ""
+    if ident.total is None:
+        return MISSING
+    out = f"{ident.total}{unit}"
+    if ident.total_recomputed is not None:
+        verdict = {True: "agrees", False: "differs", None: "not compared"}[ident.total_agrees]
+        out += f" (stages add up to {ident.total_recomputed}: {verdict})"
+    return out
+
+
+def _identity(out: _Out, ident: ReportIdentity) -> None:
+    sep = ("; ", "dim")
+    out.line(("  ", None), *_field("report no.", ident.report_number), sep, *_field("company", ident.company), hang=4)
+    out.line(("  ", None), *_field("product", ident.product), sep, *_field("model", ident.model), hang=4)
+    out.line(("  ", None), *_field("issuer", ident.issuer), sep, *_field("issued", ident.issue_date), hang=4)
+    total = identity_total(ident)
+    style = "bold red" if ident.total_agrees is False else None
+    out.line(("  ", None), ("stated total ", "dim"), (total, style if ident.total else "dim italic"), hang=4)
+
+
+def _finding(out: _Out, f: Finding, verbose: bool) -> None:
     where = _where(f)
-    con.print(f"    [{STYLE[f.severity]}]{f.rule}[/{STYLE[f.severity]}] [dim]{f.name}[/dim]"
-              f"{'  ' + where if where else ''}")
-    con.print(f"      {escape(f.message)}")
+    out.line(("    ", None), (f.rule, STYLE[f.severity]), (" ", None), (f.name, "dim"),
+             (f"  {where}" if where else "", None), hang=6)
+    out.line((f"      {f.message}", None))
     d = f.detail
     if d and (d.stated or d.computed):
-        line = f"      stated {escape(d.stated or '-')}"
+        line = f"      stated {d.stated or '-'}"
         if d.computed:
-            line += f"  expected {escape(d.computed)}"
+            line += f"  expected {d.computed}"
         if d.stated_interval and d.computed_interval:
             line += f"  (intervals {d.stated_interval[0]}..{d.stated_interval[1]} vs {d.computed_interval[0]}.." \
                     f"{d.computed_interval[1]})"
-        con.print(f"[dim]{line}[/dim]")
+        out.line((line, "dim"))
     elif f.expected:
-        con.print(f"[dim]      expected {escape(f.expected)}[/dim]")
+        out.line((f"      expected {f.expected}", "dim"))
     if f.cause and f.cause not in f.message:
-        con.print(f"      [italic]likely cause:[/italic] {escape(f.cause)}")
+        out.line(("      ", None), ("likely cause:", "italic"), (f" {f.cause}", None))
     if verbose and d and d.steps:
         for s in d.steps:
-            con.print(f"[dim]        · {escape(s)}[/dim]")
+            out.line((f"        · {s}", "dim"), hang=10)
