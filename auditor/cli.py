@@ -299,7 +299,7 @@ def check(
                        err=True)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
-                          baseline=loaded_baseline)
+                          baseline=loaded_baseline, terminal=output is None and sys.stdout.isatty())
     if output is not None:
         write_output(output, text, "--output")
     else:

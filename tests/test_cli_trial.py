@@ -205,3 +205,11 @@ def test_readme_render_example_runs(tmp_path, monkeypatch):
     ns: dict = {}
     exec(block.group(1), ns)
     assert "<html" in ns["html"].lower()
+
+
+def test_counts_are_said_with_plurals(report):
+    code, out, err = run("check", "r.pdf", "-q", cwd=report.parent)
+    assert "1 factor table on" in out and "1 factor tables" not in out
+    from auditor.output.common import count
+
+    assert (count(0, "page"), count(1, "page"), count(2, "results row")) == ("0 pages", "1 page", "2 results rows")

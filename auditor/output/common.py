@@ -188,3 +188,16 @@ def identity_properties(rep: ReportResult) -> dict:
     if ident is None:
         return {}
     return {k: v for k, v in ident.model_dump().items() if v is not None}
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`1 factor table`, `2 factor tables`, `0 pages`."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def coverage_phrase(cov, lines_word: str = "lines") -> str:
+    """What the audit reached, in words with the right plurals: `5 stages / 7 lines, 1 results row, ...`."""
+    return (f"{count(cov.inventory_stages, 'stage')} / {count(cov.inventory_lines, lines_word[:-1], lines_word)}, "
+            f"{count(cov.results_rows, 'results row')}, {count(cov.quoted_values, 'quoted value')}, "
+            f"{count(cov.declarations, 'boundary list')} and {count(cov.factor_tables, 'factor table')} on "
+            f"{count(cov.pages, 'page')}")

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import (MISSING, by_stage, gating, identity_rows, stage_title, state, stated_expected,
+from .common import (MISSING, by_stage, coverage_phrase, gating, identity_rows, stage_title, state, stated_expected,
                      suppressed_count, tidy)
 
 SCALE = 1.2
@@ -308,9 +308,7 @@ def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool
                f'<div class="chip suppressed"><b>{sup}</b>waived / baselined</div></div>')
     cov = rep.coverage
     if cov is not None:
-        out.append(f'<p class="coverage">Checked {cov.inventory_stages} stages / {cov.inventory_lines} inventory '
-                   f'lines, {cov.results_rows} results rows, {cov.quoted_values} quoted values, '
-                   f'{cov.declarations} boundary lists and {cov.factor_tables} factor tables on {cov.pages} pages'
+        out.append(f'<p class="coverage">Checked {escape(coverage_phrase(cov, "inventory lines"))}'
                    f'{" (sha256 " + rep.sha256[:12] + "…)" if rep.sha256 else ""}.</p>')
     chart = stage_chart(rep)
     if chart:

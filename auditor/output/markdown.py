@@ -7,7 +7,7 @@ import html
 import re
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import (MISSING, by_stage, gating, identity_rows, stage_title, state, stated_expected,
+from .common import (MISSING, by_stage, coverage_phrase, gating, identity_rows, stage_title, state, stated_expected,
                      suppressed_count, tidy)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -80,9 +80,7 @@ def _report(rep: ReportResult, fail_on: str, verbose: bool) -> list[str]:
                + (f", {suppressed_count(rep)} waived or baselined" if suppressed_count(rep) else ""))
     cov = rep.coverage
     if cov is not None:
-        out += ["", f"Checked {cov.inventory_stages} stages / {cov.inventory_lines} inventory lines, "
-                    f"{cov.results_rows} results rows, {cov.quoted_values} quoted values, {cov.declarations} boundary "
-                    f"lists and {cov.factor_tables} factor tables on {cov.pages} pages."]
+        out += ["", f"Checked {coverage_phrase(cov, 'inventory lines')}."]
     out.append("")
     if rep.stages:
         unit = next((s.unit for s in rep.stages if s.unit), None)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import AuditOutput, Finding, ReportIdentity
+from .common import coverage_phrase
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 TITLE = {"error": "Errors", "warning": "Warnings", "info": "Info"}
@@ -33,18 +34,7 @@ def _where(f: Finding) -> str:
 
 
 def to_terminal() -> bool:
-    """Whether the text goes to a terminal: stdout is one and the CLI was not given -o FILE."""
-    # `auditor check` does not pass its -o to the formats: read it off the running command's context (typer's own
-    # copy of click, or click itself)
-    for module in ("typer._click.globals", "click"):
-        try:
-            import importlib
-
-            ctx = importlib.import_module(module).get_current_context(silent=True)
-        except Exception:
-            continue
-        if ctx is not None and ctx.params.get("output") is not None:
-            return False
+    """Whether stdout is a terminal (the CLI says `terminal=False` itself when it writes to -o FILE)."""
     try:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
@@ -161,9 +151,7 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
         cov = rep.coverage
         reach = ""
         if cov is not None:
-            reach = (f"; checked {cov.inventory_stages} stages / {cov.inventory_lines} lines, {cov.results_rows} results "
-                     f"rows, {cov.quoted_values} quoted values, {cov.declarations} boundary lists, "
-                     f"{cov.factor_tables} factor tables on {cov.pages} pages")
+            reach = f"; checked {coverage_phrase(cov)}"
 
         def n(k, word):
             v = c.get(k, 0)
