@@ -300,12 +300,13 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
                     pass
         doc = Document(path=str(path), sha256=digest, pages=pages,
                        producer=str(producer) if producer else None)
+        if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
+            from . import ocr as ocr_mod     # (imported only when a page needs it)
+
+            # the document already open (with its password) renders the pages: the file is not reopened
+            ocr_mod.ocr_missing_pages(doc, fast, mode=ocr)
     finally:
         fast.close()
-    if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
-        from . import ocr as ocr_mod     # (imported only when a page needs it)
-
-        ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
     return doc
 
 
