@@ -59,3 +59,74 @@ def test_encrypted_scan_is_ocred_with_the_password(here):
     code, out, err = run_cli("extract", path.name, "--password", "pw", cwd=here)
     assert code == 0, err
     assert json.loads(out)["metadata"]["product"]["text"] == "离心式清水泵"
+
+
+# ------------------------------------------------------------------ item 7: files pdfium refuses
+
+
+def _pdf(objs: list[bytes], root: int = 1) -> bytes:
+    """A classic PDF (xref table) of the given objects, numbered from 1."""
+    out = bytearray(b"%PDF-1.4\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<</Size %d/Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, root, x)
+    return bytes(out)
+
+
+def _page_objs(text: bytes) -> list[bytes]:
+    content = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    return [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+            b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+            b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+
+
+def test_file_pdfium_refuses_is_read_with_pdfminer(here):
+    # the trailer's /Root names the page tree instead of the catalog: pdfium refuses the file ("Failed to load
+    # document"), pdfminer finds the pages (so does py-pdf/sample-files 017-unreadable-meta-data)
+    (here / "root.pdf").write_bytes(_pdf(_page_objs(b"Product carbon footprint of a pump"), root=2))
+    code, out, err = run_cli("check", "root.pdf", "--format", "json", cwd=here)
+    assert "Traceback" not in err
+    rec = only_report(out)
+    assert rec["status"] == "ok", rec["error"]
+    assert rec["coverage"]["text_pages"] == 1
+    code, out, err = run_cli("extract", "root.pdf", cwd=here)
+    assert code == 0, err
+    notes = [n for n in json.loads(out)["notes"] if n["code"] == "reader-fallback"]
+    assert len(notes) == 1 and "pdfminer" in notes[0]["message"] and notes[0]["severity"] == "info"
+
+
+def _brotli_pdf() -> bytes:
+    """Catalog, page tree and page in an object stream filtered /BrotliDecode, found through an xref stream."""
+    body = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>"]
+    head, blob = b"", b""
+    for i, o in enumerate(body, 1):
+        head += b"%d %d " % (i, len(blob))
+        blob += o + b" "
+    packed = bytes(b ^ 0x5A for b in head + blob)     # stands in for Brotli bytes: no reader here decodes them
+    out = bytearray(b"%PDF-1.7\n")
+    off4 = len(out)
+    out += b"4 0 obj\n<</Type/ObjStm/N 3/First %d/Filter/BrotliDecode/Length %d>>stream\n" % (len(head), len(packed))
+    out += packed + b"\nendstream\nendobj\n"
+    off5 = len(out)
+    rows = [(0, 0, 255)] + [(2, 4, i) for i in range(3)] + [(1, off4, 0), (1, off5, 0)]
+    xs = b"".join(bytes([t]) + f.to_bytes(4, "big") + bytes([g]) for t, f, g in rows)
+    out += b"5 0 obj\n<</Type/XRef/Size 6/W[1 4 1]/Root 1 0 R/Length %d>>stream\n" % len(xs) + xs
+    out += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % off5
+    return bytes(out)
+
+
+def test_brotli_filter_is_named(here):
+    (here / "brotli.pdf").write_bytes(_brotli_pdf())
+    code, out, err = run_cli("check", "brotli.pdf", "--format", "json", cwd=here)
+    assert code == 2 and "Traceback" not in err
+    rec = only_report(out)
+    assert rec["error"]["code"] == "unreadable"
+    assert "/BrotliDecode filter, which is not supported" in rec["error"]["message"]
+    assert "PDFium: " not in rec["error"]["message"]
