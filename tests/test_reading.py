@@ -130,3 +130,66 @@ def test_brotli_filter_is_named(here):
     assert rec["error"]["code"] == "unreadable"
     assert "/BrotliDecode filter, which is not supported" in rec["error"]["message"]
     assert "PDFium: " not in rec["error"]["message"]
+
+
+# ------------------------------------------------------------------ item 8: clues too weak to count
+
+
+def _essay_pdf(path: Path) -> None:
+    """An English essay on roads that mentions tar, with a ruled census table of population by year and a recipe
+    table whose header reads like an inventory's."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    st = getSampleStyleSheet()
+    story = [Paragraph("A short history of the county roads", st["Title"]),
+             Paragraph("In 1921 the county council sealed the main street with tar, and the TAR crew of the works "
+                       "department (the Tar and Asphalt Repairs gang) kept it smooth for decades. Tar roads "
+                       "replaced the dust of the old tracks; the towns along them grew as the census shows.",
+                       st["BodyText"]),
+             Spacer(1, 12),
+             Paragraph("Table 1 Population of the towns at each census", st["BodyText"])]
+    rows = [["Town", "1991", "2001", "2011", "2021"],
+            ["Ashford", "52,002", "58,936", "67,528", "74,204"],
+            ["Bexley", "41,330", "43,118", "45,902", "48,771"],
+            ["Carlow", "12,455", "13,006", "15,221", "16,873"]]
+    # a recipe scaled for a bigger batch: 'Name | Amount | Factor' reads as an inventory header, with no stage
+    scaled = [["Name", "Amount", "Factor"], ["Flour", "500", "1.5"], ["Water", "350", "1.5"], ["Salt", "10", "1.2"],
+              ["Yeast", "7", "1.0"]]
+    for grid in (rows, scaled):
+        t = Table(grid)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story += [t, Spacer(1, 12)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+
+
+def test_tar_roads_and_a_census_make_no_claims(here):
+    path = here / "roads.pdf"
+    _essay_pdf(path)
+    code, out, err = run_cli("extract", path.name, cwd=here)
+    assert code == 0, err
+    rep = json.loads(out)
+    assert rep["metadata"].get("gwp_source") is None         # 'tar' / 'TAR' with no GWP/IPCC near is no IPCC TAR
+    assert rep["factor_tables"] == []                     # year columns of a census are no emission factors
+    code, out, err = run_cli("check", path.name, "--format", "json", cwd=here)
+    rec = only_report(out)
+    assert rec["status"] == "ok"
+    # a document found to be no PCF report gets that one finding, not the noise of what could not be read of it
+    assert [f["rule"] for f in rec["findings"]] == ["EXT001"]
+    assert "does not look like a carbon-footprint report" in rec["findings"][0]["message"]
+
+
+def test_ipcc_tar_near_gwp_still_counts(here):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    path = here / "gwp.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(
+        "Greenhouse gases are weighted with the 100-year GWP values of the IPCC TAR (2001).",
+        getSampleStyleSheet()["BodyText"])])
+    code, out, err = run_cli("extract", path.name, cwd=here)
+    assert code == 0, err
+    assert json.loads(out)["metadata"]["gwp_source"]["text"].startswith("IPCC TAR")
