@@ -274,14 +274,16 @@ class CellRead:
     conf: float | None
 
 
-def _render(path: Path, numbers: list[int], dpi: int):
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return {n: doc[n - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for n in numbers}
-    finally:
-        doc.close()
+def _render(pdf, numbers: list[int], dpi: int):
+    """The pages of the pdfium document already open (so an encrypted file stays open with its password)."""
+    out = {}
+    for n in numbers:
+        page = pdf[n - 1]
+        try:
+            out[n] = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        finally:
+            page.close()
+    return out
 
 
 def _crop(img, box_px, pad: int = 12, scale: float = CELL_SCALE):
@@ -352,8 +354,9 @@ def _is_number(t: str) -> bool:
     return parse_number(t.replace(" ", "")) is not None
 
 
-def ocr_missing_pages(doc: Document, path, mode: str = "auto") -> None:
-    """OCR the pages that need it (see module doc) and put their lines and tables into doc."""
+def ocr_missing_pages(doc: Document, pdf, mode: str = "auto") -> None:
+    """OCR the pages that need it (see module doc) and put their lines and tables into doc. `pdf`: the
+    pypdfium2 document open_document read (opened with its password): the file is not opened again."""
     if mode == "off":
         return
     targets = [p for p in doc.pages if mode == "force" or (p.chars == 0 and p.images > 0)]
@@ -381,18 +384,19 @@ def ocr_missing_pages(doc: Document, path, mode: str = "auto") -> None:
         doc.notes.append(ExtractionNote(code="ocr-unavailable", severity="warning",
                                         message=f"Tesseract has no Chinese model (chi_sim): Chinese text on page(s) "
                                                 f"{pages} cannot be read; {INSTALL_HINT}"))
-    read_pages(doc, Path(path), targets, exe, lang)
+    read_pages(doc, pdf, targets, exe, lang)
 
 
-def read_pages(doc: Document, path: Path, targets: list[Page], exe: str, lang: str, dpi: int = DPI) -> None:
-    import pdfplumber
+def read_pages(doc: Document, pdf, targets: list[Page], exe: str, lang: str, dpi: int = DPI) -> None:
     from PIL import Image, ImageDraw, ImageOps
     from pdfplumber.table import TableFinder
 
-    images = _render(path, [p.number for p in targets], dpi)
+    from .pdf import _EdgePage
+
+    images = _render(pdf, [p.number for p in targets], dpi)
     scale = dpi / 72
     jobs: list[_PageJob] = []
-    with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp, pdfplumber.open(path) as pdf:
+    with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
         tmp = Path(os.environ.get("AUDITOR_OCR_KEEP") or tmp)   # keep the images for a look when debugging
         tmp.mkdir(parents=True, exist_ok=True)
         cell_pngs: list[Path] = []
@@ -405,7 +409,8 @@ def read_pages(doc: Document, path: Path, targets: list[Page], exe: str, lang: s
                 h, v = _edges(hs, vs, scale)
                 settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
                             "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
-                found = [t for t in TableFinder(pdf.pages[page.number - 1], settings).tables
+                # explicit lines only: the table finder reads nothing of the page but its size
+                found = [t for t in TableFinder(_EdgePage(page.width, page.height, [], []), settings).tables
                          if len(t.rows) >= 1 and max(len(r.cells) for r in t.rows) >= 2]
             clean = erase(img, hs, vs)
             prose = clean.copy()

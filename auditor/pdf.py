@@ -260,7 +260,33 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
     parser = parser or os.environ.get("AUDITOR_PARSER", "pdfium")
     if parser not in ("pdfium", "pdfplumber"):
         raise ValueError(f"parser must be pdfium or pdfplumber, not {parser!r}")
-    fast = _open_pdfium(path, data, password)
+    try:
+        fast = _open_pdfium(path, data, password)
+    except PdfError as e:
+        if e.code != "unreadable":
+            raise
+        # pdfium refuses some files pdfminer reads (a damaged catalog, metadata it cannot parse): read those
+        # with pdfplumber before calling them unreadable, and say so; a file neither reads gets the real reason
+        reason = unsupported_reason(data)
+        if reason:
+            raise PdfError("unreadable", f"{path.name} {reason}") from e
+        try:
+            doc = _read_plumber_only(path, digest, password, limits)
+        except (PdfError, MemoryError, AuditTimeout) as e2:
+            if isinstance(e2, PdfError) and e2.code == "encrypted":
+                raise
+            if isinstance(e2, PdfError):
+                raise e from e2
+            raise
+        doc.notes.append(_fallback_note(str(e.__cause__ or e.message)))
+        if any(p.chars == 0 and p.images > 0 for p in doc.pages) and ocr != "off":
+            from .model import ExtractionNote
+
+            doc.notes.append(ExtractionNote(
+                code="ocr-unavailable", severity="warning",
+                message="pages without a text layer were not read: OCR renders pages with pdfium, which cannot "
+                        "open this file"))
+        return doc
     try:
         n = len(fast)
         if n == 0:
@@ -300,13 +326,77 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
                     pass
         doc = Document(path=str(path), sha256=digest, pages=pages,
                        producer=str(producer) if producer else None)
+        if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
+            from . import ocr as ocr_mod     # (imported only when a page needs it)
+
+            # the document already open (with its password) renders the pages: the file is not reopened
+            ocr_mod.ocr_missing_pages(doc, fast, mode=ocr)
     finally:
         fast.close()
-    if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
-        from . import ocr as ocr_mod     # (imported only when a page needs it)
-
-        ocr_mod.ocr_missing_pages(doc, path, mode=ocr)
     return doc
+
+
+def _read_plumber_only(path: Path, digest: str, password: str | None, limits: "Limits") -> Document:
+    """Every page read with pdfplumber (pdfminer), for a file pdfium will not open."""
+    from .limits import AuditTimeout
+
+    plumber = _open_plumber(path, password)
+    try:
+        try:
+            n = len(plumber.pages)
+            meta = plumber.metadata or {}
+        except (MemoryError, AuditTimeout):
+            raise
+        except Exception as e:
+            raise PdfError("unreadable", f"{path.name} could not be parsed: {type(e).__name__}: {e}") from e
+        if n == 0:
+            raise PdfError("empty", f"{path.name} has no pages")
+        if n > limits.max_pages:
+            raise PdfError("too-many-pages", f"{path.name} has {n} pages, more than the limit of {limits.max_pages}; "
+                                             f"refused (limit: limits.max_pages)")
+        pages: list[Page] = []
+        for i in range(n):
+            try:
+                p = plumber.pages[i]
+                pages.append(read_page(p, i + 1, pages[-1] if pages else None))
+                p.close()
+            except (PdfError, MemoryError, AuditTimeout):
+                raise
+            except Exception as e:
+                raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
+                                             f"{type(e).__name__}: {e}") from e
+    finally:
+        try:
+            plumber.close()
+        except Exception:
+            pass
+    producer = meta.get("Producer")
+    if isinstance(producer, bytes):
+        producer = producer.decode("latin-1", "replace")
+    return Document(path=str(path), sha256=digest, pages=pages, producer=str(producer) if producer else None)
+
+
+def _fallback_note(why: str):
+    from .model import ExtractionNote
+
+    return ExtractionNote(code="reader-fallback", severity="info",
+                          message=f"PDFium refused the file ({why.rstrip('.')}); it was read with pdfminer "
+                                  f"(pdfplumber) instead")
+
+
+# filters pdfium and pdfminer do not decode: a file whose streams use one cannot be read by either
+UNSUPPORTED_FILTERS = ("BrotliDecode",)
+
+
+def unsupported_reason(data: bytes) -> str | None:
+    """Why a file pdfium refused cannot be read, when the bytes say so: a stream filter no reader here decodes,
+    or an encryption dictionary no reader here opens."""
+    import re
+
+    for name in UNSUPPORTED_FILTERS:
+        if re.search(rb"/" + name.encode() + rb"(?![A-Za-z0-9])", data):
+            return f"uses the /{name} filter, which is not supported (PDFium and pdfminer cannot decode it)"
+    return None
 
 
 def _open_pdfium(path: Path, data: bytes, password: str | None):

@@ -319,6 +319,10 @@ GWP_RE = regex.compile(
 )
 
 
+GWP_CONTEXT = regex.compile(r"GWP|IPCC|global[\s-]+warming\s+potential|全球变暖潜|增温潜势|评估报告|assessment\s+report",
+                            regex.I)
+
+
 def gwp_source(flow: TextFlow) -> tuple[Text, str, int | None] | None:
     j = flow.joined()
     for m in GWP_RE.finditer(j.text):
@@ -327,7 +331,12 @@ def gwp_source(flow: TextFlow) -> tuple[Text, str, int | None] | None:
         elif m.group("en"):
             n = EN_ORD[m.group("en").lower()]
         else:
-            a = m.group("ar").upper().replace(" ", "")
+            # 'tar', 'sar', 'Ar5' in prose are words, not reports: the short name counts only in upper case and
+            # near GWP/IPCC
+            a = m.group("ar")
+            if a != a.upper() or not GWP_CONTEXT.search(j.text, max(0, m.start() - 80), m.end() + 80):
+                continue
+            a = a.replace(" ", "")
             n = {"SAR": 2, "TAR": 3}.get(a) or int(a[2])
         # the year printed with it: inside brackets right after, or just before
         after = j.text[m.end(): m.end() + 16]

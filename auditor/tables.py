@@ -81,11 +81,19 @@ def classify(table: Table, header: Header) -> str:
     if "stage" in r and ("emissions" in r or "percent" in r):
         return "results"
     years = [t for t in header.texts if YEAR_RE.search(t)]
-    if years and ("region" in r or len(years) >= 1 and _first_col_labels(table, header)):
+    if years and ("region" in r or len(years) >= 1 and _first_col_labels(table, header)) and _speaks_of_factors(table):
         return "factor_table"
     if _looks_key_value(table):
         return "key_value"
     return "unknown"
+
+
+# year columns alone make no factor table (a census by year, a sales history): the table must speak of emissions
+FACTOR_WORDS = regex.compile(r"排放|因子|系数|碳|电网|emission|factor|\bEF\b|CO2|GHG|carbon|grid", regex.I)
+
+
+def _speaks_of_factors(table: Table) -> bool:
+    return any(FACTOR_WORDS.search(c.text) for row in table.rows for c in row if c.text and not c.merged)
 
 
 def _first_col_labels(table: Table, header: Header) -> bool:

@@ -5,6 +5,23 @@ from auditor.engine import Context, Rule
 from auditor.model import Report
 
 
+def _verifiable(report: Report) -> tuple[list, list]:
+    lines = [ln for s in (report.inventory.stages if report.inventory else []) for ln in s.lines
+             if ln.activity is not None or ln.factor is not None]
+    return lines, (report.results.rows if report.results else [])
+
+
+def not_a_report(report: Report) -> bool:
+    """Nothing to verify and no sign of a carbon-footprint report in a document with text (EXT001 says so)."""
+    lines, rows = _verifiable(report)
+    if lines or rows:
+        return False
+    md = report.metadata
+    signs = [md.standard, md.functional_unit, md.gwp_source, report.boundary.claims, report.quotes,
+             report.factor_mentions, report.factor_tables]
+    return not any(signs) and bool(report.coverage.text_pages)
+
+
 class NothingToVerify(Rule):
     """The report holds something the auditor can recompute: an inventory table or a results table.
 
@@ -23,9 +40,7 @@ class NothingToVerify(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context):
-        lines = [ln for s in (report.inventory.stages if report.inventory else []) for ln in s.lines
-                 if ln.activity is not None or ln.factor is not None]
-        rows = report.results.rows if report.results else []
+        lines, rows = _verifiable(report)
         if lines or rows:
             if not lines:
                 yield self.finding(
@@ -34,11 +49,8 @@ class NothingToVerify(Rule):
                     severity="warning")
             return
         cov = report.coverage
-        md = report.metadata
-        signs = [md.standard, md.functional_unit, md.gwp_source, report.boundary.claims, report.quotes,
-                 report.factor_mentions, report.factor_tables]
         lead = "nothing to verify"
-        if not any(signs) and cov.text_pages:
+        if not_a_report(report):
             lead = ("this does not look like a carbon-footprint report (no standard, functional unit, system "
                     "boundary, emission factor or footprint value found): nothing to verify")
         why = []
@@ -70,6 +82,8 @@ class ExtractionProblem(Rule):
     severity = "warning"
 
     def check(self, report: Report, ctx: Context):
+        if not_a_report(report):
+            return    # EXT001 says the document is no PCF report: what could not be read of it is noise
         for n in report.notes:
             if n.severity == "info":
                 continue
