@@ -275,6 +275,10 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
         except (PdfError, MemoryError, AuditTimeout) as e2:
             if isinstance(e2, PdfError) and e2.code == "encrypted":
                 raise
+            handler = encryption_summary(data)
+            if handler:   # "Failed to load document (PDFium: Success)" names no reason: the bytes do
+                raise PdfError("encrypted", f"{path.name} is encrypted with a security handler neither PDFium nor "
+                                            f"pdfminer opens ({handler})") from e
             if isinstance(e2, PdfError):
                 raise e from e2
             raise
@@ -399,6 +403,31 @@ def unsupported_reason(data: bytes) -> str | None:
     return None
 
 
+def encryption_summary(data: bytes) -> str | None:
+    """The encryption dictionary's handler, revision and crypt method, read from the bytes (`/Filter /Standard,
+    /V 4, /R 4, /CFM /AESV2`); None when the file declares no /Encrypt."""
+    import re
+
+    m = re.search(rb"/Encrypt\s+(\d+)\s+(\d+)\s+R", data)
+    body = None
+    if m:
+        obj = re.search(rb"(?<!\d)" + m.group(1) + rb"\s+" + m.group(2) + rb"\s+obj\s*<<(.*?)>>\s*endobj", data, re.S)
+        body = obj.group(1) if obj else None
+    else:
+        inline = re.search(rb"/Encrypt\s*<<(.*?)>>", data, re.S)
+        body = inline.group(1) if inline else None
+        if inline is None:
+            return None
+    if body is None:
+        return "its encryption dictionary could not be found"
+    parts = []
+    for key in (b"Filter", b"SubFilter", b"V", b"R", b"Length", b"CFM"):
+        v = re.search(rb"/" + key + rb"\s*(/[A-Za-z0-9.]+|\d+)", body)
+        if v:
+            parts.append(f"/{key.decode()} {v.group(1).decode('latin-1')}")
+    return ", ".join(parts) or "an encryption dictionary without /Filter"
+
+
 def _open_pdfium(path: Path, data: bytes, password: str | None):
     import pypdfium2 as pdfium
 
@@ -413,8 +442,11 @@ def _open_pdfium(path: Path, data: bytes, password: str | None):
                 raise PdfError("encrypted", f"{path.name} is encrypted and the password given does not open it") from e
             raise PdfError("encrypted", f"{path.name} is encrypted: give its password with --password") from e
         if code == raw.FPDF_ERR_SECURITY:
-            raise PdfError("encrypted", f"{path.name} uses an encryption scheme that cannot be opened") from e
-        raise PdfError("unreadable", f"{path.name} is damaged and cannot be parsed as a PDF ({e})") from e
+            handler = encryption_summary(data)
+            raise PdfError("encrypted", f"{path.name} uses an encryption scheme that cannot be opened"
+                                        + (f" ({handler})" if handler else "")) from e
+        why = str(e).replace(" (PDFium: Success)", "").replace("(PDFium: Success)", "")
+        raise PdfError("unreadable", f"{path.name} is damaged and cannot be parsed as a PDF ({why})") from e
 
 
 def _open_plumber(path: Path, password: str | None):

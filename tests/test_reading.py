@@ -193,3 +193,33 @@ def test_ipcc_tar_near_gwp_still_counts(here):
     code, out, err = run_cli("extract", path.name, cwd=here)
     assert code == 0, err
     assert json.loads(out)["metadata"]["gwp_source"]["text"].startswith("IPCC TAR")
+
+
+def test_unknown_security_handler_is_named(tmp_path):
+    """An encryption no reader here opens says which one (handler, version, revision, crypt method) instead of
+    pdfium's 'Failed to load document (PDFium: Success)'."""
+    import io
+    import json
+    import subprocess
+    import sys
+
+    from pypdf import PdfWriter
+
+    from auditor.pdf import encryption_summary
+
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("pw", algorithm="AES-128")
+    buf = io.BytesIO()
+    w.write(buf)
+    data = buf.getvalue().replace(b"/Filter /Standard", b"/Filter /FooSec ")
+    assert encryption_summary(data) == "/Filter /FooSec, /V 4, /R 4, /Length 128, /CFM /AESV2"
+    assert encryption_summary(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF") is None
+    p = tmp_path / "r4.pdf"
+    p.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "auditor", "check", str(p), "-f", "json"], capture_output=True,
+                          text=True)
+    rec = json.loads(proc.stdout)["reports"][0]
+    assert proc.returncode == 2 and rec["error"]["code"] == "encrypted"
+    assert "/Filter /FooSec" in rec["error"]["message"] and "/R 4" in rec["error"]["message"]
+    assert "PDFium: Success" not in proc.stderr
