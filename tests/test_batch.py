@@ -509,3 +509,38 @@ def test_ctrl_c_summary_says_outputs_not_written(tmp_path):
     assert f"jsonl: {jl} (NOT written" in out and f"csv: {cv} (NOT written" in out
     assert not jl.exists() and not cv.exists()
     assert "Traceback" not in err
+
+
+def test_ctrl_c_with_dask_is_quiet(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group: the Dask cluster stops without tracebacks, exit 130."""
+    pytest.importorskip("distributed")
+    folder = tmp_path / "arch"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "seed-corrected-reportlab.pdf", folder / "a.pdf")
+    shutil.copy(FIXTURES / "synth-3-seed-reportlab.pdf", folder / "z-hang.pdf")
+    db = tmp_path / "dask-int.sqlite"
+    env = dict(os.environ, AUDITOR_TEST_HANG_ON="z-hang.pdf")
+    cmd = [sys.executable, "-m", "auditor.cli", "batch", str(folder), "--db", str(db), "--jobs", "1",
+           "--executor", "dask", "--timeout-per-file", "120", "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        n = 0
+        while time.monotonic() < deadline and n < 1:
+            time.sleep(0.2)
+            try:
+                n = len(rows(db))
+            except sqlite3.Error:
+                continue
+        assert proc.poll() is None and n == 1    # now hanging on z-hang.pdf
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGINT)       # what a terminal's Ctrl-C does
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, (out, err)
+    assert "INTERRUPTED" in out
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
