@@ -106,13 +106,18 @@ def stage_summaries(report: Report, config: Config | None = None, library=None) 
     return out
 
 
-def parse(path: str | Path, ocr: str = "auto", password: str | None = None, config: Config | None = None) -> Report:
-    """Read a PDF into the structured report (raises PdfError; AuditTimeout past config.limits.timeout_s)."""
+def parse(path: str | Path, ocr: str = "auto", password: str | None = None, config: Config | None = None,
+          progress=None) -> Report:
+    """Read a PDF into the structured report (raises PdfError; AuditTimeout past config.limits.timeout_s).
+    `progress`: an optional callback progress(stage, done, total), stage "reading" (per page) then "extracting"."""
     from .limits import deadline
 
     config = config or Config()
     with deadline(config.limits.timeout_s, Path(path).name):
-        return extract(open_document(path, ocr=ocr, password=password, limits=config.limits))
+        doc = open_document(path, ocr=ocr, password=password, limits=config.limits, progress=progress)
+        if progress is not None:
+            progress("extracting", 0, None)
+        return extract(doc)
 
 
 def one_line(message: str, limit: int = 400) -> str:
@@ -122,8 +127,9 @@ def one_line(message: str, limit: int = 400) -> str:
 
 
 def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
-          password: str | None = None) -> ReportResult:
+          password: str | None = None, progress=None) -> ReportResult:
     """Audit one PDF. Never raises for a bad input: the result has status 'error' and says why.
+    `progress`: an optional callback progress(stage, done, total): "reading" per page, then "rules".
     `password` opens an encrypted PDF; config.limits bounds pages, inflated streams and time."""
     from .limits import AuditTimeout, deadline
 
@@ -141,8 +147,10 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
         return failed("no-pdf", f"{path}: is a folder; give a PDF file (`auditor check` walks folders)")
     try:
         with deadline(config.limits.timeout_s, path.name):
-            doc = open_document(path, ocr=ocr, password=password, limits=config.limits)
+            doc = open_document(path, ocr=ocr, password=password, limits=config.limits, progress=progress)
             sha = doc.sha256
+            if progress is not None:
+                progress("rules", 0, None)
             report = extract(doc)
             result = audit_report(report, config, str(path), prose=doc.prose.text)
     except PdfError as e:
@@ -159,6 +167,8 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
             traceback.print_exc()
         return failed("parse-failed", f"{path.name}: {type(e).__name__}: {e} (an auditor bug: please report it; "
                                       f"--debug shows the traceback)")
+    if progress is not None:
+        progress("done", 0, None)
     result.sha256 = sha
     from .waivers import apply_waivers
 

@@ -268,8 +268,12 @@ def check(
         if p.is_dir() and not any(str(f).startswith(str(p)) for f in files):
             results.append(ReportResult(path=str(p), status="error",
                                         error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
+    from .progress import terminal_progress
     for f in files:
-        results.append(audit(f, cfg, ocr=ocr.value, password=password))
+        progress = terminal_progress(Path(f).name)  # None unless stderr is a terminal
+        results.append(audit(f, cfg, ocr=ocr.value, password=password, progress=progress))
+        if progress is not None:
+            progress("done", 0, None)
     report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
     loaded_baseline = None

@@ -224,7 +224,7 @@ def sha256_file(path: str | Path) -> str:
 
 
 def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None, password: str | None = None,
-                  limits: "Limits | None" = None, parser: str | None = None) -> Document:
+                  limits: "Limits | None" = None, parser: str | None = None, progress=None) -> Document:
     """Read a PDF into a Document. Raises PdfError with a stable code when it cannot.
 
     pdfium (C, a few ms a page) reads every page's characters with their boxes and the straight segments of
@@ -234,6 +234,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
 
     The file is read once: its bytes are hashed, sniffed, measured for bombs and handed to pdfium. A PdfError
     raised after the read carries the digest in `.sha256`. `sha256`: the digest, when the caller knows it.
+    `progress`: called as progress("reading", pages_done, pages) after each page.
     `password`: opens an encrypted file. `limits`: pages and stream sizes refused before parsing."""
     from .limits import Limits
 
@@ -244,7 +245,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
         raise PdfError("unreadable", f"cannot open {path}: {e.strerror or e}") from e
     digest = sha256 or hashlib.sha256(data).hexdigest()
     try:
-        doc = _read(path, data, digest, ocr, password, limits or Limits(), parser)
+        doc = _read(path, data, digest, ocr, password, limits or Limits(), parser, progress)
     except PdfError as e:
         e.sha256 = digest
         raise
@@ -252,7 +253,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
 
 
 def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, limits: "Limits",
-          parser: str | None) -> Document:
+          parser: str | None, progress=None) -> Document:
     from .limits import AuditTimeout, check_streams, sniff
 
     sniff(path.name, data)
@@ -313,6 +314,8 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
                         p.close()
                     else:
                         pages.append(_page_from_quick(_quick_page(fast, i), i + 1, previous))
+                    if progress is not None:
+                        progress("reading", i + 1, n)
                 except (PdfError, MemoryError, AuditTimeout):
                     raise
                 except Exception as e:

@@ -53,7 +53,9 @@ def batch(
     """Audit many PDFs into a SQLite database, resumably, each file in an isolated worker (timeout, memory cap),
     locally or on a Dask cluster, then cross-check the reports (duplicate numbers, near-duplicates, totals).
     Exit 0: every file audited, nothing at or above --fail-on; 1: findings at or above it; 2: a file could not
-    be audited (or bad usage); 130: interrupted (rerun to resume)."""
+    be audited (or bad usage); 130: interrupted (rerun to resume). One batch at a time per --db: a second batch
+    on the same database refuses at once (exit 2) while the first holds the lock file <db>.lock. --jsonl, --csv
+    and --db may not be an input or an existing PDF (exit 2)."""
     from ..cli import build_config
     from .executors import default_jobs
     from .isolate import Settings

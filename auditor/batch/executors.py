@@ -109,8 +109,19 @@ class DaskExecutor:
                 self.client.close()
                 raise RuntimeError(f"the Dask scheduler at {scheduler} has no workers: {e}") from None
         else:
-            self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+            # the cluster's processes start with SIGINT ignored (inherited): a Ctrl-C in the terminal reaches the
+            # whole process group, and only this process is to handle it (stop the cluster quietly, exit 130)
+            import signal
+            import threading
+
+            main = threading.current_thread() is threading.main_thread()
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+            try:
+                self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+            finally:
+                if main:
+                    signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
         self._workers, self._workers_at = 0, 0.0
         self._settings_future = self.client.scatter(settings, broadcast=True, hash=False)

@@ -2,6 +2,7 @@
 file, cross-check the reports, write the outputs and the summary, and choose the exit code."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -11,7 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..model import SEVERITY_RANK
 from ..pdf import sha256_file
@@ -60,6 +61,7 @@ class BatchReport:
     workers: int
     executor: str
     interrupted: bool = False
+    failures: list = field(default_factory=list)   # (path, error code, message) of files that failed, by path
 
     @property
     def rate(self) -> float | None:
@@ -218,12 +220,53 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
 def run_batch(opts: BatchOptions) -> BatchReport:
     from .. import __version__
     from ..engine import rules_version
-    from .executors import make_executor
 
     t0 = time.monotonic()
     settings = opts.settings
     tool_v, rules_v, chash = __version__, rules_version(), config_hash(settings)
     files, missing, empty = discover(opts.paths)
+    _check_outputs(opts, files)
+    lock = _lock(opts.db)
+    try:
+        return _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty)
+    finally:
+        lock.close()
+
+
+def _check_outputs(opts: BatchOptions, files: list[str]) -> None:
+    """Refuse, before any work, an output that would overwrite an input or an existing PDF."""
+    from ..outpaths import UnsafeOutput, check_output
+
+    inputs = [Path(p) for p in opts.paths] + [Path(f) for f in files]
+    try:
+        for path, option in ((opts.jsonl, "--jsonl"), (opts.csv, "--csv"), (opts.db, "--db")):
+            if path is not None:
+                check_output(Path(path), inputs, option)
+    except UnsafeOutput as e:
+        raise BatchError(str(e)) from None
+
+
+def _lock(db: Path):
+    """One batch at a time per database: an exclusive lock on `<db>.lock`; a second batch refuses."""
+    import fcntl
+
+    lock_path = f"{db}.lock"
+    try:
+        fh = open(lock_path, "a")
+    except OSError as e:
+        raise BatchError(f"cannot create the lock file {lock_path}: {e.strerror or e}") from None
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise BatchError(f"another batch is running on {db} (locked: {lock_path}); wait for it to finish or use "
+                         f"another --db") from None
+    return fh
+
+
+def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> BatchReport:
+    from .executors import make_executor
+
     store = Store(opts.db)
     run_id = store.begin_run(tool_v, rules_v, chash, opts.executor, opts.jobs, opts.argv)
     how: Counter = Counter()
@@ -364,7 +407,9 @@ def _gate_severities(fail_on: str) -> list[str]:
 
 def _report(store: Store, run_id: int, paths: list[str], how: Counter, batch_findings: list, empty: list[str],
             opts: BatchOptions, t0: float, audit_s: float, executor, interrupted: bool = False) -> BatchReport:
-    rows = store.rows_for(paths, "path, status, error_code, n_error, n_warning, n_info")
+    rows = store.rows_for(paths, "path, status, error_code, error_message, n_error, n_warning, n_info")
+    failures = sorted((r["path"], r["error_code"] or "error", r["error_message"] or "")
+                      for r in rows if r["status"] != "ok")
     outcomes: Counter = Counter()
     findings: Counter = Counter()
     gate = _gate_severities(opts.fail_on)
@@ -387,7 +432,7 @@ def _report(store: Store, run_id: int, paths: list[str], how: Counter, batch_fin
                        how=how,
                        outcomes=outcomes, findings=findings, failing=failing, batch_findings=batch_findings,
                        empty_folders=empty, elapsed_s=time.monotonic() - t0, audit_s=audit_s, workers=workers,
-                       executor=opts.executor, interrupted=interrupted)
+                       executor=opts.executor, interrupted=interrupted, failures=failures)
 
 
 def _run_counts(report: BatchReport) -> dict[str, int]:
@@ -396,25 +441,28 @@ def _run_counts(report: BatchReport) -> dict[str, int]:
             "failed": sum(n for k, n in report.outcomes.items() if k != "ok")}
 
 
-def _open(path: Path) -> tuple[TextIO, bool]:
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[TextIO]:
+    """stdout for -, else the file written atomically (an interrupted write leaves the previous file)."""
     if str(path) == "-":
-        return sys.stdout, False
-    return open(path, "w", encoding="utf-8", newline=""), True
+        yield sys.stdout
+        return
+    from ..outpaths import atomic_open
+
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        yield fh
 
 
 def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, outcome_of: dict[str, str]) -> None:
+    """--jsonl and --csv are written at the end, in path order, from the database (resumed files included); an
+    interrupted batch writes neither (the summary says so)."""
     if opts.jsonl is not None:
-        out, close = _open(opts.jsonl)
-        try:
+        with _open(opts.jsonl) as out:
             for i in range(0, len(paths), 200):
                 for r in store.rows_for(paths[i:i + 200], "path, result_json"):
                     out.write(r["result_json"] + "\n")
-        finally:
-            if close:
-                out.close()
     if opts.csv is not None:
-        out, close = _open(opts.csv)
-        try:
+        with _open(opts.csv) as out:
             w = csv.writer(out)
             w.writerow(CSV_COLUMNS)
             cols = ", ".join(c for c in CSV_COLUMNS if c != "outcome")
@@ -422,12 +470,28 @@ def _write_outputs(store: Store, paths: list[str], opts: BatchOptions, outcome_o
                 for r in store.rows_for(paths[i:i + 500], cols):
                     outcome = outcome_of.get(r["path"], "audited")
                     w.writerow([outcome if c == "outcome" else r[c] for c in CSV_COLUMNS])
-        finally:
-            if close:
-                out.close()
 
 
 # ---------------------------------------------------------------- the summary
+
+SHOWN_FAILURES = 20
+WIDTH = 80
+
+
+def _fit(line: str, ellipsis: bool = True) -> str:
+    """One summary line in 80 columns (the message is cut with '...'; a command is wrapped instead)."""
+    if len(line) <= WIDTH:
+        return line
+    if ellipsis:
+        return line[:WIDTH - 3] + "..."
+    out, rest = [], line
+    while len(rest) > WIDTH:
+        cut = rest.rfind(" ", 0, WIDTH - 2)
+        cut = cut if cut > 4 else WIDTH - 2
+        out.append(rest[:cut] + " \\")
+        rest = "    " + rest[cut:].lstrip()
+    return "\n".join(out + [rest])
+
 
 def format_summary(report: BatchReport, opts: BatchOptions) -> str:
     lines = []
@@ -449,8 +513,8 @@ def format_summary(report: BatchReport, opts: BatchOptions) -> str:
         lines.append(f"  {code:<16} {n:>6}")
     f = report.findings
     lines.append(f"findings: {f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info "
-                 f"(unsuppressed); {report.failing} report{'s' if report.failing != 1 else ''} at or above "
-                 f"--fail-on {opts.fail_on}")
+                 f"(unsuppressed);")
+    lines.append(f"  {report.failing} report{'s' if report.failing != 1 else ''} at or above --fail-on {opts.fail_on}")
     for folder in report.empty_folders:
         lines.append(f"warning: {folder}: folder holds no PDF files")
     if report.batch_findings:
@@ -461,15 +525,27 @@ def format_summary(report: BatchReport, opts: BatchOptions) -> str:
             for p in bf.paths:  # the database keeps absolute paths; people read them relative
                 if p.startswith(cwd):
                     message = message.replace(p, p[len(cwd):])
-            lines.append(f"  {bf.code} {bf.severity:<7} {message}")
+            lines.append(_fit(f"  {bf.code} {bf.severity:<7} {message}"))
     elif not report.interrupted:
         lines.append("cross-report findings: none")
-    extra = ""
-    if opts.jsonl is not None and str(opts.jsonl) != "-":
-        extra += f"; jsonl: {opts.jsonl}"
-    if opts.csv is not None and str(opts.csv) != "-":
-        extra += f"; csv: {opts.csv}"
-    lines.append(f"results: {opts.db} (run {report.run_id}){extra}")
+    if report.failures:
+        lines.append(f"failed files ({len(report.failures)}):")
+        cwd = os.getcwd() + os.sep
+        for path, code, message in report.failures[:SHOWN_FAILURES]:
+            rel = path[len(cwd):] if path.startswith(cwd) else path
+            if len(rel) > 48:  # keep the file name: cut the folders on the left
+                rel = "..." + rel[-45:]
+            lines.append(_fit(f"  {rel}  {code}: {message}"))
+        if len(report.failures) > SHOWN_FAILURES:
+            lines.append(f"  ... and {len(report.failures) - SHOWN_FAILURES} more; all failures of every recorded "
+                         f"file:")
+            lines.append(_fit(f"  sqlite3 {opts.db} \"SELECT path, error_code, error_message FROM reports WHERE "
+                              f"status = 'error' ORDER BY path\"", ellipsis=False))
+    lines.append(f"results: {opts.db} (run {report.run_id})")
+    for path, option in ((opts.jsonl, "jsonl"), (opts.csv, "csv")):
+        if path is not None and str(path) != "-":
+            lines.append(f"{option}: {path}" + (" (NOT written: interrupted; rerun to write it)"
+                                                  if report.interrupted else ""))
     failed = sum(n for k, n in report.outcomes.items() if k != "ok")
     why = {0: "every file audited, nothing at or above --fail-on",
            1: "findings at or above --fail-on",

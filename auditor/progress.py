@@ -1,0 +1,34 @@
+"""Progress of one `auditor check` on stderr, only when stderr is a terminal (rich is imported only then)."""
+from __future__ import annotations
+
+import sys
+
+
+def terminal_progress(name: str):
+    """A callback progress(stage, done, total) for api.audit, or None when stderr is not a terminal."""
+    try:
+        if not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), auto_refresh=False, transient=True)
+    state = {"task": None}
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if stage == "done":
+            if state["task"] is not None:
+                bar.stop()
+                state["task"] = None
+            return
+        text = f"{name}: reading page" if stage == "reading" else f"{name}: applying the rules"
+        if state["task"] is None:
+            bar.start()
+            state["task"] = bar.add_task(text, total=total)
+        bar.update(state["task"], description=text, completed=done if stage == "reading" else total, total=total)
+        bar.refresh()   # every page: the only output, written when stderr is a terminal
+
+    return progress
