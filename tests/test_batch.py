@@ -169,11 +169,6 @@ def test_summary_counts_each_outcome(local_run):
     assert "BAT001" in out and "BAT002" in out and "BAT003" in out and "BAT004" in out
 
 
-def test_batch_is_fast_enough(local_run):
-    # 12 files, one of which waits for its 6 s timeout, on 2 workers
-    assert local_run["seconds"] < 30
-
-
 def test_jsonl_and_csv(archive, local_run):
     lines = (local_run["out"] / "r.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(EXPECTED)
