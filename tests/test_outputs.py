@@ -660,9 +660,10 @@ def run_in_pty(args, columns: int = 80, cwd=None) -> tuple[int, str]:
 
     env = dict(os.environ, COLUMNS=str(columns), NO_COLOR="1")
     pid, fd = pty.fork()
-    if pid == 0:   # the child: exec at once
+    if pid == 0:   # the child: exec at once; stdout on the terminal, stderr (progress) elsewhere
         if cwd:
             os.chdir(cwd)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
         os.execve(_auditor_exe(), [_auditor_exe(), *map(str, args)], env)
     chunks = []
     while True:
