@@ -158,13 +158,18 @@ def is_annotated_copy(path: Path) -> bool:
         return False
 
 
-def check_folder(folder: Path, inputs: list[Path]) -> None:
+def check_folder(folder: Path, inputs: list[Path], searched: list[Path] = ()) -> None:
     """Refuse, before auditing, a destination that would replace an input or a PDF this tool did not write: a
-    file instead of a folder, an input's own folder, or a folder already holding a foreign PDF of an input's
-    name. Earlier annotated copies are replaced."""
+    file instead of a folder, an input's own folder, a folder inside a folder searched for reports (the copies
+    would be audited as reports by the next run), or a folder already holding a foreign PDF of an input's name.
+    Earlier annotated copies are replaced."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise AnnotateError(f"{folder} is a file, not a folder; give a folder for the annotated copies")
+    for top in searched:
+        if top.is_dir() and folder.resolve().is_relative_to(top.resolve()):
+            raise AnnotateError(f"{folder} is inside {top}, which is searched for reports: the next run would "
+                                f"audit the annotated copies as reports; choose a folder outside it")
     if not folder.exists():
         return
     for src in inputs:

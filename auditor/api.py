@@ -48,11 +48,7 @@ def identity_of(report: Report, config: Config | None = None, library=None):
     from .engine import Context
     from .identity import report_identity
 
-    try:
-        ctx = Context(config=config or Config(), library=library or load_library())
-    except Exception:
-        ctx = None
-    return report_identity(report, ctx)
+    return report_identity(report, Context(config=config or Config(), library=library or load_library()))
 
 
 def stage_summaries(report: Report, config: Config | None = None, library=None) -> list[StageSummary]:
@@ -129,8 +125,17 @@ def one_line(message: str, limit: int = 400) -> str:
 def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
           password: str | None = None, progress=None) -> ReportResult:
     """Audit one PDF. Never raises for a bad input: the result has status 'error' and says why.
-    `progress`: an optional callback progress(stage, done, total): "reading" per page, then "rules".
-    `password` opens an encrypted PDF; config.limits bounds pages, inflated streams and time."""
+    `progress`: an optional callback progress(stage, done, total): "reading" per page, then "rules", and "done"
+    however the file ends. `password` opens an encrypted PDF; config.limits bounds pages, inflated streams and
+    time."""
+    try:
+        return _audit(path, config, ocr, password, progress)
+    finally:
+        if progress is not None:
+            progress("done", 0, None)
+
+
+def _audit(path: str | Path, config: Config | None, ocr: str, password: str | None, progress) -> ReportResult:
     from .limits import AuditTimeout, deadline
 
     path = Path(path)
@@ -167,8 +172,6 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
             traceback.print_exc()
         return failed("parse-failed", f"{path.name}: {type(e).__name__}: {e} (an auditor bug: please report it; "
                                       f"--debug shows the traceback)")
-    if progress is not None:
-        progress("done", 0, None)
     result.sha256 = sha
     from .waivers import apply_waivers
 

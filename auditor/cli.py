@@ -122,20 +122,15 @@ def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
     nothing, and still print "0 errors"), with the nearest names; None when all are known."""
     if not any(patterns for _, patterns in groups):
         return None
-    from .engine import _hits, registry
+    from .engine import names_a_rule, near_names
 
-    reg = registry()
     problems = []
     for flag, patterns in groups:
         for p in patterns:
-            if any(_hits(p, c, r.name, r.category) for c, r in reg.items()):
-                continue
-            from rapidfuzz import process
-
-            names = sorted(set(reg) | {r.name for r in reg.values()} | {r.category for r in reg.values()})
-            near = [m for m, score, _ in process.extract(p, names, limit=2) if score >= 70]
-            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-            problems.append(f"{flag} {p!r} names no rule{hint}")
+            if not names_a_rule(p):
+                near = near_names(p, limit=2, cutoff=70)
+                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+                problems.append(f"{flag} {p!r} names no rule{hint}")
     if not problems:
         return None
     return "; ".join(problems) + "; `auditor rules` lists codes, names and categories"
@@ -254,7 +249,7 @@ def check(
         from .annotate import AnnotateError, check_folder
 
         try:
-            check_folder(annotate, files)
+            check_folder(annotate, files, searched=[p for p in paths if p.is_dir()])
         except AnnotateError as e:
             typer.echo(f"auditor: --annotate: {e}", err=True)
             raise typer.Exit(2)
@@ -270,10 +265,8 @@ def check(
                                         error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
     from .progress import terminal_progress
     for f in files:
-        progress = terminal_progress(Path(f).name)  # None unless stderr is a terminal
-        results.append(audit(f, cfg, ocr=ocr.value, password=password, progress=progress))
-        if progress is not None:
-            progress("done", 0, None)
+        # None unless stderr is a terminal; audit() ends it with "done" however the file ends
+        results.append(audit(f, cfg, ocr=ocr.value, password=password, progress=terminal_progress(Path(f).name)))
     report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
     loaded_baseline = None
@@ -414,10 +407,9 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
     reg = registry()
     rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
-        from rapidfuzz import process
+        from .engine import near_names
 
-        names = list(reg) + [r.name for r in reg.values()]
-        near = [m for m, score, _ in process.extract(code, names, limit=3) if score >= 60]
+        near = near_names(code, limit=3, cutoff=60, categories=False)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         typer.echo(f"auditor: no rule {code!r}{hint} (`auditor rules` lists them)", err=True)
         raise typer.Exit(2)

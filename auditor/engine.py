@@ -179,6 +179,22 @@ def severity_override(code: str, name: str, category: str, config: Config) -> Se
     return sev.get(category)
 
 
+def names_a_rule(pattern: str) -> bool:
+    """Whether a selector (code, code prefix, name or category) matches at least one rule."""
+    return any(_hits(pattern, c, r.name, r.category) for c, r in registry().items())
+
+
+def near_names(text: str, limit: int = 2, cutoff: int = 60, categories: bool = True) -> list[str]:
+    """Rule codes, names (and categories) closest to a mistyped one, for a "did you mean" hint."""
+    from rapidfuzz import process
+
+    reg = registry()
+    names = list(reg) + [r.name for r in reg.values()]
+    if categories:
+        names += sorted({r.category for r in reg.values()})
+    return [m for m, score, _ in process.extract(text, names, limit=limit) if score >= cutoff]
+
+
 def unknown_selectors(config: Config) -> list[str]:
     """Selectors in select / ignore / severity / rules that name no rule: a typo there would silently do nothing."""
     reg = registry()
@@ -186,7 +202,7 @@ def unknown_selectors(config: Config) -> list[str]:
     for where, patterns in (("select", config.select), ("ignore", config.ignore),
                             ("severity", list(config.severity))):
         for p in patterns:
-            if not any(_hits(p, c, r.name, r.category) for c, r in reg.items()):
+            if not names_a_rule(p):
                 out.append(f"{where}: {p!r}")
     for p in config.rules:   # settings belong to one rule: its code or name exactly
         if p.upper() not in reg and not any(r.name == p for r in reg.values()):

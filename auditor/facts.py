@@ -115,3 +115,31 @@ def other_values(stmts: dict[str, list[Statement]], key: str, place: str, report
                 out.append((f"{stage_name(k, report)} in {PLACE_NAMES.get(place, place)}", s.quantity.text))
     return out
 
+
+@dataclass
+class TotalSum:
+    """A printed total and the stage values it should be the sum of (what ARI003 checks)."""
+    total: Quantity
+    parts: list[Quantity]
+    where: str
+    names: list[str]
+
+
+def total_sums(report: Report) -> list[TotalSum]:
+    """Every printed total with its parts: the results table's total row (else the total quoted in the text) over
+    its rows; the inventory's total over its stage values, when every stage has one."""
+    out = []
+    res, inv = report.results, report.inventory
+    if res and res.rows:
+        total, where = res.total, "the results table"
+        if total is None:
+            total = next((q.value for q in report.quotes if q.stage is None), None)
+            where = "the quoted total"
+        if total is not None:
+            out.append(TotalSum(total, [r.value for r in res.rows], where, [r.stage.name for r in res.rows]))
+    if inv and inv.total is not None:
+        parts = [s.emissions for s in inv.stages if s.emissions is not None]
+        if parts and len(parts) == len(inv.stages):
+            out.append(TotalSum(inv.total, parts, "the inventory table", [s.stage.name for s in inv.stages]))
+    return out
+

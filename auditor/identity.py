@@ -2,6 +2,7 @@
 total beside the sum of the stage values it is printed with (the sum ARI003 checks). Never raises."""
 from __future__ import annotations
 
+from .facts import total_sums
 from .model import Report, ReportIdentity
 
 
@@ -9,18 +10,11 @@ def _text(t) -> str | None:
     return " ".join(t.text.split()) if t is not None and t.text and t.text.strip() else None
 
 
-def _total_and_parts(report: Report):
-    """(total quantity, the stage values it should be the sum of, or None), in the order ARI003 checks them."""
+def _stated_total(report: Report):
+    """The printed total when no parts go with it: the results or inventory total row, else a quoted total."""
     res, inv = report.results, report.inventory
-    if res and res.total is not None:
-        return res.total, [r.value for r in res.rows] or None
-    if inv and inv.total is not None:
-        parts = [s.emissions for s in inv.stages if s.emissions is not None]
-        return inv.total, parts if parts and len(parts) == len(inv.stages) else None
-    quoted = next((q.value for q in report.quotes if q.stage is None), None)
-    if quoted is not None:
-        return quoted, [r.value for r in res.rows] if res and res.rows else None
-    return None, None
+    return ((res.total if res else None) or (inv.total if inv else None)
+            or next((q.value for q in report.quotes if q.stage is None), None))
 
 
 def report_identity(report: Report, ctx=None) -> ReportIdentity | None:
@@ -29,7 +23,8 @@ def report_identity(report: Report, ctx=None) -> ReportIdentity | None:
         ident = ReportIdentity(report_number=_text(m.report_number), company=_text(m.company),
                                product=_text(m.product), model=_text(m.model), issuer=_text(m.issuer),
                                issue_date=_text(m.issue_date))
-        total, parts = _total_and_parts(report)
+        sums = total_sums(report)
+        total, parts = (sums[0].total, sums[0].parts) if sums else (_stated_total(report), None)
         if total is not None:
             ident.total = total.text
             ident.total_unit = total.unit or (report.results.unit if report.results else None) or (

@@ -254,7 +254,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
 
 def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, limits: "Limits",
           parser: str | None, progress=None) -> Document:
-    from .limits import AuditTimeout, check_streams, sniff
+    from .limits import check_streams, sniff
 
     sniff(path.name, data)
     check_streams(path.name, data, limits)
@@ -266,71 +266,21 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
     except PdfError as e:
         if e.code != "unreadable":
             raise
-        # pdfium refuses some files pdfminer reads (a damaged catalog, metadata it cannot parse): read those
-        # with pdfplumber before calling them unreadable, and say so; a file neither reads gets the real reason
-        reason = unsupported_reason(data)
-        if reason:
-            raise PdfError("unreadable", f"{path.name} {reason}") from e
-        try:
-            doc = _read_plumber_only(path, digest, password, limits)
-        except (PdfError, MemoryError, AuditTimeout) as e2:
-            if isinstance(e2, PdfError) and e2.code == "encrypted":
-                raise
-            handler = encryption_summary(data)
-            if handler:   # "Failed to load document (PDFium: Success)" names no reason: the bytes do
-                raise PdfError("encrypted", f"{path.name} is encrypted with a security handler neither PDFium nor "
-                                            f"pdfminer opens ({handler})") from e
-            if isinstance(e2, PdfError):
-                raise e from e2
-            raise
-        doc.notes.append(_fallback_note(str(e.__cause__ or e.message)))
-        if any(p.chars == 0 and p.images > 0 for p in doc.pages) and ocr != "off":
-            from .model import ExtractionNote
-
-            doc.notes.append(ExtractionNote(
-                code="ocr-unavailable", severity="warning",
-                message="pages without a text layer were not read: OCR renders pages with pdfium, which cannot "
-                        "open this file"))
-        return doc
+        return _read_refused(path, data, digest, ocr, password, limits, progress, e)
     try:
         n = len(fast)
-        if n == 0:
-            raise PdfError("empty", f"{path.name} has no pages")
-        if n > limits.max_pages:
-            raise PdfError("too-many-pages", f"{path.name} has {n} pages, more than the limit of {limits.max_pages}; "
-                                             f"refused (limit: limits.max_pages)")
+        _check_page_count(path, n, limits)
         producer = _metadata(fast).get("Producer")
-        pages: list[Page] = []
-        plumber = None
+        plumber = _open_plumber(path, password) if parser == "pdfplumber" else None
         try:
-            for i in range(n):
-                try:
-                    previous = pages[-1] if pages else None
-                    if parser == "pdfplumber":
-                        if plumber is None:
-                            plumber = _open_plumber(path, password)
-                        p = plumber.pages[i]
-                        pages.append(read_page(p, i + 1, previous))
-                        p.close()
-                    else:
-                        pages.append(_page_from_quick(_quick_page(fast, i), i + 1, previous))
-                    if progress is not None:
-                        progress("reading", i + 1, n)
-                except (PdfError, MemoryError, AuditTimeout):
-                    raise
-                except Exception as e:
-                    if "Failed to load page" in str(e) or isinstance(e, IndexError):
-                        raise PdfError("unreadable", f"{path.name}: page {i + 1} of {n} cannot be loaded: the page "
-                                                     f"tree is damaged (it loops, or counts more pages than it "
-                                                     f"holds)") from e
-                    raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
-                                                 f"{type(e).__name__}: {e}") from e
+            def page(i: int, previous: "Page | None") -> Page:
+                if plumber is not None:
+                    return _plumber_page(plumber, i, previous)
+                return _page_from_quick(_quick_page(fast, i), i + 1, previous)
+
+            pages = _read_pages(path, n, page, progress)
         finally:
-            if plumber is not None:
-                try:
-                    plumber.close()
-                except Exception:  # pdfminer re-raises its parse error on close: the one raised above counts
-                    pass
+            _close_plumber(plumber)
         doc = Document(path=str(path), sha256=digest, pages=pages,
                        producer=str(producer) if producer else None)
         if ocr == "force" or (ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
@@ -343,7 +293,38 @@ def _read(path: Path, data: bytes, digest: str, ocr: str, password: str | None, 
     return doc
 
 
-def _read_plumber_only(path: Path, digest: str, password: str | None, limits: "Limits") -> Document:
+def _read_refused(path: Path, data: bytes, digest: str, ocr: str, password: str | None, limits: "Limits",
+                  progress, refused: PdfError) -> Document:
+    """pdfium refuses some files pdfminer reads (a damaged catalog, metadata it cannot parse): read those with
+    pdfplumber before calling them unreadable, and say so; a file neither reads gets the real reason."""
+    from .limits import AuditTimeout
+    from .model import ExtractionNote
+
+    reason = unsupported_reason(data)
+    if reason:
+        raise PdfError("unreadable", f"{path.name} {reason}") from refused
+    try:
+        doc = _read_plumber_only(path, digest, password, limits, progress)
+    except (PdfError, MemoryError, AuditTimeout) as e2:
+        if isinstance(e2, PdfError) and e2.code == "encrypted":
+            raise
+        handler = encryption_summary(data)
+        if handler:   # "Failed to load document (PDFium: Success)" names no reason: the bytes do
+            raise PdfError("encrypted", f"{path.name} is encrypted with a security handler neither PDFium nor "
+                                        f"pdfminer opens ({handler})") from refused
+        if isinstance(e2, PdfError):
+            raise refused from e2
+        raise
+    doc.notes.append(_fallback_note(str(refused.__cause__ or refused.message)))
+    if ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages):
+        doc.notes.append(ExtractionNote(
+            code="ocr-unavailable", severity="warning",
+            message="pages without a text layer were not read: OCR renders pages with pdfium, which cannot "
+                    "open this file"))
+    return doc
+
+
+def _read_plumber_only(path: Path, digest: str, password: str | None, limits: "Limits", progress=None) -> Document:
     """Every page read with pdfplumber (pdfminer), for a file pdfium will not open."""
     from .limits import AuditTimeout
 
@@ -356,31 +337,60 @@ def _read_plumber_only(path: Path, digest: str, password: str | None, limits: "L
             raise
         except Exception as e:
             raise PdfError("unreadable", f"{path.name} could not be parsed: {type(e).__name__}: {e}") from e
-        if n == 0:
-            raise PdfError("empty", f"{path.name} has no pages")
-        if n > limits.max_pages:
-            raise PdfError("too-many-pages", f"{path.name} has {n} pages, more than the limit of {limits.max_pages}; "
-                                             f"refused (limit: limits.max_pages)")
-        pages: list[Page] = []
-        for i in range(n):
-            try:
-                p = plumber.pages[i]
-                pages.append(read_page(p, i + 1, pages[-1] if pages else None))
-                p.close()
-            except (PdfError, MemoryError, AuditTimeout):
-                raise
-            except Exception as e:
-                raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
-                                             f"{type(e).__name__}: {e}") from e
+        _check_page_count(path, n, limits)
+        pages = _read_pages(path, n, lambda i, previous: _plumber_page(plumber, i, previous), progress)
     finally:
-        try:
-            plumber.close()
-        except Exception:
-            pass
+        _close_plumber(plumber)
     producer = meta.get("Producer")
     if isinstance(producer, bytes):
         producer = producer.decode("latin-1", "replace")
     return Document(path=str(path), sha256=digest, pages=pages, producer=str(producer) if producer else None)
+
+
+def _check_page_count(path: Path, n: int, limits: "Limits") -> None:
+    if n == 0:
+        raise PdfError("empty", f"{path.name} has no pages")
+    if n > limits.max_pages:
+        raise PdfError("too-many-pages", f"{path.name} has {n} pages, more than the limit of {limits.max_pages}; "
+                                         f"refused (limit: limits.max_pages)")
+
+
+def _read_pages(path: Path, n: int, page, progress=None) -> list[Page]:
+    """page(i, previous) for every page, in order; a page that fails is a PdfError naming it."""
+    from .limits import AuditTimeout
+
+    pages: list[Page] = []
+    for i in range(n):
+        try:
+            pages.append(page(i, pages[-1] if pages else None))
+        except (PdfError, MemoryError, AuditTimeout):
+            raise
+        except Exception as e:
+            if "Failed to load page" in str(e) or isinstance(e, IndexError):
+                raise PdfError("unreadable", f"{path.name}: page {i + 1} of {n} cannot be loaded: the page tree is "
+                                             f"damaged (it loops, or counts more pages than it holds)") from e
+            raise PdfError("unreadable", f"{path.name}: page {i + 1} could not be read: "
+                                         f"{type(e).__name__}: {e}") from e
+        if progress is not None:
+            progress("reading", i + 1, n)
+    return pages
+
+
+def _plumber_page(plumber, i: int, previous: "Page | None") -> Page:
+    p = plumber.pages[i]
+    try:
+        return read_page(p, i + 1, previous)
+    finally:
+        p.close()
+
+
+def _close_plumber(plumber) -> None:
+    if plumber is None:
+        return
+    try:
+        plumber.close()
+    except Exception:  # pdfminer re-raises its parse error on close: the one raised before counts
+        pass
 
 
 def _fallback_note(why: str):

@@ -7,7 +7,7 @@ from auditor.diagnose import cause_for, copied_from, energy_basis, explain_slip,
 from auditor.engine import Context, Rule
 from auditor.facts import (
     TOTAL, Statement, inventory_lines, line_interval, other_values, printed_interval, stage_name, statements,
-    unit_scale,
+    total_sums, unit_scale,
 )
 from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
 from auditor.numbers import Interval, parse_number, sig, sum_intervals
@@ -310,24 +310,9 @@ class TotalSum(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context):
-        checks = []
-        if report.results and report.results.rows:
-            parts = [r.value for r in report.results.rows]
-            total = report.results.total
-            where = "the results table"
-            if total is None:
-                quoted = [q.value for q in report.quotes if q.stage is None]
-                total = quoted[0] if quoted else None
-                where = "the quoted total"
-            if total is not None:
-                checks.append((parts, total, where, [r.stage.name for r in report.results.rows]))
-        inv = report.inventory
-        if inv and inv.total is not None:
-            parts = [s.emissions for s in inv.stages if s.emissions is not None]
-            if parts and len(parts) == len(inv.stages):
-                checks.append((parts, inv.total, "the inventory table", [s.stage.name for s in inv.stages]))
         stmts = statements(report)
-        for parts, total, where, names in checks:
+        for ts in total_sums(report):
+            parts, total, where, names = ts.parts, ts.total, ts.where, ts.names
             computed = sum_intervals(ctx.interval(p) for p in parts)
             stated = ctx.interval(total)
             if computed.overlaps(stated):

@@ -100,6 +100,19 @@ def rows(db: Path, sql: str = "SELECT * FROM reports ORDER BY path") -> list[sql
         con.close()
 
 
+def wait_for_records(db: Path, n: int, seconds: float = 60) -> int:
+    """Poll the results database until n files are recorded (or the time is up); the number recorded."""
+    deadline = time.monotonic() + seconds
+    got = 0
+    while time.monotonic() < deadline and got < n:
+        time.sleep(0.2)
+        try:
+            got = len(rows(db))
+        except sqlite3.Error:
+            continue
+    return got
+
+
 def by_rel(db: Path, root: Path) -> dict[str, sqlite3.Row]:
     return {os.path.relpath(r["path"], root): r for r in rows(db)}
 
@@ -262,16 +275,7 @@ def test_interrupted_run_resumes(archive, tmp_path):
            "--timeout-per-file", "120", "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        n = 0
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            try:
-                n = len(rows(db))
-            except sqlite3.Error:
-                continue
-            if n >= 2:
-                break
+        n = wait_for_records(db, 2)
         time.sleep(0.5)  # the worker is now hanging on d2/m-hang.pdf
         assert proc.poll() is None and n == 2
     finally:
@@ -484,14 +488,7 @@ def test_ctrl_c_summary_says_outputs_not_written(tmp_path):
            "--jsonl", str(jl), "--csv", str(cv), "--timeout-per-file", "120", "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        n = 0
-        while time.monotonic() < deadline and n < 2:
-            time.sleep(0.2)
-            try:
-                n = len(rows(db))
-            except sqlite3.Error:
-                continue
+        n = wait_for_records(db, 2)
         assert proc.poll() is None and n == 2    # now hanging on z-hang.pdf
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
@@ -520,14 +517,7 @@ def test_ctrl_c_with_dask_is_quiet(tmp_path):
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
-        n = 0
-        while time.monotonic() < deadline and n < 1:
-            time.sleep(0.2)
-            try:
-                n = len(rows(db))
-            except sqlite3.Error:
-                continue
+        n = wait_for_records(db, 1, seconds=90)
         assert proc.poll() is None and n == 1    # now hanging on z-hang.pdf
         time.sleep(0.5)
         os.killpg(proc.pid, signal.SIGINT)       # what a terminal's Ctrl-C does

@@ -213,3 +213,14 @@ def test_counts_are_said_with_plurals(report):
     from auditor.output.common import count
 
     assert (count(0, "page"), count(1, "page"), count(2, "results row")) == ("0 pages", "1 page", "2 results rows")
+
+
+def test_annotate_inside_a_searched_folder_is_refused(tmp_path):
+    """Copies inside a folder that is searched for reports would be audited as reports by the next run."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "clean.pdf").write_bytes(CLEAN.read_bytes())
+    code, out, err = run("check", "reports", "--annotate", "reports/annotated", cwd=tmp_path)
+    assert code == 2 and "searched for reports" in err
+    assert not (reports / "annotated").exists()
+    assert run("check", "reports", "--annotate", "annotated", cwd=tmp_path)[0] == 0

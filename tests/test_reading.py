@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.hostile import raw_pdf
+
 ROOT = Path(__file__).resolve().parent.parent
 SCAN = ROOT / "fixtures" / "pdf" / "synth-3-seed-scan.pdf"
 
@@ -64,20 +66,6 @@ def test_encrypted_scan_is_ocred_with_the_password(here):
 # ------------------------------------------------------------------ item 7: files pdfium refuses
 
 
-def _pdf(objs: list[bytes], root: int = 1) -> bytes:
-    """A classic PDF (xref table) of the given objects, numbered from 1."""
-    out = bytearray(b"%PDF-1.4\n")
-    offs = []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<</Size %d/Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, root, x)
-    return bytes(out)
-
-
 def _page_objs(text: bytes) -> list[bytes]:
     content = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
     return [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
@@ -89,7 +77,7 @@ def _page_objs(text: bytes) -> list[bytes]:
 def test_file_pdfium_refuses_is_read_with_pdfminer(here):
     # the trailer's /Root names the page tree instead of the catalog: pdfium refuses the file ("Failed to load
     # document"), pdfminer finds the pages (so does py-pdf/sample-files 017-unreadable-meta-data)
-    (here / "root.pdf").write_bytes(_pdf(_page_objs(b"Product carbon footprint of a pump"), root=2))
+    (here / "root.pdf").write_bytes(raw_pdf(_page_objs(b"Product carbon footprint of a pump"), root=2))
     code, out, err = run_cli("check", "root.pdf", "--format", "json", cwd=here)
     assert "Traceback" not in err
     rec = only_report(out)
