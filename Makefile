@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLE := fixtures/pdf/seed-docx.pdf
 
-.PHONY: demo test install test-deps fixtures samples system-deps bench-perf clean
+.PHONY: demo test lint install test-deps lint-deps fixtures samples system-deps bench-perf clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ test-deps: $(VENV)/.test-deps
 
 test: test-deps
 	$(PY) -m pytest -p no:cacheprovider tests
+
+$(VENV)/.lint-deps: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[lint]"
+	touch $@
+
+lint-deps: $(VENV)/.lint-deps
+
+# Layers (import-linter contracts in pyproject.toml), ruff and mypy: all must report 0 problems
+lint: lint-deps
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check auditor rules
+	$(VENV)/bin/mypy
 
 # Regenerate fixture PDFs (needs LibreOffice and Chromium: see scripts/install-system-deps.sh)
 fixtures: test-deps

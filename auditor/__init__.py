@@ -6,7 +6,7 @@
 
 `audit`, `audit_many` and `parse` are imported on first use, so `import auditor` stays fast.
 """
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "audit", "audit_many", "parse"]
 

@@ -80,7 +80,7 @@ class Metadata(Model):
     gwp_source: Text | None = None
     gwp_report: str | None = Field(None, description="SAR, TAR, AR4, AR5, AR6 as named")
     gwp_year: int | None = Field(None, description="the year printed beside the assessment report")
-    gwp_values: list["GwpValue"] = Field(default_factory=list, description="GWP100 values the report prints per gas "
+    gwp_values: list[GwpValue] = Field(default_factory=list, description="GWP100 values the report prints per gas "
                                                                             "(e.g. CH4 28), for the GWP rule")
     gases: list[str] = Field(default_factory=list, description="gases the report says it covers, as formulas")
     gases_text: Text | None = None

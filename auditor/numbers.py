@@ -104,12 +104,12 @@ class Interval:
     hi: Decimal
 
     @staticmethod
-    def exact(v: Decimal) -> "Interval":
+    def exact(v: Decimal) -> Interval:
         return Interval(v, v)
 
     @staticmethod
     def printed(value: Decimal, decimals: int, mode: RoundingMode = "half-up",
-                abs_slack: Decimal = Decimal(0), rel_slack: Decimal = Decimal(0)) -> "Interval":
+                abs_slack: Decimal = Decimal(0), rel_slack: Decimal = Decimal(0)) -> Interval:
         unit = Decimal(1).scaleb(-decimals)
         if mode == "truncate":
             # truncation is toward zero: 1.23 stands for [1.23, 1.24), -1.23 for (-1.24, -1.23], and 0.00 for
@@ -125,27 +125,27 @@ class Interval:
         slack = abs_slack + abs(value) * rel_slack
         return Interval(lo - slack, hi + slack)
 
-    def __add__(self, other: "Interval") -> "Interval":
+    def __add__(self, other: Interval) -> Interval:
         return Interval(self.lo + other.lo, self.hi + other.hi)
 
-    def __sub__(self, other: "Interval") -> "Interval":
+    def __sub__(self, other: Interval) -> Interval:
         return Interval(self.lo - other.hi, self.hi - other.lo)
 
-    def __mul__(self, other: "Interval") -> "Interval":
+    def __mul__(self, other: Interval) -> Interval:
         c = [self.lo * other.lo, self.lo * other.hi, self.hi * other.lo, self.hi * other.hi]
         return Interval(min(c), max(c))
 
-    def __truediv__(self, other: "Interval") -> "Interval":
+    def __truediv__(self, other: Interval) -> Interval:
         if other.lo <= 0 <= other.hi:
             return Interval(Decimal("-Infinity"), Decimal("Infinity"))
         c = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo, self.hi / other.hi]
         return Interval(min(c), max(c))
 
-    def scale(self, k: Decimal) -> "Interval":
+    def scale(self, k: Decimal) -> Interval:
         a, b = self.lo * k, self.hi * k
         return Interval(min(a, b), max(a, b))
 
-    def overlaps(self, other: "Interval") -> bool:
+    def overlaps(self, other: Interval) -> bool:
         return self.lo <= other.hi and other.lo <= self.hi
 
     def contains(self, v: Decimal) -> bool:
@@ -166,7 +166,7 @@ class Interval:
             return self.lo
         return self.hi if self.hi.is_finite() else Decimal(0)
 
-    def gap(self, other: "Interval") -> Decimal:
+    def gap(self, other: Interval) -> Decimal:
         """Distance between two intervals (0 when they overlap)."""
         if self.overlaps(other):
             return Decimal(0)

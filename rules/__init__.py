@@ -1,1 +1,51 @@
-"""The rule modules. Each module holds one rule family; the engine discovers every Rule subclass here."""
+"""The rule modules, one rule family each (the family is the rules' category). Installed as `auditor.rules`.
+
+To add a rule: write its class in the family's module (code, name, severity, docs in the docstring, check()),
+list it in RULES below, and add its cases to tests/rules/cases/. The engine runs exactly the rules listed here."""
+from __future__ import annotations
+
+from .arithmetic import LineProduct, QuotedValueMismatch, StageSum, StageValueDuplicated, TotalSum
+from .boundary import (
+    ClaimConflict,
+    ClaimStages,
+    CutoffExclusion,
+    DataWithoutDeclaration,
+    DeclaredWithoutData,
+    StageListsAgree,
+)
+from .consistency import (
+    DatesInOrder,
+    FactorSeries,
+    FunctionalUnitConsistent,
+    GasesCovered,
+    GwpSourceYear,
+    GwpValues,
+    ProductIdentity,
+    StandardCited,
+)
+from .extraction import ExtractionProblem, NothingToVerify
+from .factor import (
+    FactorDates,
+    FactorEnergyBasis,
+    FactorQuotedDifferently,
+    FactorReference,
+    FactorSeriesLabel,
+    FactorTableUniform,
+    FactorUnitAlgebra,
+    FactorVariesByLine,
+    FactorVintage,
+)
+from .meta import RuleCrashed, UnusedWaiver
+from .percentage import PercentOfTotal, PercentSum
+
+RULES = (
+    LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated,
+    PercentOfTotal, PercentSum,
+    FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently,
+    ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
+    GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
+    NothingToVerify, ExtractionProblem,
+    RuleCrashed, UnusedWaiver,
+)
+
+__all__ = ["RULES"]

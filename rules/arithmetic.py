@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.diagnose import cause_for, copied_from, energy_basis, explain_slip, factor_story
-from auditor.engine import Context, Rule
-from auditor.facts import (
-    TOTAL, Statement, inventory_lines, line_interval, other_values, printed_interval, stage_name, statements,
-    total_sums, unit_scale,
+from auditor.engine.base import Context, Rule
+from auditor.engine.diagnose import cause_for, copied_from, energy_basis, explain_slip, factor_story
+from auditor.engine.facts import (
+    TOTAL,
+    Statement,
+    inventory_lines,
+    line_interval,
+    other_values,
+    printed_interval,
+    stage_name,
+    statements,
+    total_sums,
+    unit_scale,
 )
 from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
 from auditor.numbers import Interval, parse_number, sig, sum_intervals
@@ -342,7 +350,7 @@ class TotalSum(Rule):
         return _slip_cause(candidates, ctx) or cause_for(total.text, total.value, computed.mid, total.decimals)
 
 
-class QuotedValue(Rule):
+class QuotedValueMismatch(Rule):
     """The same quantity quoted in several places agrees (summary, cover, inventory, results).
 
     Why: readers take the number from the summary; a typo there misstates the footprint even when the tables

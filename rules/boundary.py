@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import regex
 
-from auditor.engine import Context, Rule
+from auditor.engine.base import Context, Rule
 from auditor.model import BoundaryClaim, Report, StageRef
 from auditor.numbers import find_numbers, fold
 from auditor.vocab import norm, stage_label, vocab
@@ -232,7 +232,7 @@ class ClaimConflict(Rule):
                 if b in spec.get(a, {}).get("compatible", []) or a in spec.get(b, {}).get("compatible", []):
                     continue
                 ca, cb = kinds[a], kinds[b]
-                where = lambda cs: ", ".join(sorted({f"p.{c.location.page}" for c in cs if c.location}))  # noqa
+                where = lambda cs: ", ".join(sorted({f"p.{c.location.page}" for c in cs if c.location}))
                 yield self.finding(
                     f"the report claims both {a} ({'/'.join(sorted({c.text for c in ca}))}, {where(ca)}) and "
                     f"{b} ({'/'.join(sorted({c.text for c in cb}))}, {where(cb)})",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 from pydantic import BaseModel, Field
 
-from auditor.engine import Context, Rule
+from auditor.engine.base import Context, Rule
 from auditor.model import Detail, Report
 from auditor.numbers import fold
 from auditor.vocab import norm

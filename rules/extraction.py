@@ -1,7 +1,7 @@
 """Extraction: what could not be read or verified is itself a finding, never a silent pass."""
 from __future__ import annotations
 
-from auditor.engine import Context, Rule
+from auditor.engine.base import Context, Rule
 from auditor.model import Report
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from auditor.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
-from auditor.engine import Context, Rule
-from auditor.facts import inventory_lines, line_interval, unit_scale
+from auditor.engine.base import Context, Rule
+from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
+from auditor.engine.facts import inventory_lines, line_interval, unit_scale
 from auditor.model import Detail, Report
-from auditor.vocab import norm
 from auditor.numbers import Interval, sig
 from auditor.units import emission_unit, factor_unit
+from auditor.vocab import norm
 
 PHYSICAL = {"kg", "t", "g", "m3", "L", "10^4 m3"}
 

@@ -1,7 +1,7 @@
 """Findings the engine itself makes: documented here so they have a code, a name and docs like every rule."""
 from __future__ import annotations
 
-from auditor.engine import Context, Rule
+from auditor.engine.base import Context, Rule
 from auditor.model import Report
 
 

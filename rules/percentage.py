@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.diagnose import cause_for, copied_from
-from auditor.engine import Context, Rule
-from auditor.facts import TOTAL, stage_name, statements
+from auditor.engine.base import Context, Rule
+from auditor.engine.diagnose import cause_for, copied_from
+from auditor.engine.facts import TOTAL, stage_name, statements
 from auditor.model import Detail, Report
 from auditor.numbers import Interval, fmt, sum_intervals
 

@@ -152,7 +152,7 @@ def test_not_a_report_stderr(tmp_path):
 # 14. first contact
 
 def test_version():
-    from auditor import __version__
+    from auditor.version import __version__
 
     code, out, err = run("--version")
     assert code == 0 and out.strip() == f"auditor {__version__}"

@@ -190,7 +190,7 @@ def test_docs_rules_md_is_current():
     """docs/rules.md is generated: regenerate with `auditor rules --format markdown > docs/rules.md`."""
     from pathlib import Path
 
-    from auditor.engine import rules_catalogue_markdown
+    from auditor.engine.registry import rules_catalogue_markdown
 
     path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert path.read_text(encoding="utf-8") == rules_catalogue_markdown(), \

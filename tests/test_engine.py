@@ -6,12 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from auditor.config import Config, Tolerance
-from auditor.diagnose import cause_for, copied_from, decimal_shift, digit_slip, explain_slip, unit_slip
-from auditor.engine import Context, registry, run_rules, selected, severity_override, unknown_selectors
+from auditor.engine.config import Config, Tolerance
+from auditor.engine.diagnose import cause_for, copied_from, decimal_shift, digit_slip, explain_slip, unit_slip
+from auditor.engine.base import Context
+from auditor.engine.registry import registry
+from auditor.engine.pipeline import run_rules
+from auditor.engine.select import selected, severity_override, unknown_selectors
 from auditor.model import Quantity, Report
 from auditor.numbers import Interval
-from auditor.reference import LibraryError, load_library, region_key
+from auditor.engine.reference import LibraryError, load_library, region_key
 
 D = Decimal
 

@@ -26,7 +26,7 @@ PDFS = sorted(p.name for p in FIXTURES.glob("*.pdf"))
 
 
 def tesseract_version() -> str | None:
-    from auditor.ocr import tesseract_path
+    from auditor.read.ocr import tesseract_path
 
     exe = tesseract_path()
     if not exe:
@@ -221,7 +221,7 @@ def test_inventory_over_page_breaks(name):
 
 def test_row_cut_by_a_page_break_is_joined():
     from auditor.extract import merge_continued
-    from auditor.pdf import Cell, Table
+    from auditor.read.document import Cell, Table
 
     def row(*texts, page=1, y=700):
         return [Cell(text=t, page=page, bbox=(100 * i, y, 100 * i + 90, y + 20)) for i, t in enumerate(texts)]
@@ -239,7 +239,7 @@ def test_row_cut_by_a_page_break_is_joined():
 @pytest.mark.parametrize("name", ["synth-9-unruled-docx.pdf", "synth-9-unruled-html.pdf",
                                   "synth-9-unruled-reportlab.pdf"])
 def test_tables_without_lines(name):
-    from auditor.pdf import open_document
+    from auditor.read.reader import open_document
 
     doc = open_document(FIXTURES / name, ocr="off")
     unruled = [t for p in doc.pages for t in p.tables if not t.ruled]
@@ -249,7 +249,7 @@ def test_tables_without_lines(name):
 
 
 def test_no_unruled_tables_invented_in_ruled_reports():
-    from auditor.pdf import open_document
+    from auditor.read.reader import open_document
 
     for name in ["seed-docx.pdf", "seed-html.pdf", "synth-7-wide-reportlab.pdf", "synth-12-seed-en-docx.pdf"]:
         doc = open_document(FIXTURES / name, ocr="off")
@@ -257,7 +257,7 @@ def test_no_unruled_tables_invented_in_ruled_reports():
 
 
 def test_radicals_are_folded_in_the_noto_fixture():
-    from auditor.pdf import open_document
+    from auditor.read.reader import open_document
 
     doc = open_document(FIXTURES / "synth-3-seed-html-noto.pdf", ocr="off")
     text = doc.prose.text + "".join(c.text for p in doc.pages for t in p.tables for r in t.rows for c in r)
@@ -285,8 +285,8 @@ def test_english_reports(name):
 
 
 def test_english_sentences_from_the_brief():
-    from auditor.pdf import TextFlow
-    from auditor.prose import Sections, declarations, gwp_source, quoted_values
+    from auditor.read.document import TextFlow
+    from auditor.extract.prose import Sections, declarations, gwp_source, quoted_values
 
     text = ("Executive summary\nThe carbon footprint of 1 unit is 94.43 kg CO2e. Raw material acquisition contributes "
             "81.94 kg CO2e (86.77%).\n3.2.2 System boundary\nThe system boundary covers raw material acquisition, "
@@ -334,7 +334,7 @@ def test_scan_is_read_with_confidences():
 def test_numbers_read_wrong_by_ocr_are_never_confident():
     """Every number that differs from the truth carries a confidence under the threshold."""
     from fixtures.score_extraction import truth_for
-    from auditor.ocr import LOW_CONFIDENCE
+    from auditor.read.ocr import LOW_CONFIDENCE
 
     r = parsed("synth-3-seed-scan.pdf")
     data, _, _ = truth_for(FIXTURES / "synth-3-seed-scan.pdf")
@@ -349,7 +349,7 @@ def test_numbers_read_wrong_by_ocr_are_never_confident():
 
 
 def test_without_tesseract_the_report_says_how_to_install_it(monkeypatch):
-    from auditor import ocr
+    from auditor.read import ocr
     from auditor.api import audit, parse
 
     monkeypatch.setattr(ocr, "tesseract_path", lambda: None)
@@ -372,7 +372,7 @@ def test_ocr_off_leaves_the_page_unread_and_says_so():
 
 
 def test_ocr_words_become_lines_without_spaces_between_chinese():
-    from auditor.ocr import Word, group_lines, line_flow
+    from auditor.read.ocr import Word, group_lines, line_flow
 
     words = [Word("原辅料", 10, 100, 40, 110, 95, (1, 1, 1)), Word("获取", 41, 100, 60, 110, 60, (1, 1, 1)),
              Word("81.9386", 65, 100, 100, 110, 91, (1, 1, 1)), Word("kgCO2", 102, 100, 125, 110, 90, (1, 1, 1)),
@@ -427,7 +427,7 @@ def test_coverage_counts():
 
 def test_emission_values_in_the_text_that_nothing_reads_are_listed():
     from auditor.extract import extract
-    from auditor.pdf import Document, Glyph, Page, TextFlow
+    from auditor.read.document import Document, Glyph, Page, TextFlow
 
     text = "摘要\n产品碳足迹为 94.43 kgCO₂e。\n同类产品参考值约 120.5 kgCO₂e，仅供参考。"
     flow = TextFlow(text, [Glyph(1, 10.0 * i, 100, 10.0 * i + 9, 110) for i in range(len(text))])

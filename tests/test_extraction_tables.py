@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from auditor.pdf import Cell, Table, join_cell_text
-from auditor.tables import classify, read_header, read_inventory, read_results
+from auditor.read.document import Cell, Table, join_cell_text
+from auditor.extract.tables import classify, read_header, read_inventory, read_results
 
 
 def table(rows: list[list[str]]) -> Table:

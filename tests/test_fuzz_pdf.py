@@ -141,7 +141,7 @@ def _alarm(signum, frame):
 def _config():
     """The default configuration, with the audit's own wall-clock limit just above ours (so a hang comes back as
     a result with code 'timeout', which this test reports as too slow)."""
-    from auditor.config import Config
+    from auditor.engine.config import Config
 
     try:
         return Config.model_validate({"limits": {"timeout_s": TIME_LIMIT + 5}})

@@ -152,7 +152,7 @@ def test_batch_records_every_hostile_file(files, tmp_path):
 
 
 def test_internal_error_is_one_line_without_debug(monkeypatch, capsys):
-    from auditor import cli
+    from auditor.cli import commands as cli
 
     def boom():
         raise RuntimeError("something\nbroke")
@@ -174,7 +174,7 @@ def test_stream_measure_stops_at_the_end_of_the_zlib_data():
     """Bytes after a stream's zlib data (a stray byte before `endstream`) once made the measuring loop spin."""
     import zlib
 
-    from auditor.limits import _inflated_size
+    from auditor.read.guard import _inflated_size
 
     data = zlib.compress(b"x" * 3_000_000) + b"\n"
     assert _inflated_size(memoryview(data), 1 << 30) == 3_000_000

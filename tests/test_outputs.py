@@ -176,7 +176,7 @@ def test_sarif_validates(sarif):
 
 
 def test_sarif_rules_and_results(sarif, output):
-    from auditor.engine import registry
+    from auditor.engine.registry import registry
 
     run_ = sarif["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
@@ -241,7 +241,7 @@ def junit_counts(xml_text: str) -> tuple[ET.Element, dict]:
 
 @pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
 def test_junit_counts(output, fail_on):
-    from auditor.engine import registry
+    from auditor.engine.registry import registry
     from auditor.model import SEVERITY_RANK
 
     root, totals = junit_counts(render("junit", output, fail_on=fail_on))

@@ -22,17 +22,18 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from auditor import units
-from auditor.config import Config
-from auditor.engine import run_rules
-from auditor.extract import extract, merge_continued, quantities
+from auditor.engine.config import Config
+from auditor.engine.pipeline import run_rules
+from auditor.extract import extract, merge_continued, labelled_quantities
 from auditor.model import (
     Boundary, BoundaryClaim, BoundaryTableRow, FactorMention, FactorTable, FactorTableRow, GwpValue, Inventory,
     InventoryLine, InventoryStage, Location, Metadata, Quantity, QuotedValue, Report, ResultRow, ResultsTable,
     StageDeclaration, StageRef, Text,
 )
 from auditor.numbers import Interval, Parsed, find_numbers, fmt, fold, parse_number, sum_intervals
-from auditor.pdf import Cell, Document, Glyph, Page, Table, TextFlow, _fill_merged, join_cell_text
-from auditor.reference import load_library
+from auditor.read.document import Cell, Document, Glyph, Page, Table, TextFlow, join_cell_text
+from auditor.read.assemble import fill_merged
+from auditor.engine.reference import load_library
 from auditor.units import (
     EmissionUnit, FactorUnit, activity_unit, check_product, emission_unit, factor_unit, is_volume_item, squash,
 )
@@ -447,7 +448,7 @@ CONFIDENCE = st.one_of(st.none(), st.floats(min_value=0, max_value=100))
 @st.composite
 def grid(draw, page: int, top: float) -> Table:
     """A table as pdf._grid builds it: rows of Cell with boxes on a column grid, merged cells (pdfplumber's
-    None) filled from the cell spanning them by pdf._fill_merged. Rows may be ragged."""
+    None) filled from the cell spanning them by read.assemble.fill_merged. Rows may be ragged."""
     ncols = draw(st.integers(min_value=2, max_value=8))
     nrows = draw(st.integers(min_value=1, max_value=12))
     ragged = draw(st.integers(min_value=0, max_value=4)) == 0
@@ -474,7 +475,7 @@ def grid(draw, page: int, top: float) -> Table:
             cells.append(Cell(text=join_cell_text(raw), page=page, bbox=(xs[c], y0, xs[c + 1], bottom),
                               conf=draw(CONFIDENCE)))
         rows.append(((xs[0], y0, xs[width], y1), cells))
-    _fill_merged(rows)
+    fill_merged(rows)
     return Table(page=page, bbox=(xs[0], top, xs[-1], top + 20.0 * nrows), rows=[c for _, c in rows],
                  ruled=draw(st.booleans()))
 
@@ -549,7 +550,7 @@ def test_fill_merged(data):
                 assert cell.bbox is not None
     # refilling is idempotent
     before = [[(c.text, c.bbox) for c in row] for row in table.rows]
-    _fill_merged([((0.0, 40.0 + 20 * r, 1.0, 58.0 + 20 * r), row) for r, row in enumerate(table.rows)])
+    fill_merged([((0.0, 40.0 + 20 * r, 1.0, 58.0 + 20 * r), row) for r, row in enumerate(table.rows)])
     assert [[(c.text, c.bbox) for c in row] for row in table.rows] == before
 
 
@@ -608,7 +609,7 @@ def test_extract_never_raises_and_is_well_formed(doc):
             if row.percent is not None:
                 assert row.percent.unit == "%"
     pages = {p.number for p in doc.pages}
-    for where, q in quantities(report):
+    for where, q in labelled_quantities(report):
         check_quantity(q)
         assert q.location is None or q.location.page in pages, where
     findings = run_rules(report, Config(), load_library())

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from auditor.extract import extract
-from auditor.pdf import open_document, table_texts
+from auditor.read.reader import open_document
+from auditor.read.assemble import table_texts
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pdf"
 # LibreOffice and Chromium output, ruled and unruled tables; reportlab's subscripts are read differently (pdfium

@@ -193,7 +193,7 @@ def test_unknown_security_handler_is_named(tmp_path):
 
     from pypdf import PdfWriter
 
-    from auditor.pdf import encryption_summary
+    from auditor.read.pdfium import encryption_summary
 
     w = PdfWriter()
     w.add_blank_page(200, 200)

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config
+from ..engine.config import Config
 from ..model import ErrorInfo, ReportResult
 
 # error codes that describe the run, not the file: a resumed batch audits these files again
@@ -103,8 +103,8 @@ def warm(settings: Settings) -> None:
 
     from .. import units, vocab
     from ..api import audit
-    from ..engine import registry, rules_version
-    from ..reference import load_library
+    from ..engine.reference import load_library
+    from ..engine.registry import registry, rules_version
 
     _load_libc()
     registry()

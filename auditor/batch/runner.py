@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from ..model import SEVERITY_RANK
-from ..pdf import sha256_file
+from ..read.reader import sha256_file
 from .isolate import TRANSIENT_CODES, Job, Settings, error_result
 from .store import Store
 
@@ -142,8 +143,14 @@ class _Progress:
         self.last = 0.0
         if not self.enabled or total == 0:
             return
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         # no refresh thread for the local executor: workers are forked from this process
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -218,8 +225,8 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
 
 
 def run_batch(opts: BatchOptions) -> BatchReport:
-    from .. import __version__
-    from ..engine import rules_version
+    from ..engine.registry import rules_version
+    from ..version import __version__
 
     t0 = time.monotonic()
     settings = opts.settings

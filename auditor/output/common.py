@@ -24,7 +24,7 @@ class RuleInfo:
 def rule_catalogue(output=None) -> list[RuleInfo]:
     """Every registered rule, plus any code a finding uses that the registry does not know (described from the
     finding itself), in code order."""
-    from ..engine import registry
+    from ..engine.registry import registry
 
     rules = {code: RuleInfo(code, r.name, r.category, r.severity, r.summary(), inspect.cleandoc(r.docs()))
              for code, r in registry().items()}

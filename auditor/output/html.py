@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import (MISSING, by_stage, coverage_phrase, gating, identity_rows, stage_title, state, stated_expected,
-                     suppressed_count, tidy)
+from .common import (
+    MISSING,
+    by_stage,
+    coverage_phrase,
+    gating,
+    identity_rows,
+    stage_title,
+    state,
+    stated_expected,
+    suppressed_count,
+    tidy,
+)
 
 SCALE = 1.2
 COLORS = 64
@@ -186,29 +196,17 @@ def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], st
     values: bboxes in points from the MediaBox's top-left). Returns {page: {"src": data URI, "w", "h": the
     shown area in points, "dx", "dy": its offset from the MediaBox's top-left, "px": image size}} and a note."""
     try:
-        import pypdfium2 as pdfium
         from PIL import ImageOps
+
+        from ..read.pdfium import NoPageImages, page_images
     except ImportError:
         return {}, "page images need pypdfium2 and Pillow (pip install pypdfium2)"
     if not Path(path).is_file():
         return {}, f"{path} is not readable here; page images left out"
     out: dict[int, dict] = {}
-    try:
-        doc = pdfium.PdfDocument(path)
-    except Exception as e:
-        return {}, f"page images left out: {type(e).__name__}: {e}"
     numbers = sorted(pages)
     try:
-        for n in numbers[:MAX_PAGES]:
-            if not 1 <= n <= len(doc):
-                continue
-            page = doc[n - 1]
-            try:
-                ml, mb, mr, mt = page.get_mediabox()
-                cl, cb, cr, ct = page.get_cropbox()
-                img = page.render(scale=SCALE).to_pil().convert("RGB")
-            finally:
-                page.close()
+        for n, img, (ml, mb, mr, mt), (cl, cb, cr, ct) in page_images(path, numbers[:MAX_PAGES], SCALE):
             k = img.width / (cr - cl)
             # the inked area, grown to hold every box, plus a margin
             ink = ImageOps.invert(img.convert("L")).point(lambda v: 255 if v > 24 else 0).getbbox()
@@ -226,8 +224,8 @@ def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], st
             out[n] = {"src": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
                       "w": img.width / k, "h": img.height / k,
                       "dx": (cl - ml) + crop[0] / k, "dy": (mt - ct) + crop[1] / k, "px": img.size}
-    finally:
-        doc.close()
+    except NoPageImages as e:
+        return {}, f"page images left out: {e}"
     note = None
     if len(numbers) > MAX_PAGES:
         note = f"{len(numbers) - MAX_PAGES} more pages with findings are not drawn"
@@ -366,7 +364,7 @@ def render(output: AuditOutput, fail_on: str = "error", verbose: bool = True, im
            **options) -> str:
     fail_on = fail_on or "error"
     n = len(output.reports)
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     tool = f"auditor {output.tool.version} · rules {output.tool.rules_version} · " if output.tool else ""
     head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from ..model import AuditOutput, Finding, ReportResult
 from .common import gating, identity_properties, rule_catalogue, state, stated_expected
 
-
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -43,7 +42,7 @@ def _line(f: Finding) -> str:
 def _ran(rule, config) -> bool:
     if config is None:
         return True
-    from ..engine import selected
+    from ..engine.select import selected
 
     return selected(rule.code, rule.name, rule.category, config)
 

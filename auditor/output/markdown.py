@@ -7,8 +7,18 @@ import html
 import re
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import (MISSING, by_stage, coverage_phrase, gating, identity_rows, stage_title, state, stated_expected,
-                     suppressed_count, tidy)
+from .common import (
+    MISSING,
+    by_stage,
+    coverage_phrase,
+    gating,
+    identity_rows,
+    stage_title,
+    state,
+    stated_expected,
+    suppressed_count,
+    tidy,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 SEV = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}

@@ -22,8 +22,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import (SARIF_LEVEL, docs_markdown, identity_properties, rule_catalogue, stage_title,
-                     stated_expected)
+from .common import SARIF_LEVEL, docs_markdown, identity_properties, rule_catalogue, stage_title, stated_expected
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "auditorFingerprint/v1"

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from auditor.engine import RegistryError, Rule, registry
+from auditor.engine.registry import RegistryError, registry
+from auditor.engine.base import Rule
 from tests.rules.test_cases import load_case_files
 
 CATEGORIES = {"arithmetic", "percentage", "factor", "boundary", "consistency", "extraction", "internal"}
@@ -54,14 +55,10 @@ def test_no_case_file_without_rule():
     assert set(load_case_files()) <= set(registry())
 
 
-def test_registry_rejects_duplicate_codes(monkeypatch, tmp_path):
-    """Two rules with one code: the registry refuses to load."""
-    import sys
-    import types
-
-    import rules as pkg
-
-    mod = types.ModuleType("rules.zz_duplicate")
+def test_registry_rejects_duplicate_codes():
+    """Two rules with one code, or one name for two codes, or a class that is no rule: the registry refuses."""
+    from auditor.engine.registry import build_registry
+    from auditor.rules import RULES
 
     class Dup(Rule):
         """Dup.
@@ -70,18 +67,37 @@ def test_registry_rejects_duplicate_codes(monkeypatch, tmp_path):
         """
         code = "ARI001"
         name = "duplicate-of-line-product"
-        category = "arithmetic"
 
-    Dup.__module__ = mod.__name__
-    mod.Dup = Dup
-    (tmp_path / "zz_duplicate.py").write_text("", encoding="utf-8")
-    monkeypatch.setitem(sys.modules, mod.__name__, mod)
-    monkeypatch.setattr(pkg, "__path__", list(pkg.__path__) + [str(tmp_path)])
-    registry.cache_clear()
-    try:
-        with pytest.raises(RegistryError, match="duplicate rule code ARI001"):
-            registry()
-    finally:
-        monkeypatch.undo()
-        registry.cache_clear()
-        registry()
+    class SameName(Rule):
+        """Same name."""
+        code = "ARI999"
+        name = "line-product-mismatch"
+
+    with pytest.raises(RegistryError, match="duplicate rule code ARI001"):
+        build_registry([*RULES, Dup])
+    with pytest.raises(RegistryError, match="duplicate rule name line-product-mismatch"):
+        build_registry([*RULES, SameName])
+    with pytest.raises(RegistryError, match="not a rule"):
+        build_registry([*RULES, object])
+    assert list(build_registry(RULES)) == list(registry())
+
+
+def test_every_rule_class_is_listed():
+    """RULES is the registry: a Rule subclass written in a family module but not listed would never run."""
+    import inspect
+
+    import auditor.rules as pkg
+    from auditor.rules import RULES
+
+    written = {obj for mod in (getattr(pkg, n) for n in dir(pkg)) if inspect.ismodule(mod)
+               for _, obj in inspect.getmembers(mod, inspect.isclass)
+               if issubclass(obj, Rule) and obj is not Rule and obj.__module__ == mod.__name__}
+    assert written and written == set(RULES)
+
+
+def test_category_is_the_family():
+    """A rule's category is its module's family (auditor.rules.factor -> factor; meta -> internal)."""
+    from auditor.engine.base import FAMILY_CATEGORY
+
+    for rule in registry().values():
+        assert rule.category == FAMILY_CATEGORY[rule.__module__.rsplit(".", 1)[-1]], rule.code

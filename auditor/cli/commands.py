@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
 if TYPE_CHECKING:
-    from .config import Config
+    pass
 
 
 # Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
@@ -56,13 +55,23 @@ def _plain_argument_help() -> None:
 
 _plain_argument_help()
 
-from .choices import (FailOn, OcrMode, config_option, factors_option, fail_on_option, ignore_option, ocr_option,
-                      password_option, select_option)
+from .options import (
+    FailOn,
+    OcrMode,
+    build_config,
+    config_option,
+    factors_option,
+    fail_on_option,
+    ignore_option,
+    ocr_option,
+    password_option,
+    select_option,
+)
 
 
 def _print_version(value: bool) -> None:
     if value:
-        from . import __version__
+        from ..version import __version__
 
         typer.echo(f"auditor {__version__}")
         raise typer.Exit(0)
@@ -117,59 +126,10 @@ def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, missing
 
 
-def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
-    """A message for selectors given on the command line that name no rule (a typo would run nothing, or skip
-    nothing, and still print "0 errors"), with the nearest names; None when all are known."""
-    if not any(patterns for _, patterns in groups):
-        return None
-    from .engine import names_a_rule, near_names
-
-    problems = []
-    for flag, patterns in groups:
-        for p in patterns:
-            if not names_a_rule(p):
-                near = near_names(p, limit=2, cutoff=70)
-                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-                problems.append(f"{flag} {p!r} names no rule{hint}")
-    if not problems:
-        return None
-    return "; ".join(problems) + "; `auditor rules` lists codes, names and categories"
-
-
-def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
-                 fail_on: Optional[FailOn] = None) -> "Config":
-    if config is not None and not config.is_file():
-        raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
-    from .config import load_config
-
-    try:
-        cfg = load_config(config)
-    except Exception as e:
-        typer.echo(f"auditor: bad configuration: {e}", err=True)
-        raise typer.Exit(2)
-    cli_select = [s.strip() for x in select for s in x.split(",") if s.strip()]
-    cli_ignore = [s.strip() for x in ignore for s in x.split(",") if s.strip()]
-    bad = unknown_cli_selectors(("--select", cli_select), ("--ignore", cli_ignore))
-    if bad:
-        typer.echo(f"auditor: {bad}", err=True)
-        raise typer.Exit(2)
-    if cli_select:
-        cfg.select = cli_select
-    if cli_ignore:
-        cfg.ignore = cfg.ignore + cli_ignore
-    for f in factors:
-        if not f.is_file():
-            raise typer.BadParameter(f"factor file {f} not found", param_hint="--factors")
-        cfg.factors.append(str(f.resolve()))
-    if fail_on is not None:
-        cfg.fail_on = fail_on.value
-    return cfg
-
-
 def refuse_unsafe_outputs(inputs: list[Path], **outputs: tuple[str, Optional[Path]]) -> None:
     """Exit 2 with one line, before any work, when an output would replace an input or an existing PDF, is a
     folder, or lies in a folder that does not exist."""
-    from .outpaths import UnsafeOutput, check_output
+    from ..outpaths import UnsafeOutput, check_output
 
     for flag, path in outputs.values():
         if path is None:
@@ -183,7 +143,7 @@ def refuse_unsafe_outputs(inputs: list[Path], **outputs: tuple[str, Optional[Pat
 
 def write_output(path: Path, text: str, flag: str) -> None:
     """Write atomically; a failure (disk full, permissions) is one line and exit 2, never a traceback."""
-    from .outpaths import atomic_write_text
+    from ..outpaths import atomic_write_text
 
     try:
         atomic_write_text(path, text)
@@ -198,7 +158,7 @@ def gate(output, fail_on: str) -> int:
         return 2
     if fail_on == "never":
         return 0
-    from .model import SEVERITY_RANK
+    from ..model import SEVERITY_RANK
 
     level = SEVERITY_RANK[fail_on]
     for r in output.reports:
@@ -234,9 +194,9 @@ def check(
 ):
     """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
     could not be audited or bad usage."""
-    from . import output as outputs
-    from .api import audit, tool_info
-    from .model import AuditOutput
+    from .. import output as outputs
+    from ..api import audit, tool_info
+    from ..model import AuditOutput
 
     if format not in outputs.FORMATS:
         typer.echo(f"auditor: unknown format {format!r}; choose from {', '.join(outputs.FORMATS)}", err=True)
@@ -246,7 +206,7 @@ def check(
     refuse_unsafe_outputs([*paths, *files], output=("--output", output), baseline=("--write-baseline",
                                                                                     write_baseline))
     if annotate is not None:
-        from .annotate import AnnotateError, check_folder
+        from ..output.annotate import AnnotateError, check_folder
 
         try:
             check_folder(annotate, files, searched=[p for p in paths if p.is_dir()])
@@ -254,7 +214,7 @@ def check(
             typer.echo(f"auditor: --annotate: {e}", err=True)
             raise typer.Exit(2)
     results = []
-    from .model import ErrorInfo, ReportResult
+    from ..model import ErrorInfo, ReportResult
 
     for m in missing:
         results.append(ReportResult(path=str(m), status="error",
@@ -271,7 +231,7 @@ def check(
     out = AuditOutput(tool=tool_info(), reports=results)
     loaded_baseline = None
     if baseline is not None:
-        from .baseline import apply_baseline, load_baseline
+        from ..engine.baseline import apply_baseline, load_baseline
 
         try:
             loaded_baseline = load_baseline(baseline)
@@ -283,7 +243,7 @@ def check(
         write_output(write_baseline, outputs.render("json", out), "--write-baseline")
     annotate_failed = False
     if annotate is not None:
-        from .annotate import annotate_all
+        from ..output.annotate import annotate_all
 
         done = annotate_all(out, annotate)
         for problem in done.problems:
@@ -314,9 +274,9 @@ def extract(
     config: Optional[Path] = config_option("auditor.toml or pyproject.toml (for its limits)"),
 ):
     """Print the structured report the parser read from a PDF."""
-    from .api import one_line, parse
-    from .limits import AuditTimeout
-    from .pdf import PdfError
+    from ..api import one_line, parse
+    from ..read.document import PdfError
+    from ..read.guard import AuditTimeout
 
     if format not in ("json", "markdown"):
         typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)
@@ -336,7 +296,7 @@ def extract(
     if format == "json":
         sys.stdout.write(report.model_dump_json(indent=2, exclude_none=True) + "\n")
     else:
-        from .output.extract_md import render_report
+        from ..output.extract_md import render_report
 
         sys.stdout.write(render_report(report))
 
@@ -344,7 +304,7 @@ def extract(
 @app.command()
 def schema(which: str = typer.Argument("all", metavar="[report|findings|all]", help="report, findings or all")):
     """Print the JSON Schemas of the structured report and of the findings output (from the pydantic models)."""
-    from .model import AuditOutput, Report
+    from ..model import AuditOutput, Report
 
     schemas = {"report": Report.model_json_schema(), "findings": AuditOutput.model_json_schema()}
     if which == "all":
@@ -362,7 +322,8 @@ def rules_cmd(
     format: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, json or markdown (the full catalogue with docs)"),
 ):
     """List the rules: code, name, category, default severity, summary."""
-    from .engine import _hits, registry, rules_catalogue_markdown
+    from ..engine.registry import registry, rules_catalogue_markdown
+    from ..engine.select import _hits
 
     items = [r.describe() for c, r in registry().items()
              if not selectors or any(_hits(p, c, r.name, r.category) for p in selectors)]
@@ -382,7 +343,7 @@ def rules_cmd(
     # column, or below the name when that column would be too narrow. Piped: 80 columns.
     import shutil
 
-    from .output.text import wrap
+    from ..output.text import wrap
 
     width = max(40, shutil.get_terminal_size((80, 24)).columns) if sys.stdout.isatty() else 80
     name_w = max([32] + [len(i["name"]) for i in items])
@@ -402,12 +363,12 @@ def rules_cmd(
 @app.command()
 def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (ARI001) or name (line-product-mismatch)")):
     """Print a rule's documentation: what it checks, why, a failing and a passing example, its settings."""
-    from .engine import explain_text, registry
+    from ..engine.registry import explain_text, registry
 
     reg = registry()
     rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
-        from .engine import near_names
+        from ..engine.select import near_names
 
         near = near_names(code, limit=3, cutoff=60, categories=False)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
@@ -416,7 +377,7 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
     sys.stdout.write(explain_text(rule))
 
 
-from .batch.cli import batch as _batch; app.command("batch")(_batch)  # noqa: E402,E702
+from .batch import batch as _batch; app.command("batch")(_batch)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import AuditOutput, Finding, ReportResult
-from .output.common import stated_expected
+from ..model import AuditOutput, Finding, ReportResult
+from .common import stated_expected
 
 AUTHOR = "auditor"
 MARK = "/AuditorAnnotatedCopy"   # in the document information of every copy: a later run may replace it
@@ -136,7 +136,7 @@ def annotate_pdf(src: Path, dest: Path, rep: ReportResult) -> int:
         done += 1
     writer.add_metadata({MARK: "1"})
     dest.parent.mkdir(parents=True, exist_ok=True)
-    from .outpaths import atomic_open
+    from ..outpaths import atomic_open
 
     with atomic_open(dest, "wb", encoding=None) as fh:
         writer.write(fh)

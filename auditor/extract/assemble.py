@@ -3,17 +3,23 @@ from __future__ import annotations
 
 import regex
 
+from ..model import Coverage, ExtractionNote, Quantity, Report, StageDeclaration, Text
+from ..numbers import find_numbers, parse_number
+from ..read.document import CJK, Cell, Document, Table, join_cell_text
+from ..read.ocr import low_confidence_notes
 from . import prose
-from .model import Coverage, ExtractionNote, Quantity, Report, StageDeclaration, Text
-from .numbers import find_numbers, parse_number
-from .ocr import low_confidence_notes
-from .pdf import CJK, Cell, Document, Table, join_cell_text
 from .prose import Sections, parse_date
 from .tables import (
-    CELL_QTY_RE, classify, read_boundary_table, read_factor_table, read_header, read_inventory, read_key_values,
-    read_product_box, read_results,
+    CELL_QTY_RE,
+    classify,
+    read_boundary_table,
+    read_factor_table,
+    read_header,
+    read_inventory,
+    read_key_values,
+    read_product_box,
+    read_results,
 )
-
 
 NUMERIC_CELL = regex.compile(r"^\s*[-−+]?[\d,]*\d(?:\.\d+)?\s*%?\s*$")
 
@@ -172,13 +178,13 @@ def extract(doc: Document) -> Report:
     report.coverage = cov
     _notes(report, doc)
     _number_coverage(report, tables, flow)
-    low = low_confidence_notes(quantities(report))
+    low = low_confidence_notes(labelled_quantities(report))
     cov.ocr_low_confidence = len(low)
     report.notes.extend(low)
     return report
 
 
-def quantities(report: Report) -> list[tuple[str, Quantity]]:
+def labelled_quantities(report: Report) -> list[tuple[str, Quantity]]:
     """Every number the report model holds, with a short description of where it sits."""
     out: list[tuple[str, Quantity | None]] = []
     inv = report.inventory
@@ -217,7 +223,7 @@ def _number_coverage(report: Report, tables: list[Table], flow) -> None:
     """How many printed numbers the report model holds, of those in the tables and in the text; emission values
     in the text that no quote, factor or field took are listed as notes, so a reader sees what was not read."""
     cov = report.coverage
-    used = {_key(q.location) for _, q in quantities(report)} - {None}
+    used = {_key(q.location) for _, q in labelled_quantities(report)} - {None}
     cells = [c for t in tables for row in t.rows for c in row if c.text and not c.merged and _numeric_cell(c.text)]
     cov.table_numbers = len(cells)
     cov.table_numbers_used = sum(1 for c in cells if _key(c.location) in used)

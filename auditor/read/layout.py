@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .pdf import Cell, Glyph, Table, TextFlow, join_cell_text
+from .document import Cell, Glyph, Table, TextFlow, join_cell_text
 
 NUMERIC = regex.compile(r"^[-−+]?[\d,]*\d(?:\.\d+)?(?:[eE][-+]?\d+)?\s*%?$")
 PUNCT = set(",.;:。，；：、!?！？")

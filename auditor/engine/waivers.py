@@ -1,9 +1,12 @@
 """Waivers from the configuration: accepted findings stay visible as suppressed, with their reason."""
 from __future__ import annotations
 
+from ..model import Finding, Suppression
+from ..numbers import fold
+from .base import fingerprint
 from .config import Config, Waiver
-from .model import Finding, ReportResult, Suppression
-from .numbers import fold
+from .registry import registry
+from .select import selected, severity_of
 
 
 def waiver_matches(w: Waiver, f: Finding, path: str) -> bool:
@@ -20,25 +23,20 @@ def waiver_matches(w: Waiver, f: Finding, path: str) -> bool:
 
 def _rules_of(w: Waiver) -> list[tuple[str, str, str]]:
     """(code, name, category) of the registered rules a waiver can apply to."""
-    from .engine import registry
-
     return [(code, r.name, r.category) for code, r in registry().items()
             if w.rule in (code, r.name) or code.startswith(w.rule.upper())]
 
 
-def apply_waivers(result: ReportResult, config: Config) -> None:
+def apply_waivers(findings: list[Finding], path: str, config: Config) -> None:
     """Mark waived findings; add a finding (WAI001) for every waiver scoped to this report that matches nothing,
     unless none of the rules it names ran (--select/--ignore) or WAI001 itself is not selected."""
-    if not config.waivers or result.status != "ok":
+    if not config.waivers:
         return
-    from .api import counts
-    from .engine import fingerprint, selected
-
     report_unused = selected("WAI001", "unused-waiver", "internal", config)
     for w in config.waivers:
-        if w.path and w.path not in result.path:
+        if w.path and w.path not in path:
             continue
-        hits = [f for f in result.findings if f.suppressed is None and waiver_matches(w, f, result.path)]
+        hits = [f for f in findings if f.suppressed is None and waiver_matches(w, f, path)]
         for f in hits:
             f.suppressed = Suppression(kind="waiver", reason=w.reason)
         if hits or not report_unused:
@@ -52,9 +50,8 @@ def apply_waivers(result: ReportResult, config: Config) -> None:
             message = f"the waiver ({what}; reason: {w.reason}) matches no finding any more: remove it"
         else:
             message = f"the waiver ({what}; reason: {w.reason}) names no rule: `auditor rules` lists the codes and names"
-        severity = config.severity.get("WAI001") or config.severity.get("unused-waiver") or "warning"
+        severity = severity_of("WAI001", "unused-waiver", "internal", "warning", config)
         f = Finding(rule="WAI001", name="unused-waiver", category="internal", severity=severity, message=message,
                     values=[w.value] if w.value else [], evidence=[w.evidence] if w.evidence else [w.rule])
         f.fingerprint = fingerprint(f)
-        result.findings.append(f)
-    result.counts = counts(result.findings)
+        findings.append(f)

@@ -9,7 +9,7 @@ setting in ``[tool.auditor.limits]``:
 - ``timeout_s``: wall-clock time for reading and auditing one file.
 
 The first look at a file (:func:`sniff`) names what it is when it is not a PDF (HTML, PNG, a ZIP, ...) and
-says when a PDF was cut short. All refusals raise :class:`~auditor.pdf.PdfError` with a stable code.
+says when a PDF was cut short. All refusals raise :class:`~auditor.read.document.PdfError` with a stable code.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ EOF_WINDOW = 64 * 1024
 
 def sniff(name: str, data: bytes) -> None:
     """Refuse what is not a PDF, or a PDF cut short, with a message that says what the file is."""
-    from .pdf import PdfError
+    from .document import PdfError
 
     size = len(data)
     head = data[:1024]
@@ -88,7 +88,7 @@ def check_streams(name: str, data: bytes, limits: Limits) -> None:
     inflates beyond ``limits.max_stream_mb``. Streams are not told apart by their dictionaries: data that is not
     zlib (JPEG, raw) fails zlib's header check at once. Cost: one zlib pass over the compressed data (about 1 ms per MB of
     output), paid so that neither parser can be made to allocate a gigabyte."""
-    from .pdf import PdfError
+    from .document import PdfError
 
     cap = int(limits.max_stream_mb * 1024 * 1024)
     view = memoryview(data)

@@ -16,7 +16,7 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from .vocab import norm
+from ..vocab import norm
 
 
 class RefValue(BaseModel):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import regex
 
-from .numbers import Interval, fmt, sig
+from ..numbers import Interval, fmt, sig
 from .reference import Library, RefFactor
 
 ORD = {1: "1st", 2: "2nd", 3: "3rd"}

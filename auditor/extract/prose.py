@@ -6,12 +6,12 @@ from datetime import date
 
 import regex
 
-from .model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration, StageRef, Text
-from .numbers import NUMBER, parse_number
-from .pdf import TextFlow
+from ..model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration, StageRef, Text
+from ..numbers import NUMBER, parse_number
+from ..read.document import TextFlow
+from ..units import emission_unit, factor_unit
+from ..vocab import claim_terms, match_stage, norm, resolve_order
 from .tables import make_quantity
-from .units import emission_unit, factor_unit
-from .vocab import claim_terms, match_stage, norm, resolve_order
 
 NUM = rf"(?:{NUMBER})"
 # (OCR: the subscript 2 read as z or >, eq as ea/ed)
@@ -71,7 +71,7 @@ class Sections:
     marks: list[tuple[int, str]]   # (position in flow, heading text)
 
     @staticmethod
-    def find(flow: TextFlow) -> "Sections":
+    def find(flow: TextFlow) -> Sections:
         marks = []
         pos = 0
         for line in flow.text.split("\n"):

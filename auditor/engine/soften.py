@@ -5,12 +5,14 @@ auditor.ocr.LOW_CONFIDENCE) is lowered to a warning and says why, with the crop'
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pydantic import BaseModel
 
-from .model import Finding, Quantity, Report
+from ..model import Finding, Quantity, Report
 
 
-def quantities(report: Report):
+def walk_quantities(report: Report) -> Iterator[Quantity]:
     """Every Quantity in the report (walks the model, so new parts are covered too)."""
     stack = [report]
     while stack:
@@ -24,10 +26,10 @@ def quantities(report: Report):
 
 
 def soften_ocr_findings(report: Report, findings: list[Finding]) -> None:
-    from .ocr import LOW_CONFIDENCE
+    from ..read.ocr import LOW_CONFIDENCE
 
     shaky: dict[str, list[Quantity]] = {}
-    for q in quantities(report):
+    for q in walk_quantities(report):
         if q.confidence is not None and q.confidence < LOW_CONFIDENCE:
             shaky.setdefault(q.text, []).append(q)
     if not shaky:

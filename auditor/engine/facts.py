@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import InventoryLine, Quantity, Report
-from .numbers import Interval
-from .units import check_product, emission_unit, factor_unit
-from .vocab import stage_label
+from ..model import InventoryLine, Quantity, Report
+from ..numbers import Interval
+from ..units import check_product, emission_unit, factor_unit
+from ..vocab import stage_label
 
 TOTAL = "__total__"
 

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .api import counts
-from .engine import fingerprint
-from .model import AuditOutput, Finding, Suppression
+from ..model import AuditOutput, Finding, Suppression
+from .base import fingerprint
+from .pipeline import counts
 
 NOT_BASELINED = ("WAI001",)
 

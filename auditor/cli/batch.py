@@ -8,9 +8,17 @@ from typing import Optional
 
 import typer
 
-
-from ..choices import (FailOn, OcrMode, config_option, factors_option, fail_on_option,  # noqa: E402
-                       ignore_option, ocr_option, password_option, select_option)
+from .options import (
+    FailOn,
+    OcrMode,
+    config_option,
+    factors_option,
+    fail_on_option,
+    ignore_option,
+    ocr_option,
+    password_option,
+    select_option,
+)
 
 
 class ExecutorKind(str, Enum):
@@ -56,11 +64,11 @@ def batch(
     be audited (or bad usage); 130: interrupted (rerun to resume). One batch at a time per --db: a second batch
     on the same database refuses at once (exit 2) while the first holds the lock file <db>.lock. --jsonl, --csv
     and --db may not be an input or an existing PDF (exit 2)."""
-    from ..cli import build_config
-    from .executors import default_jobs
-    from .isolate import Settings
-    from .runner import BatchError, BatchOptions, format_summary, run_batch
-    from .store import StoreError
+    from ..batch.executors import default_jobs
+    from ..batch.isolate import Settings
+    from ..batch.runner import BatchError, BatchOptions, format_summary, run_batch
+    from ..batch.store import StoreError
+    from .options import build_config
 
     cfg = build_config(config, select, ignore, factors, fail_on)
     if scheduler:  # an existing cluster: --scheduler implies --executor dask

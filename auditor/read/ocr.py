@@ -22,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from .model import ExtractionNote, Location
-from .numbers import fold
-from .pdf import CJK, Cell, Document, Glyph, Page, Table, TextFlow, join_cell_text
+from ..model import ExtractionNote, Location
+from ..numbers import fold
+from .document import CJK, Cell, Document, Glyph, Page, Table, TablePolicy, TextFlow, join_cell_text
 
 DPI = 300                      # pages are rendered at this for rulings and cells
 PROSE_DPI = 200                # running text is read at this: as good for 10-pt text, a third faster
@@ -109,7 +110,7 @@ def run_parallel(exe: str, images: list[Path], lang: str, psm: int,
 
 
 @dataclass
-class Rule:
+class Ruling:
     a0: float      # along: x0 for horizontal, top for vertical (pixels)
     a1: float
     c0: float      # across: the line's thickness span
@@ -132,9 +133,9 @@ def _runs(img, min_len: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def _merge_runs(runs: list[tuple[int, int, int]], tol: int = 3) -> list[Rule]:
+def _merge_runs(runs: list[tuple[int, int, int]], tol: int = 3) -> list[Ruling]:
     """Runs on neighbouring pixel rows that overlap or touch make one ruling (a skewed line is a staircase)."""
-    rules: list[Rule] = []
+    rules: list[Ruling] = []
     for y, a, b in sorted(runs):
         for r in reversed(rules):
             if y - r.c1 > tol:
@@ -143,11 +144,11 @@ def _merge_runs(runs: list[tuple[int, int, int]], tol: int = 3) -> list[Rule]:
                 r.a0, r.a1, r.c1 = min(r.a0, a), max(r.a1, b), y
                 break
         else:
-            rules.append(Rule(a, b, y, y))
+            rules.append(Ruling(a, b, y, y))
     return rules
 
 
-def rulings(img, dpi: int = DPI) -> tuple[list[Rule], list[Rule]]:
+def rulings(img, dpi: int = DPI) -> tuple[list[Ruling], list[Ruling]]:
     """Horizontal and vertical table rulings in a grayscale page image (pixels). Vertical ones must end on
     horizontal ones, so the strokes of large characters are not taken for lines."""
     from PIL import Image
@@ -168,7 +169,7 @@ def rulings(img, dpi: int = DPI) -> tuple[list[Rule], list[Rule]]:
     return hs, vs
 
 
-def erase(img, hs: list[Rule], vs: list[Rule], pad: int = 2):
+def erase(img, hs: list[Ruling], vs: list[Ruling], pad: int = 2):
     from PIL import ImageDraw
 
     out = img.copy()
@@ -180,7 +181,7 @@ def erase(img, hs: list[Rule], vs: list[Rule], pad: int = 2):
     return out
 
 
-def _edges(hs: list[Rule], vs: list[Rule], scale: float) -> tuple[list[dict], list[dict]]:
+def _edges(hs: list[Ruling], vs: list[Ruling], scale: float) -> tuple[list[dict], list[dict]]:
     def edge(x0, top, x1, bottom, o):
         return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
                 "orientation": o, "object_type": "line_edge"}
@@ -349,12 +350,12 @@ def _plain(t: str) -> str:
 
 
 def _is_number(t: str) -> bool:
-    from .numbers import parse_number
+    from ..numbers import parse_number
 
     return parse_number(t.replace(" ", "")) is not None
 
 
-def ocr_missing_pages(doc: Document, pdf, mode: str = "auto") -> None:
+def ocr_missing_pages(doc: Document, pdf: Any, mode: str = "auto", tables: TablePolicy | None = None) -> None:
     """OCR the pages that need it (see module doc) and put their lines and tables into doc. `pdf`: the
     pypdfium2 document open_document read (opened with its password): the file is not opened again."""
     if mode == "off":
@@ -384,14 +385,15 @@ def ocr_missing_pages(doc: Document, pdf, mode: str = "auto") -> None:
         doc.notes.append(ExtractionNote(code="ocr-unavailable", severity="warning",
                                         message=f"Tesseract has no Chinese model (chi_sim): Chinese text on page(s) "
                                                 f"{pages} cannot be read; {INSTALL_HINT}"))
-    read_pages(doc, pdf, targets, exe, lang)
+    read_pages(doc, pdf, targets, exe, lang, tables=tables)
 
 
-def read_pages(doc: Document, pdf, targets: list[Page], exe: str, lang: str, dpi: int = DPI) -> None:
-    from PIL import Image, ImageDraw, ImageOps
+def read_pages(doc: Document, pdf: Any, targets: list[Page], exe: str, lang: str, dpi: int = DPI,
+               tables: TablePolicy | None = None) -> None:
     from pdfplumber.table import TableFinder
+    from PIL import Image, ImageDraw, ImageOps
 
-    from .pdf import _EdgePage
+    from .assemble import EdgePage
 
     images = _render(pdf, [p.number for p in targets], dpi)
     scale = dpi / 72
@@ -410,7 +412,7 @@ def read_pages(doc: Document, pdf, targets: list[Page], exe: str, lang: str, dpi
                 settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
                             "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
                 # explicit lines only: the table finder reads nothing of the page but its size
-                found = [t for t in TableFinder(_EdgePage(page.width, page.height, [], []), settings).tables
+                found = [t for t in TableFinder(EdgePage(page.width, page.height, [], []), settings).tables
                          if len(t.rows) >= 1 and max(len(r.cells) for r in t.rows) >= 2]
             clean = erase(img, hs, vs)
             prose = clean.copy()
@@ -449,7 +451,7 @@ def read_pages(doc: Document, pdf, targets: list[Page], exe: str, lang: str, dpi
         by_page.setdefault(k, {})[bbox] = read
     for k, job in enumerate(jobs):
         words = [_to_points(w, PROSE_DPI / 72, *job.offset) for w in prose_words[k]]
-        _fill_page(job, words, by_page.get(k, {}), doc)
+        _fill_page(job, words, by_page.get(k, {}), doc, tables)
 
 
 def _to_points(w: Word, scale: float, dx: float = 0, dy: float = 0) -> Word:
@@ -457,29 +459,21 @@ def _to_points(w: Word, scale: float, dx: float = 0, dy: float = 0) -> Word:
                 w.conf, w.line)
 
 
-def _fill_page(job: _PageJob, words: list[Word], cells: dict[tuple, CellRead], doc: Document) -> None:
-    from .pdf import _fill_merged, unruled_tables
+def _fill_page(job: _PageJob, words: list[Word], cells: dict[tuple, CellRead], doc: Document,
+               tables: TablePolicy | None = None) -> None:
+    from .assemble import finish_page, grid
 
     page = job.page
-    tables: list[Table] = []
-    for t in job.tables:
-        rows = []
-        for row in t.rows:
-            out = []
-            for bbox in row.cells:
-                if bbox is None:
-                    out.append(Cell(text="", page=page.number, bbox=None, merged=True))
-                    continue
-                read = cells.get(bbox, CellRead("", None))
-                out.append(Cell(text=read.text, page=page.number, bbox=tuple(float(v) for v in bbox), conf=read.conf))
-            rows.append((row.bbox, out))
-        _fill_merged(rows)
-        tables.append(Table(page=page.number, bbox=tuple(float(v) for v in t.bbox), rows=[c for _, c in rows]))
+
+    def cell(r: int, c: int, bbox: tuple[float, float, float, float]) -> Cell:
+        read = cells.get(bbox, CellRead("", None))
+        return Cell(text=read.text, page=page.number, bbox=bbox, conf=read.conf)
+
+    ruled = [Table(page=page.number, bbox=(float(t.bbox[0]), float(t.bbox[1]), float(t.bbox[2]), float(t.bbox[3])),
+                   rows=grid(t, page.number, cell)) for t in job.tables]
     flows = [line_flow(ln, page.number) for ln in group_lines(words) if not _speck(ln)]
     previous = next((p for p in doc.pages if p.number == page.number - 1), None)
-    unruled, flows = unruled_tables(flows, page.number, page.height, previous)
-    page.tables = sorted(tables + unruled, key=lambda t: t.bbox[1])
-    page.lines = TextFlow.concat(flows, sep="\n") if flows else TextFlow()
+    page.tables, page.lines = finish_page(page.number, page.height, ruled, flows, previous, tables)
     page.ocr = True
 
 

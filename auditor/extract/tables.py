@@ -6,14 +6,25 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import (
-    BoundaryTableRow, FactorTable, FactorTableRow, Inventory, InventoryLine, InventoryStage, Location, Quantity,
-    QuotedValue, ResultRow, ResultsTable, StageRef, Text,
+from ..model import (
+    BoundaryTableRow,
+    FactorTable,
+    FactorTableRow,
+    Inventory,
+    InventoryLine,
+    InventoryStage,
+    Location,
+    Quantity,
+    QuotedValue,
+    ResultRow,
+    ResultsTable,
+    StageRef,
+    Text,
 )
-from .numbers import NUMBER, Parsed, parse_number
-from .pdf import Cell, Table
-from .units import activity_unit, emission_unit, factor_unit, squash
-from .vocab import AMBIGUOUS_TRANSPORT, header_role, is_subtotal_row, is_total_row, match_stage, resolve_order
+from ..numbers import NUMBER, Parsed, parse_number
+from ..read.document import Cell, Table
+from ..units import activity_unit, emission_unit, factor_unit, squash
+from ..vocab import AMBIGUOUS_TRANSPORT, header_role, is_subtotal_row, is_total_row, match_stage, resolve_order
 
 YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 CELL_QTY_RE = regex.compile(rf"^\s*({NUMBER})\s*(%?)\s*(.*?)\s*$")
@@ -89,6 +100,11 @@ def classify(table: Table, header: Header) -> str:
 
 
 # year columns alone make no factor table (a census by year, a sales history): the table must speak of emissions
+def knows_table(table: Table) -> bool:
+    """The reader's table policy: an unruled table is kept when its kind is one the report reader reads."""
+    return classify(table, read_header(table)) != "unknown"
+
+
 FACTOR_WORDS = regex.compile(r"排放|因子|系数|碳|电网|emission|factor|\bEF\b|CO2|GHG|carbon|grid", regex.I)
 
 
@@ -389,7 +405,7 @@ def read_key_values(table: Table) -> dict[str, Text]:
     out: dict[str, Text] = {}
     for row in table.rows:
         cells = [c for i, c in enumerate(row) if c.text and not (c.merged and i and row[i - 1].text == c.text)]
-        for i in range(0, len(cells) - 1):
+        for i in range(len(cells) - 1):
             key = squash(cells[i].text)
             for field, pat in KV_KEYS.items():
                 if regex.search(pat, key, regex.I) and field not in out:
@@ -398,6 +414,7 @@ def read_key_values(table: Table) -> dict[str, Text]:
 
 
 __all__ = [
+    "knows_table",
     "Header", "read_header", "classify", "read_inventory", "read_results", "read_boundary_table",
     "read_factor_table", "read_product_box", "read_key_values", "cell_quantity", "make_quantity", "AMBIGUOUS_TRANSPORT",
 ]

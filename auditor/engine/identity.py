@@ -2,8 +2,8 @@
 total beside the sum of the stage values it is printed with (the sum ARI003 checks). Never raises."""
 from __future__ import annotations
 
+from ..model import Report, ReportIdentity
 from .facts import total_sums
-from .model import Report, ReportIdentity
 
 
 def _text(t) -> str | None:
@@ -30,7 +30,7 @@ def report_identity(report: Report, ctx=None) -> ReportIdentity | None:
             ident.total_unit = total.unit or (report.results.unit if report.results else None) or (
                 report.inventory.emissions_unit if report.inventory else None)
         if total is not None and parts and ctx is not None:
-            from .numbers import sum_intervals
+            from ..numbers import sum_intervals
 
             computed = sum_intervals(ctx.interval(p) for p in parts)
             ident.total_recomputed = ctx.fmt(computed.mid, total.decimals)

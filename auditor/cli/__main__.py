@@ -1,0 +1,4 @@
+"""`python -m auditor.cli` runs the command line, like `auditor` and `python -m auditor`."""
+from .commands import main
+
+main()

@@ -1,0 +1,104 @@
+"""CLI choices and options shared by `check`, `extract` and `batch` (a module of their own: all import it).
+The options are functions: each command gets its own typer.Option with the same flag, default and help."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from ..engine.config import Config
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    off = "off"
+    force = "force"
+
+
+def fail_on_option():
+    return typer.Option(None, "--fail-on", metavar="error|warning|info|never", help="lowest severity that fails (exit 1); default error")
+
+
+def config_option(help: str = "auditor.toml or pyproject.toml with [tool.auditor]"):
+    return typer.Option(None, "--config", metavar="FILE", help=help)
+
+
+def select_option():
+    return typer.Option([], "--select", metavar="RULES", help="run only these codes, prefixes, names or categories")
+
+
+def ignore_option():
+    return typer.Option([], "--ignore", metavar="RULES", help="skip these codes, prefixes, names or categories")
+
+
+def factors_option():
+    return typer.Option([], "--factors", metavar="FILE", help="extra factor library file (TOML), repeatable")
+
+
+def ocr_option():
+    return typer.Option(OcrMode.auto, "--ocr", metavar="auto|off|force", help="OCR pages without a text layer: auto, off, force")
+
+
+def password_option():
+    return typer.Option(None, "--password", metavar="PASSWORD", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
+                        help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the "
+                             "process list)")
+
+
+def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
+    """A message for selectors given on the command line that name no rule (a typo would run nothing, or skip
+    nothing, and still print "0 errors"), with the nearest names; None when all are known."""
+    if not any(patterns for _, patterns in groups):
+        return None
+    from ..engine.select import names_a_rule, near_names
+
+    problems = []
+    for flag, patterns in groups:
+        for p in patterns:
+            if not names_a_rule(p):
+                near = near_names(p, limit=2, cutoff=70)
+                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+                problems.append(f"{flag} {p!r} names no rule{hint}")
+    if not problems:
+        return None
+    return "; ".join(problems) + "; `auditor rules` lists codes, names and categories"
+
+
+def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
+                 fail_on: Optional[FailOn] = None) -> Config:
+    if config is not None and not config.is_file():
+        raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
+    from ..engine.configure import load_config
+
+    try:
+        cfg = load_config(config)
+    except Exception as e:
+        typer.echo(f"auditor: bad configuration: {e}", err=True)
+        raise typer.Exit(2)
+    cli_select = [s.strip() for x in select for s in x.split(",") if s.strip()]
+    cli_ignore = [s.strip() for x in ignore for s in x.split(",") if s.strip()]
+    bad = unknown_cli_selectors(("--select", cli_select), ("--ignore", cli_ignore))
+    if bad:
+        typer.echo(f"auditor: {bad}", err=True)
+        raise typer.Exit(2)
+    if cli_select:
+        cfg.select = cli_select
+    if cli_ignore:
+        cfg.ignore = cfg.ignore + cli_ignore
+    for f in factors:
+        if not f.is_file():
+            raise typer.BadParameter(f"factor file {f} not found", param_hint="--factors")
+        cfg.factors.append(str(f.resolve()))
+    if fail_on is not None:
+        cfg.fail_on = fail_on.value
+    return cfg

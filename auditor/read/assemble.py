@@ -1,0 +1,242 @@
+"""The page assembler every page source ends in: ruled tables by pdfplumber's table finder on the source's
+characters and edges, prose lines from the characters outside them (pdfplumber's text-line builder), then the
+unruled tables among those lines (kept when the table policy knows their kind).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .document import (
+    Cell,
+    Char,
+    Edge,
+    Glyph,
+    Page,
+    Table,
+    TablePolicy,
+    TextFlow,
+    drop_cjk_latin_spaces,
+    fold_chars,
+    join_cell_text,
+)
+
+
+class EdgePage:
+    """What pdfplumber's TableFinder and Table.extract read of a page, built from pdfium's objects."""
+
+    def __init__(self, width: float, height: float, chars: list[dict], edges: list[dict]):
+        self.bbox = (0, 0, width, height)
+        self.chars = chars
+        self.edges = edges
+
+
+def find_ruled_tables(width: float, height: float, chars: list[Char], edges: list[Edge], number: int) -> list[Table]:
+    """pdfplumber's own table finder (lines strategy) on pdfium's edges and characters."""
+    from pdfplumber.table import TableFinder
+
+    if len(edges) < 2:
+        return []
+    return tables_from_finder(TableFinder(EdgePage(width, height, chars, edges)).tables, number)
+
+
+def assemble_page(number: int, width: float, height: float, tables: list[Table], chars: list[Char], images: int,
+                  previous: Page | None, accept: TablePolicy | None = None) -> Page:
+    """The steps after either reader: prose lines from the characters outside the ruled tables (pdfplumber's
+    text-line builder), then the unruled tables among those lines."""
+    from pdfplumber.utils import chars_to_textmap
+
+    boxes = [t.bbox for t in tables]
+    prose = [c for c in chars if not _inside(c, boxes)] if boxes else chars
+    flows: list[TextFlow] = []
+    if prose:
+        tm = chars_to_textmap(prose, layout_bbox=(0, 0, width, height), layout_width=width, layout_height=height)
+        flows = [_line_flow(line, number) for line in tm.extract_text_lines(strip=True, return_chars=True)]
+    all_tables, lines = finish_page(number, height, tables, flows, previous, accept)
+    return Page(number=number, width=width, height=height, lines=lines, tables=all_tables,
+                chars=sum(1 for c in chars if not c["text"].isspace()), images=images)
+
+
+def finish_page(number: int, height: float, ruled: list[Table], flows: list[TextFlow], previous: Page | None,
+                knows: TablePolicy | None) -> tuple[list[Table], TextFlow]:
+    """The last step of every page, whichever source read it: the unruled tables among its prose lines, then all
+    tables top to bottom and the remaining lines as one flow."""
+    unruled, flows = unruled_tables(flows, number, height, previous, knows)
+    lines = TextFlow.concat(flows, sep="\n") if flows else TextFlow()
+    return sorted(ruled + unruled, key=lambda t: t.bbox[1]), lines
+
+
+def _inside(obj, boxes) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+
+def unruled_tables(flows: list[TextFlow], number: int, height: float, previous: Page | None,
+                   knows: TablePolicy | None = None) -> tuple[list[Table], list[TextFlow]]:
+    """Tables printed without lines, among the page's prose lines; kept only when the report reader knows the
+    kind of table (`knows`; without one every candidate is kept), or it goes on from an unruled table at the foot
+    of the previous page."""
+    from .layout import find_unruled_tables
+
+    last = previous.tables[-1] if previous is not None and previous.tables else None
+
+    def accept(table: Table) -> bool:
+        if knows is None or knows(table):
+            return True
+        return (last is not None and not last.ruled and last.ncols == table.ncols
+                and last.bbox[3] > 0.7 * previous.height and table.bbox[1] < 0.25 * height)
+
+    tables, taken = find_unruled_tables(flows, number, accept)
+    if not tables:
+        return [], flows
+    gone = set(taken)
+    return tables, [f for i, f in enumerate(flows) if i not in gone]
+
+
+def _line_flow(line: dict, page: int) -> TextFlow:
+    chars = line.get("chars") or []
+    pairs: list[tuple[str, Glyph | None]] = []
+    k = 0
+    text = line["text"]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if k < len(chars) and text.startswith(chars[k]["text"], i) and chars[k]["text"]:
+            c = chars[k]
+            g = Glyph(page, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+            for sub in c["text"]:
+                pairs.append((sub, g))
+            i += len(c["text"])
+            k += 1
+        else:
+            pairs.append((ch, None))
+            i += 1
+    return drop_cjk_latin_spaces(fold_chars(pairs))
+
+
+def tables_from_finder(found, number: int) -> list[Table]:
+    """pdfplumber's tables (from either reader) as ours, one-column grids dropped."""
+    out = []
+    for t in found:
+        rows = _grid(t, number)
+        if rows and max(len(r) for r in rows) >= 2:
+            out.append(Table(page=number, bbox=tuple(float(v) for v in t.bbox), rows=rows, ruled=True))
+    return out
+
+
+def _grid(t: Any, page: int) -> list[list[Cell]]:
+    texts = table_texts(t)
+
+    def cell(r: int, c: int, bbox: tuple[float, float, float, float]) -> Cell:
+        raw = texts[r][c] if r < len(texts) and c < len(texts[r]) else None
+        return Cell(text=join_cell_text(raw or ""), page=page, bbox=bbox)
+
+    return grid(t, page, cell)
+
+
+CellReader = Callable[[int, int, tuple[float, float, float, float]], Cell]
+
+
+def grid(t: Any, page: int, cell: CellReader) -> list[list[Cell]]:
+    """The rows of one of pdfplumber's tables as cells: `cell(row, column, bbox)` reads a cell that starts there
+    (from the text layer, or by OCR); a position a spanning cell covers is filled from that cell."""
+    rows = []
+    for r, row in enumerate(t.rows):
+        cells = []
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                cells.append(Cell(text="", page=page, bbox=None, merged=True))
+            else:
+                cells.append(cell(r, c, (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))))
+        rows.append((row.bbox, cells))
+    fill_merged(rows)
+    return [cells for _, cells in rows]
+
+
+def table_texts(t) -> list[list[str | None]]:
+    """What pdfplumber's ``Table.extract()`` returns (a character belongs to the cell holding its centre; each
+    cell's text in lines and words, 3-point tolerances), in O(characters log characters) instead of rows x page
+    characters: the characters are sorted by the height of their centre once, and each row takes its slice."""
+    from bisect import bisect_left
+
+    def mid(c):
+        return (c["top"] + c["bottom"]) / 2
+
+    chars = sorted(t.page.chars, key=mid)
+    mids = [mid(c) for c in chars]
+    out: list[list[str | None]] = []
+    for row in t.rows:
+        _, top, _, bottom = row.bbox
+        row_chars = chars[bisect_left(mids, top):bisect_left(mids, bottom)]
+        row_chars = [c for c in row_chars if row.bbox[0] <= (c["x0"] + c["x1"]) / 2 < row.bbox[2]]
+        arr: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append(None)
+                continue
+            x0, ctop, x1, cbottom = cell
+            arr.append(_cell_text([c for c in row_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                                   and ctop <= mid(c) < cbottom]))
+        out.append(arr)
+    return out
+
+
+def _cell_text(chars: list[dict], tol: float = 3) -> str:
+    """pdfplumber's non-layout text of a few characters: lines by `doctop` (chained within tol), words split at
+    a gap wider than tol, a step back or a blank; words joined by a space, lines by a newline."""
+    if not chars:
+        return ""
+    chars = sorted(chars, key=lambda c: c["doctop"])
+    lines: list[list[dict]] = [[chars[0]]]
+    for prev, c in zip(chars, chars[1:]):
+        if c["doctop"] - prev["doctop"] <= tol:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        words: list[str] = []
+        prev = None
+        for c in line:
+            if c["text"].isspace():
+                prev = None
+                words.append("")
+                continue
+            if prev is None or c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + tol or c["top"] > prev["top"] + tol:
+                words.append(c["text"])
+            else:
+                words[-1] += c["text"]
+            prev = c
+        out.append(" ".join(w for w in words if w))
+    return "\n".join(out)
+
+
+def fill_merged(rows) -> None:
+    """A None cell continues the cell that spans it: the one above if it reaches down, else the one to the left."""
+    for r, (rbox, cells) in enumerate(rows):
+        for c, cell in enumerate(cells):
+            if not cell.merged:
+                continue
+            src = None
+            for rr in range(r - 1, -1, -1):
+                above = rows[rr][1][c] if c < len(rows[rr][1]) else None
+                if above is None:
+                    break
+                if above.bbox is not None:
+                    if above.bbox[3] > rbox[1] + 1:
+                        src = above
+                    break
+            if src is None:
+                for cc in range(c - 1, -1, -1):
+                    left = cells[cc]
+                    if left.bbox is not None:
+                        src = left
+                        break
+                    if not left.merged:
+                        break
+            if src is not None:
+                cell.text = src.text
+                cell.bbox = src.bbox
+                cell.conf = src.conf
