@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -30,7 +31,7 @@ _ACTIVITY = {
     "gram": "g", "cubicmetre": "m3", "cubicmeter": "m3", "normalcubicmetre": "m3", "litre": "L", "liter": "L",
     "megajoule": "MJ", "gigajoule": "GJ", "tonne-km": "t*km", "tonne·km": "t*km", "tonne-kilometre": "t*km",
     "tonnekilometre": "t*km", "tonne-kilometer": "t*km", "tonnekilometer": "t*km", "kilometre": "km",
-    "kilometer": "km", "piece": "unit", "pc": "unit", "squaremetre": "m2", "metre": "m", "meter": "m",
+    "kilometer": "km", "pc": "unit", "squaremetre": "m2", "metre": "m", "meter": "m",
 }
 
 _EMISSION_RE = regex.compile(
@@ -149,10 +150,11 @@ _PINT_NAMES = {"kWh": "kilowatt_hour", "MWh": "megawatt_hour", "kg": "kilogram",
 
 
 @lru_cache(maxsize=1)
-def registry():
+def registry() -> Any:
+    """pint's unit registry with CO2 and CO2e as dimensions of their own (untyped: pint is)."""
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     # CO2 and CO2e are kept apart: a factor in kgCO2/kWh times kWh is not a mass of CO2e.
     ureg.define("CO2 = [co2]")
     ureg.define("CO2e = [co2e]")
@@ -174,7 +176,7 @@ def pint_tables() -> dict:
     masses = ("g", "kg", "t")
     mass = {f"{a}>{b}": float(ureg.Quantity(1, _PINT_NAMES[a]).to(_PINT_NAMES[b]).magnitude)
             for a in masses for b in masses}
-    ratio = {}
+    ratio: dict[str, float | None] = {}
     for per in _PINT_NAMES:
         for act in _PINT_NAMES:
             try:
@@ -221,7 +223,10 @@ def check_product(factor: FactorUnit, activity: str, emission: EmissionUnit | No
     if factor.emission.series != target_series:
         return False, (f"{factor.text} x {activity} gives {factor.emission.series}, "
                        f"the result is stated as {target_series}"), None
-    scale = per_activity * _convert("mass", factor.emission.mass, target_mass)
+    mass_scale = _convert("mass", factor.emission.mass, target_mass)
+    if mass_scale is None:   # g, kg and t always convert; an unknown mass unit does not
+        return False, f"{factor.emission.mass} cannot be converted to {target_mass}", None
+    scale = per_activity * mass_scale
     return True, f"{factor.text} x {activity} = {target_mass}{target_series} x {scale:g}", float(scale)
 
 

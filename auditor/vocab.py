@@ -25,6 +25,8 @@ class Vocab:
     claims: dict[str, dict]
     headers: dict[str, list[str]]
     transport_of: dict[str, list[str]]
+    cover_fields: dict[str, str]             # metadata field -> label pattern (cover pages, running text)
+    key_value_fields: dict[str, str]         # metadata field -> label pattern (first cell of a two-column table)
 
 
 SPACES = regex.compile(r"\s+")
@@ -59,6 +61,8 @@ def vocab() -> Vocab:
         claims=data["claims"],
         headers={k: [norm(t) for t in v] for k, v in data["headers"].items()},
         transport_of={k: [strip_stage_suffix(norm(t)) for t in v] for k, v in data.get("transport_of", {}).items()},
+        cover_fields=dict(data["fields"]["cover"]),
+        key_value_fields=dict(data["fields"]["key_value"]),
     )
 
 

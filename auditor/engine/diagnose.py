@@ -166,7 +166,7 @@ def factor_story(item: str | None, printed: str, printed_value: Decimal, printed
     m = implied_match(implied, refs) if implied is not None else None
     per = activity_unit or (e.per if e else m.per if m else "unit")
     parts = []
-    if e is not None:
+    if e is not None and e.per_energy is not None:
         parts.append(f"{printed} is {e.item}'s {e.per_energy.unit} (per unit of energy), "
                      f"not a factor per {per}")
     if implied is not None and implied.lo.is_finite() and implied.hi.is_finite():

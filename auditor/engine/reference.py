@@ -6,6 +6,7 @@ The bundled file is data/factors.toml; users add their own with --factors FILE
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -215,5 +216,5 @@ def _cached(paths: tuple[str, ...]) -> Library:
     return lib
 
 
-def load_library(extra: list[str | Path] | None = None) -> Library:
+def load_library(extra: Sequence[str | Path] | None = None) -> Library:
     return _cached(tuple(str(p) for p in extra or []))

@@ -98,7 +98,9 @@ def rules_catalogue_markdown(codes: list[str] | None = None) -> str:
 
 def _examples(text: str) -> list[list[str]]:
     """'Fails:\\n    example\\nPasses:\\n    example' -> Markdown blocks."""
-    blocks, head, body = [], None, []
+    blocks: list[list[str]] = []
+    head: str | None = None
+    body: list[str] = []
     for line in text.splitlines():
         s = line.strip()
         if s in ("Fails:", "Passes:"):

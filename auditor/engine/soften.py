@@ -41,7 +41,7 @@ def soften_ocr_findings(report: Report, findings: list[Finding]) -> None:
                     if f.location is None or q.location is None or q.location.page == f.location.page]
         if not suspects:
             continue
-        q = min(suspects, key=lambda x: x.confidence)
+        q = min(suspects, key=lambda x: x.confidence if x.confidence is not None else LOW_CONFIDENCE)
         where = f"p.{q.location.page} box {list(q.location.bbox)}" if q.location and q.location.bbox else "?"
         f.severity = "warning"
         note = (f"OCR uncertainty: '{q.text}' was read with confidence {q.confidence:.0f} ({where}); check the page "

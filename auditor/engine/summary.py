@@ -7,8 +7,8 @@ import unicodedata
 
 import regex
 
-from ..model import Report, ReportIdentity, ReportSummary, StageSummary
-from ..numbers import fmt
+from ..model import InventoryStage, Quantity, Report, ReportIdentity, ReportSummary, StageSummary
+from ..numbers import Interval, fmt
 from .base import Context
 from .config import Config
 from .facts import line_interval
@@ -74,19 +74,23 @@ def stage_summaries(report: Report, config: Config | None = None, library: Libra
     ctx = Context(config=config or Config(), library=library or load_library())
     inv, res = report.inventory, report.results
     unit = (inv.emissions_unit if inv else None) or (res.unit if res else None)
-    inv_by_key = {}
+    inv_by_key: dict[str, InventoryStage] = {}
     if inv:
         for st in inv.stages:
             inv_by_key.setdefault(st.stage.canonical or st.stage.name, st)
 
-    def recompute(st, stated) -> tuple[str | None, bool | None]:
+    def recompute(st: InventoryStage | None, stated: Quantity | None) -> tuple[str | None, bool | None]:
         if st is None or not st.lines or any(l.activity is None or l.factor is None for l in st.lines):
             return None, None
         try:
-            total = None
+            total: Interval | None = None
             for line in st.lines:
                 iv = line_interval(line, ctx.interval, inv.emissions_unit if inv else None)
+                if iv is None:
+                    return None, None
                 total = iv if total is None else total + iv
+            if total is None:
+                return None, None
             if stated is None:
                 decimals = max([l.emissions.decimals for l in st.lines if l.emissions] or [4])
                 return fmt(total.mid, decimals), None

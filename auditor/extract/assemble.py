@@ -1,6 +1,8 @@
 """Document -> Report: the structured report every rule works on."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import regex
 
 from ..model import Coverage, ExtractionNote, Quantity, Report, StageDeclaration, Text
@@ -11,6 +13,7 @@ from . import prose
 from .prose import Sections, parse_date
 from .tables import (
     CELL_QTY_RE,
+    Header,
     classify,
     read_boundary_table,
     read_factor_table,
@@ -57,8 +60,9 @@ def _continues(prev: Table, t: Table) -> bool:
 
 def _col_edges(t: Table) -> list[float]:
     for row in reversed(t.rows):
-        if len(row) == t.ncols and all(c.bbox is not None and not c.merged for c in row):
-            return [c.bbox[0] for c in row]
+        boxes = [c.bbox for c in row if c.bbox is not None and not c.merged]
+        if len(row) == t.ncols and len(boxes) == len(row):
+            return [b[0] for b in boxes]
     return []
 
 
@@ -79,6 +83,63 @@ def _join_rows(above, tail):
                      conf=min((x for x in (c.conf, tail[i].conf) if x is not None), default=None))
         joined.append(c)
     return joined
+
+
+# ---------------------------------------------------------------- one reader per kind of table
+
+
+def _take_inventory(report: Report, table: Table, header: Header) -> None:
+    inv, notes = read_inventory(table, header)
+    for n in notes:
+        report.notes.append(ExtractionNote(code="inventory-row", message=n, severity="warning",
+                                           location=table.location))
+    if report.inventory is None:
+        report.inventory = inv
+    else:  # a second inventory table (e.g. per stage): merge
+        report.inventory.stages.extend(inv.stages)
+        report.inventory.total = report.inventory.total or inv.total
+
+
+def _take_results(report: Report, table: Table, header: Header) -> None:
+    res = read_results(table, header)
+    if report.results is None or len(res.rows) > len(report.results.rows):
+        report.results = res
+
+
+def _take_boundary(report: Report, table: Table, header: Header) -> None:
+    report.boundary.table.extend(read_boundary_table(table, header))
+
+
+def _take_factor_table(report: Report, table: Table, header: Header) -> None:
+    report.factor_tables.append(read_factor_table(table, header))
+
+
+def _take_product(report: Report, table: Table, header: Header) -> None:
+    meta = report.metadata
+    fields, quotes = read_product_box(table, header)
+    report.quotes.extend(quotes)
+    for k, v in fields.items():
+        if k == "functional_unit":
+            meta.functional_unit.append(v)
+        elif getattr(meta, k) is None:
+            setattr(meta, k, v)
+
+
+def _take_key_values(report: Report, table: Table, header: Header) -> None:
+    meta = report.metadata
+    for k, v in read_key_values(table).items():
+        if k == "standard":
+            meta.standard.append(v)
+        elif getattr(meta, k) is None:
+            setattr(meta, k, v)
+
+
+# kind (tables.classify) -> what the report takes from such a table; a kind without a reader is counted and,
+# when it holds numbers, noted as not read
+TABLE_READERS: dict[str, Callable[[Report, Table, Header], None]] = {
+    "inventory": _take_inventory, "results": _take_results, "boundary": _take_boundary,
+    "factor_table": _take_factor_table, "product": _take_product, "key_value": _take_key_values,
+}
 
 
 def extract(doc: Document) -> Report:
@@ -105,38 +166,9 @@ def extract(doc: Document) -> Report:
                 message=f"a table with {numbers} numbers (header: {' | '.join(t for t in header.texts if t)[:120]}) "
                         f"is not an inventory, results, boundary or factor table the reader knows; its numbers "
                         f"are not checked"))
-        if kind == "inventory":
-            inv, notes = read_inventory(table, header)
-            for n in notes:
-                report.notes.append(ExtractionNote(code="inventory-row", message=n, severity="warning",
-                                                   location=table.location))
-            if report.inventory is None:
-                report.inventory = inv
-            else:  # a second inventory table (e.g. per stage): merge
-                report.inventory.stages.extend(inv.stages)
-                report.inventory.total = report.inventory.total or inv.total
-        elif kind == "results":
-            res = read_results(table, header)
-            if report.results is None or len(res.rows) > len(report.results.rows):
-                report.results = res
-        elif kind == "boundary":
-            report.boundary.table.extend(read_boundary_table(table, header))
-        elif kind == "factor_table":
-            report.factor_tables.append(read_factor_table(table, header))
-        elif kind == "product":
-            fields, quotes = read_product_box(table, header)
-            report.quotes.extend(quotes)
-            for k, v in fields.items():
-                if k == "functional_unit":
-                    meta.functional_unit.append(v)
-                elif getattr(meta, k) is None:
-                    setattr(meta, k, v)
-        elif kind == "key_value":
-            for k, v in read_key_values(table).items():
-                if k == "standard":
-                    meta.standard.append(v)
-                elif getattr(meta, k) is None:
-                    setattr(meta, k, v)
+        reader = TABLE_READERS.get(kind)
+        if reader is not None:
+            reader(report, table, header)
     # prose
     for k, v in prose.cover_fields(flow).items():
         if k == "issue_date":
@@ -205,8 +237,8 @@ def labelled_quantities(report: Report) -> list[tuple[str, Quantity]]:
         where = f"{q.place} quote{' of ' + q.stage.name if q.stage else ' of the total'}"
         out += [(where, q.value), (where + " percent", q.percent)]
     for ft in report.factor_tables:
-        for row in ft.rows:
-            out += [(f"factor table {row.label}", v) for v in row.values]
+        for frow in ft.rows:
+            out += [(f"factor table {frow.label}", v) for v in frow.values]
     for fm in report.factor_mentions:
         out.append(("factor in the text", fm.value))
     out.append(("annual output", report.metadata.annual_output))

@@ -10,7 +10,7 @@ from ..model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration,
 from ..numbers import NUMBER, parse_number
 from ..read.document import TextFlow
 from ..units import emission_unit, factor_unit
-from ..vocab import claim_terms, match_stage, norm, resolve_order
+from ..vocab import claim_terms, match_stage, norm, resolve_order, vocab
 from .tables import make_quantity
 
 NUM = rf"(?:{NUMBER})"
@@ -118,20 +118,12 @@ def _line_flows(flow: TextFlow):
 
 # ---------------------------------------------------------------- cover fields
 
-COVER_FIELDS = {
-    "product": r"(?:产品名称|product name|product)",
-    "model": r"(?:产品规格型号|规格型号|产品型号|型号|model)",
-    "company": r"(?:生产者名称|生产企业|企业名称|委托方|委托单位|manufacturer|company|organi[sz]ation)",
-    "report_number": r"(?:报告编号|report no\.?|report number)",
-    "issuer": r"(?:机构名称(?:\s*[（(]\s*公章\s*[)）])?|认证机构|评价机构|核查机构|issued by|issuer|verification body)",
-    "issue_date": r"(?:报告签发日期|签发日期|报告日期|date of issue|issue date)",
-}
 
 
 def cover_fields(flow: TextFlow) -> dict[str, Text]:
     out: dict[str, Text] = {}
     for start, line in _line_flows(flow):
-        for key, pat in COVER_FIELDS.items():
+        for key, pat in vocab().cover_fields.items():
             if key in out:
                 continue
             m = regex.match(rf"^\s*{pat}\s*[：:]\s*(.+?)\s*$", line, regex.I)

@@ -24,7 +24,15 @@ from ..model import (
 from ..numbers import NUMBER, Parsed, parse_number
 from ..read.document import Cell, Table
 from ..units import activity_unit, emission_unit, factor_unit, squash
-from ..vocab import AMBIGUOUS_TRANSPORT, header_role, is_subtotal_row, is_total_row, match_stage, resolve_order
+from ..vocab import (
+    AMBIGUOUS_TRANSPORT,
+    header_role,
+    is_subtotal_row,
+    is_total_row,
+    match_stage,
+    resolve_order,
+    vocab,
+)
 
 YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 CELL_QTY_RE = regex.compile(rf"^\s*({NUMBER})\s*(%?)\s*(.*?)\s*$")
@@ -82,7 +90,7 @@ def read_header(table: Table) -> Header:
 
 
 def classify(table: Table, header: Header) -> str:
-    r = set(x for x in header.roles if x)
+    r = {x for x in header.roles if x}
     if ("included" in r or "excluded" in r) and "stage" in r:
         return "boundary"
     if "factor" in r and ("activity" in r or "item" in r or "stage" in r):
@@ -152,9 +160,8 @@ def make_quantity(p: Parsed, location: Location | None, unit: str | None = None,
 
 def header_unit(text: str) -> str | None:
     """The unit in a header's brackets: '温室气体量 (kgCO₂eq)' -> 'kgCO₂eq'."""
-    m = None
-    for m in UNIT_IN_BRACKETS.finditer(text):
-        pass
+    found = list(UNIT_IN_BRACKETS.finditer(text))
+    m = found[-1] if found else None      # the last bracket holds the unit
     if m:
         return m.group(1)
     if "/" in text:
@@ -286,11 +293,11 @@ def _read_line(row: list[Cell], header: Header, stage: StageRef, factor_unit_hdr
             factor = cell_quantity(row[c], fu.text if fu else None, t, fu.per_note if fu else None)
     if activity is None and factor is None:
         return None
-    cells = [c for c in row if c.bbox]
+    boxes = [(c.page, c.bbox) for c in row if c.bbox]
     loc = None
-    if cells:
-        loc = Location(page=cells[0].page, bbox=(min(c.bbox[0] for c in cells), min(c.bbox[1] for c in cells),
-                                                 max(c.bbox[2] for c in cells), max(c.bbox[3] for c in cells)))
+    if boxes:
+        loc = Location(page=boxes[0][0], bbox=(min(b[0] for _, b in boxes), min(b[1] for _, b in boxes),
+                                               max(b[2] for _, b in boxes), max(b[3] for _, b in boxes)))
     return InventoryLine(stage=stage, item=item, activity=activity, factor=factor, location=loc)
 
 
@@ -391,14 +398,6 @@ def read_product_box(table: Table, header: Header) -> tuple[dict[str, Text], lis
     return fields, quotes
 
 
-KV_KEYS = {
-    "company": r"^(企业名称|公司名称|生产者名称|委托方|组织名称|company|organi[sz]ation|manufacturer)",
-    "standard": r"(核算和报告依据|评价依据|依据标准|核算依据|标准|standard)",
-    "product": r"^(产品名称|product( name)?)$",
-    "model": r"^(产品规格型号|规格型号|型号|model)$",
-    "report_number": r"^(报告编号|report (no|number))",
-    "issuer": r"^(机构名称|认证机构|评价机构|issuer|verifier)",
-}
 
 
 def read_key_values(table: Table) -> dict[str, Text]:
@@ -407,7 +406,7 @@ def read_key_values(table: Table) -> dict[str, Text]:
         cells = [c for i, c in enumerate(row) if c.text and not (c.merged and i and row[i - 1].text == c.text)]
         for i in range(len(cells) - 1):
             key = squash(cells[i].text)
-            for field, pat in KV_KEYS.items():
+            for field, pat in vocab().key_value_fields.items():
                 if regex.search(pat, key, regex.I) and field not in out:
                     out[field] = Text(text=cells[i + 1].text, location=cells[i + 1].location)
     return out

@@ -4,8 +4,8 @@ unruled tables among those lines (kept when the table policy knows their kind).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from .document import (
     Cell,
@@ -23,9 +23,10 @@ from .document import (
 
 
 class EdgePage:
-    """What pdfplumber's TableFinder and Table.extract read of a page, built from pdfium's objects."""
+    """What pdfplumber's TableFinder and Table.extract read of a page, built from pdfium's objects: a stand-in for
+    pdfplumber's Page (its bbox, chars and edges, nothing else), so typed as Any where it is handed over."""
 
-    def __init__(self, width: float, height: float, chars: list[dict], edges: list[dict]):
+    def __init__(self, width: float, height: float, chars: Sequence[Char], edges: Sequence[Edge]):
         self.bbox = (0, 0, width, height)
         self.chars = chars
         self.edges = edges
@@ -37,7 +38,8 @@ def find_ruled_tables(width: float, height: float, chars: list[Char], edges: lis
 
     if len(edges) < 2:
         return []
-    return tables_from_finder(TableFinder(EdgePage(width, height, chars, edges)).tables, number)
+    page: Any = EdgePage(width, height, chars, edges)
+    return tables_from_finder(TableFinder(page).tables, number)
 
 
 def assemble_page(number: int, width: float, height: float, tables: list[Table], chars: list[Char], images: int,
@@ -50,7 +52,8 @@ def assemble_page(number: int, width: float, height: float, tables: list[Table],
     prose = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     flows: list[TextFlow] = []
     if prose:
-        tm = chars_to_textmap(prose, layout_bbox=(0, 0, width, height), layout_width=width, layout_height=height)
+        # pdfplumber types its characters as plain dicts; ours are the same dicts, typed (Char)
+        tm = chars_to_textmap(cast(list[dict[str, Any]], prose), layout_bbox=(0, 0, width, height), layout_width=width, layout_height=height)
         flows = [_line_flow(line, number) for line in tm.extract_text_lines(strip=True, return_chars=True)]
     all_tables, lines = finish_page(number, height, tables, flows, previous, accept)
     return Page(number=number, width=width, height=height, lines=lines, tables=all_tables,
@@ -84,7 +87,7 @@ def unruled_tables(flows: list[TextFlow], number: int, height: float, previous: 
     def accept(table: Table) -> bool:
         if knows is None or knows(table):
             return True
-        return (last is not None and not last.ruled and last.ncols == table.ncols
+        return (last is not None and previous is not None and not last.ruled and last.ncols == table.ncols
                 and last.bbox[3] > 0.7 * previous.height and table.bbox[1] < 0.25 * height)
 
     tables, taken = find_unruled_tables(flows, number, accept)
@@ -115,13 +118,14 @@ def _line_flow(line: dict, page: int) -> TextFlow:
     return drop_cjk_latin_spaces(fold_chars(pairs))
 
 
-def tables_from_finder(found, number: int) -> list[Table]:
+def tables_from_finder(found: Any, number: int) -> list[Table]:
     """pdfplumber's tables (from either reader) as ours, one-column grids dropped."""
     out = []
     for t in found:
         rows = _grid(t, number)
         if rows and max(len(r) for r in rows) >= 2:
-            out.append(Table(page=number, bbox=tuple(float(v) for v in t.bbox), rows=rows, ruled=True))
+            x0, top, x1, bottom = (float(v) for v in t.bbox)
+            out.append(Table(page=number, bbox=(x0, top, x1, bottom), rows=rows, ruled=True))
     return out
 
 
@@ -189,8 +193,8 @@ def _cell_text(chars: list[dict], tol: float = 3) -> str:
         return ""
     chars = sorted(chars, key=lambda c: c["doctop"])
     lines: list[list[dict]] = [[chars[0]]]
-    for prev, c in zip(chars, chars[1:]):
-        if c["doctop"] - prev["doctop"] <= tol:
+    for before, c in zip(chars, chars[1:]):
+        if c["doctop"] - before["doctop"] <= tol:
             lines[-1].append(c)
         else:
             lines.append([c])
@@ -198,7 +202,7 @@ def _cell_text(chars: list[dict], tol: float = 3) -> str:
     for line in lines:
         line.sort(key=lambda c: c["x0"])
         words: list[str] = []
-        prev = None
+        prev: dict[str, Any] | None = None
         for c in line:
             if c["text"].isspace():
                 prev = None

@@ -110,7 +110,7 @@ def _inflated_size(raw: memoryview, cap: int) -> int:
     total = 0
     try:
         for i in range(0, len(raw), CHUNK):
-            buf = raw[i:i + CHUNK]
+            buf: bytes | memoryview = raw[i:i + CHUNK]
             while buf and not d.eof:      # past the end of the zlib data, unconsumed_tail stops shrinking
                 out = d.decompress(buf, CHUNK * 16)
                 total += len(out)

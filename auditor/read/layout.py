@@ -52,7 +52,8 @@ def segments(flow: TextFlow, line: int, min_gap: float | None = None) -> list[Se
     idx = [i for i, g in enumerate(flow.glyphs) if g is not None and flow.text[i].strip()]
     if not idx:
         return []
-    heights = sorted(flow.glyphs[i].bottom - flow.glyphs[i].top for i in idx)
+    gl: dict[int, Glyph] = {i: g for i in idx if (g := flow.glyphs[i]) is not None}
+    heights = sorted(gl[i].bottom - gl[i].top for i in idx)
     h = heights[len(heights) // 2] or 10.0
     gap = min_gap if min_gap is not None else max(6.0, 0.75 * h)
     cuts = [idx[0]]
@@ -61,7 +62,7 @@ def segments(flow: TextFlow, line: int, min_gap: float | None = None) -> list[Se
         # OCR boxes a comma or full stop by its ink, leaving the rest of its em as a gap: not a gutter
         if flow.text[a] in PUNCT or flow.text[b] in ")]）】":
             continue
-        if flow.glyphs[b].x0 - flow.glyphs[a].x1 > gap:
+        if gl[b].x0 - gl[a].x1 > gap:
             ends.append(a + 1)
             cuts.append(b)
     ends.append(idx[-1] + 1)

@@ -265,7 +265,7 @@ WHITELIST_DIGITS = "0123456789.,-%"
 class _PageJob:
     page: Page
     tables: list                      # pdfplumber tables (explicit rulings)
-    prose_png: Path | None = None
+    prose_png: Path
     offset: tuple[int, int] = (0, 0)  # where the prose image was cropped from (pixels at PROSE_DPI)
 
 
@@ -398,8 +398,8 @@ def read_pages(doc: Document, pdf: Any, targets: list[Page], exe: str, lang: str
     images = _render(pdf, [p.number for p in targets], dpi)
     scale = dpi / 72
     jobs: list[_PageJob] = []
-    with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
-        tmp = Path(os.environ.get("AUDITOR_OCR_KEEP") or tmp)   # keep the images for a look when debugging
+    with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp_name:
+        tmp = Path(os.environ.get("AUDITOR_OCR_KEEP") or tmp_name)   # keep the images for a look when debugging
         tmp.mkdir(parents=True, exist_ok=True)
         cell_pngs: list[Path] = []
         cell_refs: list[tuple[int, tuple]] = []
@@ -412,7 +412,8 @@ def read_pages(doc: Document, pdf: Any, targets: list[Page], exe: str, lang: str
                 settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
                             "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
                 # explicit lines only: the table finder reads nothing of the page but its size
-                found = [t for t in TableFinder(EdgePage(page.width, page.height, [], []), settings).tables
+                blank: Any = EdgePage(page.width, page.height, [], [])   # a stand-in for pdfplumber's Page
+                found = [t for t in TableFinder(blank, settings).tables
                          if len(t.rows) >= 1 and max(len(r.cells) for r in t.rows) >= 2]
             clean = erase(img, hs, vs)
             prose = clean.copy()
