@@ -55,26 +55,31 @@ def _same_item_factors(report: Report, line: InventoryLine) -> set[str]:
 def _factor_weight(report: Report, line: InventoryLine, implied: Interval, base: int, ctx: Context) -> int:
     """How likely the printed factor is the slip: more when its one-slip variant is what other lines or the
     reference library print; less when the printed factor itself is what they print."""
+    factor = line.factor
+    if factor is None:
+        return base
     known = [p.value for k in _same_item_factors(report, line) if (p := parse_number(k)) is not None] \
         + [r.value for r in ctx.library.for_item(line.item)]
 
     def is_known(v: Decimal) -> bool:   # equal, or the same value printed to other decimals (2.162 vs 2.1622)
         return any(k == v or (k and abs(v / k - 1) < Decimal("0.0005")) for k in known)
 
-    if is_known(line.factor.value):
+    if is_known(factor.value):
         return base - 1
-    hit = explain_slip(line.factor.text, line.factor.decimals, implied, printed_interval(ctx))
+    hit = explain_slip(factor.text, factor.decimals, implied, printed_interval(ctx))
     if hit and (p := parse_number(hit[0])) is not None and is_known(p.value):
         return base + 2
     return base
 
 
-def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Context, emissions_unit) -> int:
+def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Context,
+                     emissions_unit: str | None) -> int:
     """A line's printed emissions that equal activity x factor as printed are probably right; one whose slip
     variant does is probably the typo."""
     if line.activity is None or line.factor is None or line.emissions is None:
         return base
     product = line_interval(line, ctx.interval, emissions_unit)
+    assert product is not None   # activity and factor are checked just above
     exact = ctx.fmt(product.mid, line.emissions.decimals)
     if exact == line.emissions.text:
         return base - 1
@@ -112,6 +117,7 @@ class LineProduct(Rule):
                 if line.emissions is None or line.activity is None or line.factor is None:
                     continue
                 computed = line_interval(line, ctx.interval, inv.emissions_unit)
+                assert computed is not None   # activity and factor are checked just above
                 stated = ctx.interval(line.emissions)
                 if computed.overlaps(stated):
                     continue
@@ -146,14 +152,17 @@ class LineProduct(Rule):
     @staticmethod
     def _cause(report: Report, st: InventoryStage, line: InventoryLine, computed: Interval, stated: Interval,
                ctx: Context) -> str | None:
-        inv = report.inventory
+        inv, emissions, activity_q, factor_q = report.inventory, line.emissions, line.activity, line.factor
+        if inv is None or emissions is None or activity_q is None or factor_q is None:
+            return None   # check() asks only about a line of an inventory with all three numbers printed
         scale, _ = unit_scale(line, inv.emissions_unit)
-        activity, factor = ctx.interval(line.activity), ctx.interval(line.factor)
+        activity, factor = ctx.interval(activity_q), ctx.interval(factor_q)
         # evidence: the stage value agrees with the computed product, not the printed one -> the emissions slipped
         emis_weight = 1
         if st.emissions is not None and st.emissions_from != "single-line" and all(
                 o.emissions is not None for o in st.lines):
-            others = sum_intervals(ctx.interval(o.emissions) for o in st.lines if o is not line)
+            others = sum_intervals(ctx.interval(o.emissions) for o in st.lines
+                                   if o is not line and o.emissions is not None)
             with_computed = (others + computed).overlaps(ctx.interval(st.emissions))
             with_stated = (others + stated).overlaps(ctx.interval(st.emissions))
             if with_computed and not with_stated:
@@ -162,9 +171,9 @@ class LineProduct(Rule):
                 emis_weight = 0     # the subtotal adds up with the printed value: activity or factor slipped
         implied_factor = stated / activity.scale(scale)
         factor_weight = _factor_weight(report, line, implied_factor, 1, ctx)
-        candidates = [("the emissions", line.emissions, computed, emis_weight),
-                      ("the factor", line.factor, implied_factor, factor_weight),
-                      ("the activity data", line.activity, stated / factor.scale(scale), 1)]
+        candidates = [("the emissions", emissions, computed, emis_weight),
+                      ("the factor", factor_q, implied_factor, factor_weight),
+                      ("the activity data", activity_q, stated / factor.scale(scale), 1)]
         return _slip_cause(candidates, ctx)
 
 
@@ -194,22 +203,24 @@ class StageSum(Rule):
         for st in inv.stages:
             if st.emissions is None or st.emissions_from == "single-line" or not st.lines:
                 continue
-            own = [ln.emissions for ln in st.lines]
-            if all(o is not None for o in own):
+            own = [ln.emissions for ln in st.lines if ln.emissions is not None]
+            parts: list[Interval]
+            if len(own) == len(st.lines):
                 parts = [ctx.interval(o) for o in own]
                 how = "sum of the lines' printed emissions"
             else:
-                parts = [line_interval(ln, ctx.interval, inv.emissions_unit) if ln.emissions is None
-                         else ctx.interval(ln.emissions) for ln in st.lines]
+                line_parts = [line_interval(ln, ctx.interval, inv.emissions_unit) if ln.emissions is None
+                              else ctx.interval(ln.emissions) for ln in st.lines]
                 how = "sum of activity x factor over the lines"
-                if any(p is None for p in parts):
-                    missing = [ln.item or "?" for ln, p in zip(st.lines, parts) if p is None]
+                if any(p is None for p in line_parts):
+                    missing = [ln.item or "?" for ln, p in zip(st.lines, line_parts) if p is None]
                     yield self.finding(
                         f"{st.stage.name}: cannot rebuild the stage value {st.emissions.text}: "
                         f"line(s) {', '.join(missing)} lack activity data or a factor",
                         values=[st.emissions.text], evidence=[st.stage.name], location=st.emissions.location,
                         stage=st.stage.canonical, severity="warning", category="extraction")
                     continue
+                parts = [p for p in line_parts if p is not None]   # all of them: none is None
             computed = sum_intervals(parts)
             stated = ctx.interval(st.emissions)
             if computed.overlaps(stated):
@@ -217,9 +228,9 @@ class StageSum(Rule):
             expected = ctx.fmt(computed.mid, st.emissions.decimals)
             values = [st.emissions.text]
             self._fallback = self._matched = None
-            cause, suspect = self._suspect(st, parts, stated, ctx)
-            if suspect is not None:
-                values += [suspect.factor.text, suspect.activity.text]
+            cause, suspect_values = self._suspect(st, parts, stated, ctx)
+            if suspect_values:
+                values += suspect_values
             else:
                 values += [ln.factor.text for ln in st.lines if ln.factor]
             if cause is None:
@@ -230,7 +241,7 @@ class StageSum(Rule):
             for ln, p in zip(st.lines, parts):
                 if ln.emissions is not None:
                     steps.append(f"{ln.item}: printed {ln.emissions.text} -> {_show(p, 6)}")
-                else:
+                elif ln.activity is not None and ln.factor is not None:   # always: its part is activity x factor
                     steps.append(f"{ln.item}: {ln.activity.text} x {ln.factor.text} = {_show(p, 6)}")
             steps.append(f"{how} = {_show(computed, 6)}")
             steps.append(f"printed {st.emissions.text} -> {_show(stated, 6)}: the intervals do not overlap "
@@ -244,28 +255,33 @@ class StageSum(Rule):
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                               steps=steps))
 
-    def _slip(self, report: Report, st: InventoryStage, parts, computed: Interval, stated: Interval, stmts,
-              ctx: Context) -> str | None:
+    def _slip(self, report: Report, st: InventoryStage, parts: list[Interval], computed: Interval,
+              stated: Interval, stmts: dict[str, list[Statement]], ctx: Context) -> str | None:
         """Which printed number one slip away explains the gap: the stage value, or one line's activity, factor
         or emissions. Other places stating the stage value are evidence for the stage value being right."""
+        inv, emissions = report.inventory, st.emissions
+        if inv is None or emissions is None:
+            return None   # check() asks only about a stage of the inventory that prints its value
         key = st.stage.canonical
-        copy = copied_from(st.emissions.value, st.emissions.text, other_values(stmts, key, "inventory", report)) \
+        copy = copied_from(emissions.value, emissions.text, other_values(stmts, key, "inventory", report)) \
             if key else None
         elsewhere = [s for s in stmts.get(key, []) if s.place != "inventory"] if key else []
         stage_confirmed = any(ctx.interval(s.quantity).overlaps(stated) for s in elsewhere)
         computed_confirmed = any(ctx.interval(s.quantity).overlaps(computed) for s in elsewhere)
         if copy and not stage_confirmed:
             return copy
-        candidates = [("the stage value", st.emissions, computed, 3 if computed_confirmed else 1)]
+        candidates = [("the stage value", emissions, computed, 3 if computed_confirmed else 1)]
         for i, ln in enumerate(st.lines):
             others = sum_intervals(p for j, p in enumerate(parts) if j != i)
             rest = stated - others
             weight = 2 if stage_confirmed else 1
             if ln.emissions is not None:
                 candidates.append((f"{ln.item}'s emissions", ln.emissions, rest,
-                                   _emission_weight(ln, rest, weight, ctx, report.inventory.emissions_unit)))
+                                   _emission_weight(ln, rest, weight, ctx, inv.emissions_unit)))
                 continue
-            scale, _ = unit_scale(ln, report.inventory.emissions_unit)
+            if ln.activity is None or ln.factor is None:
+                continue   # never: the stage's parts include this line's activity x factor
+            scale, _ = unit_scale(ln, inv.emissions_unit)
             f_weight = _factor_weight(report, ln, rest / ctx.interval(ln.activity).scale(scale), weight, ctx)
             candidates.append((f"{ln.item}'s factor", ln.factor, rest / ctx.interval(ln.activity).scale(scale),
                                f_weight))
@@ -276,8 +292,10 @@ class StageSum(Rule):
     _fallback: str | None = None
     _matched: str | None = None
 
-    def _suspect(self, st, parts, stated: Interval, ctx: Context):
-        """The one line whose factor, replaced by the implied one, closes the gap and matches a reference."""
+    def _suspect(self, st: InventoryStage, parts: list[Interval], stated: Interval,
+                 ctx: Context) -> tuple[str | None, list[str]]:
+        """The one line whose factor, replaced by the implied one, closes the gap and matches a reference.
+        Returns the cause and the line's printed factor and activity, or (None, [])."""
         best = None
         for i, ln in enumerate(st.lines):
             if ln.emissions is not None or ln.activity is None or ln.factor is None:
@@ -289,7 +307,7 @@ class StageSum(Rule):
             story, ref = factor_story(ln.item, ln.factor.text, ln.factor.value, ln.factor.decimals, implied,
                                       ctx.library, ln.activity.unit)
             if ref is not None and energy_basis(ln.factor.value, ln.factor.decimals, ctx.library.for_item(ln.item)):
-                return f"{ln.item}: {story}", ln
+                return f"{ln.item}: {story}", [ln.factor.text, ln.activity.text]
             if ref is not None and self._matched is None:
                 self._matched = f"{ln.item}: {story}"
             if best is None:
@@ -297,7 +315,7 @@ class StageSum(Rule):
                         f"{sig(implied.mid, 5)} instead of {ln.factor.text}", ln)
         self._fallback = best[0] if best is not None and sum(1 for ln in st.lines if ln.emissions is None) == 1 \
             else None
-        return None, None
+        return None, []
 
 
 class TotalSum(Rule):

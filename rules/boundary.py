@@ -309,7 +309,7 @@ class CutoffExclusion(Rule):
                     f"{where}: excluded at {share.text}%, above the cut-off of {item_max}% per input",
                     values=[share.text], expected=f"<{item_max}", evidence=[text, cut.text],
                     location=row.stage.location, stage=row.stage.canonical)
-        if total_max is not None and shares:
+        if total_max is not None and shares and cut is not None:   # a share is only taken under a cut-off rule
             total = sum((s.value for _, _, s in shares), Decimal(0))
             if total > total_max:
                 yield self.finding(

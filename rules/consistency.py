@@ -1,11 +1,14 @@
 """Metadata consistency: GWP source and year, factor series, dates in order, gases covered."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import regex
 from pydantic import BaseModel, Field
 
 from auditor.engine.base import Context, Rule
-from auditor.model import Detail, Report
+from auditor.engine.reference import RefFactor
+from auditor.model import Detail, Location, Report
 from auditor.numbers import fold
 from auditor.vocab import norm
 
@@ -34,11 +37,14 @@ class GwpSourceYear(Rule):
         m = report.metadata
         if not m.gwp_report or m.gwp_year is None:
             return
-        years = dict(AR_YEARS_FALLBACK)
+        years: dict[str, tuple[int, ...]] = dict(AR_YEARS_FALLBACK)
         if ctx.library.gwp:
             years.update({k: tuple(v) for k, v in ctx.library.gwp.years.items()})
-        lo, hi = years.get(m.gwp_report, (None, None))
-        if lo is None or lo <= m.gwp_year <= hi:
+        span = years.get(m.gwp_report)
+        if span is None:
+            return
+        lo, hi = span
+        if lo <= m.gwp_year <= hi:
             return
         actual = next((k for k, (a, b) in years.items() if a <= m.gwp_year <= b), None)
         text = m.gwp_source.text if m.gwp_source else m.gwp_report
@@ -71,7 +77,7 @@ class FactorSeries(Rule):
 
     def check(self, report: Report, ctx: Context):
         lib = ctx.library
-        by_value = {}
+        by_value: dict[Decimal, RefFactor] = {}
         for f in lib.electricity():
             if f.confidence == "official":
                 by_value.setdefault(f.value, f)
@@ -89,8 +95,9 @@ class FactorSeries(Rule):
                         f"{'footprint (CO2e)' if ref.series == 'CO2e' else 'CO2'} factor, not a "
                         f"{'footprint' if m.series == 'CO2e' else 'CO2 emission'} factor",
                         values=[m.value.text], evidence=[m.text], location=m.location)
-        announced = [m for m in report.factor_mentions if m.announced and m.vintage]
-        for m in announced:
+        for m in report.factor_mentions:
+            if not (m.announced and m.vintage):
+                continue
             exists = lib.official_national(m.vintage, m.series or "CO2e")
             if exists is None and any(f.vintage == m.vintage for f in lib.electricity()):
                 other = next(f for f in lib.electricity() if f.vintage == m.vintage)
@@ -229,10 +236,10 @@ def _unit_key(word: str) -> str | None:
     return next((k for ww, k in _FU_WORDS if ww.lower() == w), None)
 
 
-def fu_statements(report: Report) -> list[tuple[str, str, str, object]]:
+def fu_statements(report: Report) -> list[tuple[str, str | None, str, Location | None]]:
     """(place, unit key, printed word, location) for every statement of the functional unit: the cover box
     (功能单位 台), the sentences '功能单位定义为：1 台...', and the per-unit part of the results header (kgCO2e/台)."""
-    out = []
+    out: list[tuple[str, str | None, str, Location | None]] = []
     for t in report.metadata.functional_unit:
         txt = fold(t.text).strip()
         k = _unit_key(txt)
@@ -273,7 +280,7 @@ class FunctionalUnitConsistent(Rule):
 
     def check(self, report: Report, ctx: Context):
         stmts = fu_statements(report)
-        keys: dict[str, list] = {}
+        keys: dict[str | None, list] = {}
         for s in stmts:
             keys.setdefault(s[1], []).append(s)
         if len(keys) < 2:
@@ -316,8 +323,10 @@ class ProductIdentity(Rule):
         m = report.metadata
         if m.product is None and m.model is None:
             return
-        product = norm(m.product.text) if m.product else ""
-        model = norm(m.model.text) if m.model else ""
+        product_text = m.product.text if m.product else ""   # as printed; "" when the cover names none
+        model_text = m.model.text if m.model else ""
+        product = norm(product_text) if m.product else ""
+        model = norm(model_text) if m.model else ""
         phrases = [(t.text, t.location) for t in m.functional_unit]
         phrases += [(q.text, q.value.location) for q in report.quotes if q.stage is None]
         seen = set()
@@ -333,20 +342,20 @@ class ProductIdentity(Rule):
                 name_part = regex.sub(r"[A-Za-z0-9\-_/.]+$", "", rest)
                 if name_part and name_part not in GENERIC and name_part not in product:
                     yield self.finding(
-                        f"the cover names the product '{m.product.text}', but '{text.strip()[:60]}' names "
-                        f"'{name_part}'", values=[], evidence=[m.product.text, text.strip()[:80]], location=loc,
-                        expected=m.product.text)
+                        f"the cover names the product '{product_text}', but '{text.strip()[:60]}' names "
+                        f"'{name_part}'", values=[], evidence=[product_text, text.strip()[:80]], location=loc,
+                        expected=product_text)
                     continue
             if model and product and product in rest:
                 raw = fold(fm.group("rest"))
-                pm = regex.search(r"\s*".join(map(regex.escape, fold(m.product.text).replace(" ", ""))), raw)
+                pm = regex.search(r"\s*".join(map(regex.escape, fold(product_text).replace(" ", ""))), raw)
                 tail = raw[pm.end():].strip() if pm else rest.split(product, 1)[1]
                 token = regex.match(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*", tail)
                 if token and norm(token.group(0)) != model:
                     yield self.finding(
-                        f"the cover gives the model '{m.model.text}', but '{text.strip()[:60]}' gives "
-                        f"'{token.group(0)}'", evidence=[m.model.text, text.strip()[:80]], location=loc,
-                        expected=m.model.text, values=[])
+                        f"the cover gives the model '{model_text}', but '{text.strip()[:60]}' gives "
+                        f"'{token.group(0)}'", evidence=[model_text, text.strip()[:80]], location=loc,
+                        expected=model_text, values=[])
 
 
 STANDARD_RE = regex.compile(
@@ -366,7 +375,7 @@ class StandardSettings(BaseModel):
         description="editions replaced by a newer one")
 
 
-class StandardCited(Rule):
+class StandardCited(Rule[StandardSettings]):
     """The standard the report follows is cited with the same edition everywhere, and that edition exists.
 
     Why: GB/T 24067-2024 and ISO 14067:2018 are the current editions; a report citing GB/T 24067-2024 on the
@@ -386,7 +395,7 @@ class StandardCited(Rule):
     Settings = StandardSettings
 
     def check(self, report: Report, ctx: Context):
-        cited: dict[str, list[tuple[int, str, object]]] = {}
+        cited: dict[str, list[tuple[int, str, Location | None]]] = {}
         for t in report.metadata.standard:
             for mm in STANDARD_RE.finditer(fold(t.text)):
                 body = mm.group("body").upper()
@@ -402,7 +411,7 @@ class StandardCited(Rule):
                     f"{family} is cited as " + " and as ".join(
                         f"{family}{'-' if family.startswith('GB') else ':'}{y} ({counts[y]}x)" for y in years),
                     values=[str(y) for y in years], evidence=sorted({h[1] for h in hits}), location=odd[0][2],
-                    expected=str(max(counts, key=counts.get)) if len(set(counts.values())) > 1 else None)
+                    expected=str(max(counts, key=counts.__getitem__)) if len(set(counts.values())) > 1 else None)
             known = editions.get(family)
             for y in years:
                 text = next(h[1] for h in hits if h[0] == y)

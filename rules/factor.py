@@ -9,7 +9,8 @@ from rapidfuzz import fuzz
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale
-from auditor.model import Detail, Report
+from auditor.engine.reference import RefFactor
+from auditor.model import Detail, Location, Report
 from auditor.numbers import Interval, sig
 from auditor.units import emission_unit, factor_unit
 from auditor.vocab import norm
@@ -42,7 +43,8 @@ class FactorEnergyBasis(Rule):
                 continue
             if ln.activity.unit not in PHYSICAL and ln.activity.unit is not None:
                 continue
-            if ln.factor.unit and factor_unit(ln.factor.unit) and factor_unit(ln.factor.unit).per in ("GJ", "MJ", "TJ"):
+            fu = factor_unit(ln.factor.unit) if ln.factor.unit else None
+            if fu is not None and fu.per in ("GJ", "MJ", "TJ"):
                 continue   # honestly labelled per energy: the unit algebra rule deals with it
             ref = energy_basis(ln.factor.value, ln.factor.decimals, ctx.library.for_item(ln.item))
             if ref is None:
@@ -76,15 +78,17 @@ class FactorEnergyBasis(Rule):
                 iv = ctx.interval(ln.emissions) / ctx.interval(ln.activity)
                 if iv.bounded:
                     return f"{sig(iv.mid, 4)} {ref.unit} (from {ln.emissions.text} / {ln.activity.text})"
+        emissions_unit = report.inventory.emissions_unit if report.inventory else None   # hits are its lines
         for st, ln, ref in hits:
             if st.emissions is None:
                 continue
             others = [o for o in st.lines if o is not ln]
-            parts = [line_interval(o, ctx.interval, report.inventory.emissions_unit) if o.emissions is None
+            parts = [line_interval(o, ctx.interval, emissions_unit) if o.emissions is None
                      else ctx.interval(o.emissions) for o in others]
-            if any(p is None for p in parts):
+            known = [p for p in parts if p is not None]
+            if len(known) < len(parts):
                 continue
-            rest = sum(parts, Interval.exact(Decimal(0)))
+            rest = sum(known, Interval.exact(Decimal(0)))
             iv = (ctx.interval(st.emissions) - rest) / ctx.interval(ln.activity)
             if iv.bounded and iv.mid > 0:
                 return f"{sig(iv.mid, 4)} {ref.unit} (from the stage value {st.emissions.text} less its other lines)"
@@ -178,7 +182,11 @@ class FactorReference(Rule):
         return ref.value / 2, ref.value * 2
 
 
-class FactorTableUniform(Rule):
+class FactorTableUniformSettings(BaseModel):
+    min_rows: int = Field(3, description="regions needed before a uniform column is implausible")
+
+
+class FactorTableUniform(Rule[FactorTableUniformSettings]):
     """A table of factors by region or by year does not print one value everywhere.
 
     Why: official regional grid factors differ widely (西南 is under half of 华北) and consecutive vintages
@@ -195,8 +203,7 @@ class FactorTableUniform(Rule):
     category = "factor"
     severity = "warning"
 
-    class Settings(BaseModel):
-        min_rows: int = Field(3, description="regions needed before a uniform column is implausible")
+    Settings = FactorTableUniformSettings
 
     def check(self, report: Report, ctx: Context):
         for t in report.factor_tables:
@@ -204,7 +211,7 @@ class FactorTableUniform(Rule):
             if len(cells) < 2:
                 continue
             uniform_regions = len(t.rows) >= self.settings.min_rows and all(
-                len({row.values[c].value for row in t.rows if c < len(row.values) and row.values[c] is not None}) == 1
+                len({cell.value for row in t.rows if c < len(row.values) and (cell := row.values[c]) is not None}) == 1
                 for c in range(len(t.columns)))
             uniform_years = len(t.columns) >= 2 and all(
                 len({v.value for v in row.values if v is not None}) == 1 for row in t.rows)
@@ -276,7 +283,9 @@ class FactorVintage(Rule):
                 wrong = []
                 for row in t.rows:
                     q = row.values[col] if col < len(row.values) else None
-                    expected = self._expected(lib, row.label.strip(), year) if q is not None else []
+                    if q is None:
+                        continue
+                    expected = self._expected(lib, row.label.strip(), year)
                     if not expected:
                         continue
                     iv = ctx.interval(q)
@@ -363,7 +372,11 @@ class FactorUnitAlgebra(Rule):
                 location=ln.factor.location, stage=st.stage.canonical)
 
 
-class FactorDates(Rule):
+class FactorDatesSettings(BaseModel):
+    max_age_years: int = Field(3, description="years a factor's vintage may lag the data period")
+
+
+class FactorDates(Rule[FactorDatesSettings]):
     """A factor's vintage fits the report's dates: it was published before the report was issued, and it is not
     much older than the data it is applied to.
 
@@ -383,14 +396,13 @@ class FactorDates(Rule):
     category = "factor"
     severity = "info"
 
-    class Settings(BaseModel):
-        max_age_years: int = Field(3, description="years a factor's vintage may lag the data period")
+    Settings = FactorDatesSettings
 
     def check(self, report: Report, ctx: Context):
         m = report.metadata
         issued = m.issue_date_value
         data_year = m.data_period_end.year if m.data_period_end else None
-        used: dict[str, tuple] = {}   # ref id -> (ref, printed text, location, where)
+        used: dict[str, tuple[RefFactor, str, Location | None, str]] = {}   # ref id -> (ref, text, location, where)
         for st, ln in inventory_lines(report):
             if ln.factor is None:
                 continue
@@ -399,9 +411,10 @@ class FactorDates(Rule):
         for f in report.factor_mentions:
             if f.vintage is None:
                 continue
-            ref = ctx.library.official_national(f.vintage, f.series or "CO2e")
-            if ref is not None:
-                used.setdefault(ref.id, (ref, f.value.text if f.value else str(f.vintage), f.location, f"'{f.text}'"))
+            national = ctx.library.official_national(f.vintage, f.series or "CO2e")
+            if national is not None:
+                used.setdefault(national.id, (national, f.value.text if f.value else str(f.vintage), f.location,
+                                              f"'{f.text}'"))
         for ref, text, loc, where in used.values():
             if issued and ref.announced and ref.announced > issued:
                 yield self.finding(
@@ -472,13 +485,14 @@ class FactorSeriesLabel(Rule):
                         stage=st.stage.canonical, cause="the unit of the other series (CO2 vs CO2e)")
                     break
         inv = report.inventory
-        eu = emission_unit(inv.emissions_unit) if inv and inv.emissions_unit else None
-        if eu is not None and eu.series == "CO2" and co2e_lines:
+        unit = inv.emissions_unit if inv else None
+        eu = emission_unit(unit) if unit else None
+        if unit and eu is not None and eu.series == "CO2" and co2e_lines:
             st, ln = co2e_lines[0]
             yield self.finding(
-                f"the inventory states emissions in {inv.emissions_unit} (CO2 only), but {len(co2e_lines)} line(s) use "
+                f"the inventory states emissions in {unit} (CO2 only), but {len(co2e_lines)} line(s) use "
                 f"CO2e factors (e.g. {ln.item} {ln.factor.text} {ln.factor.unit_text or ln.factor.unit})",
-                values=[ln.factor.text], evidence=[inv.emissions_unit, ln.item or ""], location=ln.factor.location,
+                values=[ln.factor.text], evidence=[unit, ln.item or ""], location=ln.factor.location,
                 stage=st.stage.canonical)
 
 

@@ -139,7 +139,7 @@ class PercentSum(Rule):
         res = report.results
         if res is None or not res.rows or any(r.percent is None for r in res.rows):
             return
-        parts = [r.percent for r in res.rows]
+        parts = [r.percent for r in res.rows if r.percent is not None]   # all rows: checked just above
         computed = sum_intervals(ctx.interval(p) for p in parts)
         whole = res.total_percent
         stated = ctx.interval(whole) if whole is not None else Interval.exact(HUNDRED)
