@@ -279,7 +279,7 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
     for e in reps:
         if _norm(e.product) and _norm(e.model):
             by_product[(_norm(e.product), _norm(e.model))].append(e)
-    for key, group in by_product.items():
+    for (norm_product, norm_model), group in by_product.items():
         by_unit: dict[str, list[tuple[Decimal, Entry]]] = defaultdict(list)
         for e in group:
             t = total_kg(e)
@@ -297,7 +297,7 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
             out.append(_finding(
                 "BAT003", f"{group[0].product} {group[0].model}: totals differ {float(hi / lo):.1f}x across "
                           f"{len(vals)} reports ({listing}): {_names(paths)}",
-                f"{key[0]}|{key[1]}", paths,
+                f"{norm_product}|{norm_model}", paths,
                 {"product": group[0].product, "model": group[0].model, "ratio": round(float(hi / lo), 3),
                  "totals": {e.path: f"{e.total} {e.total_unit or ''}".strip() for _, e in vals}}))
     order = {c: i for i, c in enumerate(sorted(RULES))}

@@ -160,10 +160,10 @@ class DaskExecutor:
                         job.path, job.sha256, "unreadable", f"{Path(job.path).name}: cannot read: {e.strerror or e}"),
                         0.0)))
                     continue
-            fut = self.client.submit(run_isolated, job, self._settings_future, pure=False,
-                                     key=f"auditor-{self.run_key}-{job.index}")
+            key = f"auditor-{self.run_key}-{job.index}"  # fut.key is this key
+            fut = self.client.submit(run_isolated, job, self._settings_future, pure=False, key=key)
             job.data = None  # the task holds the bytes now
-            self.inflight[fut.key] = (job, fut)
+            self.inflight[key] = (job, fut)
             self.ac.add(fut)
 
     def poll(self, timeout: float = 0.2) -> list[tuple[Job, Outcome]]:

@@ -24,9 +24,13 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ..engine.config import Config
 from ..model import ErrorInfo, ReportResult
+
+if TYPE_CHECKING:
+    import ctypes
 
 # error codes that describe the run, not the file: a resumed batch audits these files again
 TRANSIENT_CODES = frozenset({"timeout", "crashed", "out-of-memory", "not-found", "interrupted"})
@@ -170,7 +174,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-_libc = None
+_libc: ctypes.CDLL | Literal[False] | None = None   # False: could not be loaded
 
 
 def _load_libc():
@@ -217,7 +221,7 @@ def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  #
 
             cap = int(settings.max_memory_mb) << 20
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        message = None
+        message: tuple[str, ReportResult] | tuple[str, str, str] | None = None
         try:
             message = ("result", audit_job(job, settings))
         except MemoryError:  # the traceback's frames are released when the except block ends

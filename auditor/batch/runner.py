@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from ..model import SEVERITY_RANK
 from ..read.reader import sha256_file
@@ -210,6 +210,7 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
             row = store.reusable(sha, tool_v, rules_v, chash, prefer_path=p)
             if row is not None and (row["status"] == "ok" or row["error_code"] not in TRANSIENT_CODES):
                 if row["path"] == p:
+                    assert prev is not None  # row is the record at p, which by_path found above
                     if (prev["size"], prev["mtime_ns"]) != meta[p]:
                         store.touch(row["id"], *meta[p])
                     how["resumed"] += 1
@@ -302,8 +303,8 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
 
         # identical files in this run: audit one, copy its result to the others (unless waivers match on paths)
         waivers = bool(settings.config.waivers)
-        first: dict[str, Job] = {}
-        followers: dict[str, list[Job]] = {}
+        first: dict[str | None, Job] = {}
+        followers: dict[str | None, list[Job]] = {}
         to_submit: list[Job] = []
         for j in jobs:
             if j.sha256 in first and not waivers:
@@ -333,7 +334,8 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
                     how["worker"] += 1
                     outcome_of[job.path] = "audited"
                     progress.advance(res.status == "error")
-                    waiting = followers.pop(job.sha256, []) if first.get(job.sha256) is job else []
+                    sha = job.sha256
+                    waiting = followers.pop(sha, []) if first.get(sha) is job else []
                     for f in waiting:
                         if res.status == "ok":
                             store.copy(rid, f.path, size=meta[f.path][0], mtime_ns=meta[f.path][1], **save_kw)
@@ -449,7 +451,7 @@ def _run_counts(report: BatchReport) -> dict[str, int]:
 
 
 @contextlib.contextmanager
-def _open(path: Path) -> Iterator[TextIO]:
+def _open(path: Path) -> Iterator[IO[str]]:
     """stdout for -, else the file written atomically (an interrupted write leaves the previous file)."""
     if str(path) == "-":
         yield sys.stdout

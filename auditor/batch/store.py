@@ -174,6 +174,7 @@ class Store:
                 "INSERT INTO runs (started_at, tool_version, rules_version, config_hash, executor, jobs, argv) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (now(), tool_version, rules_version, config_hash, executor, jobs, json.dumps(argv)))
+        assert cur.lastrowid is not None  # always set after a successful INSERT
         return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int], exit_code: int | None) -> None:
@@ -230,6 +231,7 @@ class Store:
                   f.expected, f.location.page if f.location else None, f.stage, f.cause, f.fingerprint,
                   f.suppressed.kind if f.suppressed else None, f.suppressed.reason if f.suppressed else None)
                  for i, f in enumerate(result.findings)])
+        assert rid is not None  # always set after a successful INSERT
         return rid
 
     def load_result(self, report_id: int):

@@ -343,7 +343,7 @@ def rules_cmd(
     # column, or below the name when that column would be too narrow. Piped: 80 columns.
     import shutil
 
-    from ..output.text import wrap
+    from ..output.text import Seg, wrap
 
     width = max(40, shutil.get_terminal_size((80, 24)).columns) if sys.stdout.isatty() else 80
     name_w = max([32] + [len(i["name"]) for i in items])
@@ -355,7 +355,8 @@ def rules_cmd(
         if hang == head_w:
             lines = wrap([(f"{head} {summary}", None)], width, hang)
         else:
-            lines = [[(head.rstrip(), None)]] + wrap([(" " * hang + summary, None)], width, hang)
+            head_line: list[Seg] = [(head.rstrip(), None)]
+            lines = [head_line] + wrap([(" " * hang + summary, None)], width, hang)
         for line in lines:
             sys.stdout.write("".join(t for t, _ in line).rstrip() + "\n")
 

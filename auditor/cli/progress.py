@@ -12,23 +12,24 @@ def terminal_progress(name: str):
     except (AttributeError, ValueError):
         return None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=Console(stderr=True), auto_refresh=False, transient=True)
-    state = {"task": None}
+    task: TaskID | None = None
 
     def progress(stage: str, done: int, total: int | None) -> None:
+        nonlocal task
         if stage == "done":
-            if state["task"] is not None:
+            if task is not None:
                 bar.stop()
-                state["task"] = None
+                task = None
             return
         text = f"{name}: reading page" if stage == "reading" else f"{name}: applying the rules"
-        if state["task"] is None:
+        if task is None:
             bar.start()
-            state["task"] = bar.add_task(text, total=total)
-        bar.update(state["task"], description=text, completed=done if stage == "reading" else total, total=total)
+            task = bar.add_task(text, total=total)
+        bar.update(task, description=text, completed=done if stage == "reading" else total, total=total)
         bar.refresh()   # every page: the only output, written when stderr is a terminal
 
     return progress

@@ -10,6 +10,7 @@ relative to the MediaBox); PDF user space has its origin at the bottom-left, so 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def _add(writer, page_index: int, annotation, text: str, f: Finding, popup_rect)
 def annotate_pdf(src: Path, dest: Path, rep: ReportResult) -> int:
     """Write dest: src with one annotation per finding. Returns the number of findings annotated."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Highlight, Text
+    from pypdf.annotations import Highlight, MarkupAnnotation, Text
     from pypdf.generic import ArrayObject, FloatObject, NameObject
 
     reader = PdfReader(str(src))
@@ -118,10 +119,10 @@ def annotate_pdf(src: Path, dest: Path, rep: ReportResult) -> int:
             ry0, ry1 = top - b - PAD, top - t + PAD
             rect = (rx0, ry0, rx1, ry1)
             quad = ArrayObject([FloatObject(v) for v in (rx0, ry1, rx1, ry1, rx0, ry0, rx1, ry0)])
-            annot = Highlight(rect=rect, quad_points=quad, highlight_color=_hex(rgb), printing=True)
+            annot: MarkupAnnotation = Highlight(rect=rect, quad_points=quad, highlight_color=_hex(rgb), printing=True)
             annot[NameObject("/AP")] = _appearance(writer, rect, rgb)
-            popup_rect = (min(rx1 + 4, left + width - 200), max(ry1 - 120, top - height), 0, 0)
-            popup_rect = (popup_rect[0], popup_rect[1], popup_rect[0] + 200, popup_rect[1] + 120)
+            px, py = min(rx1 + 4, left + width - 200), max(ry1 - 120, top - height)
+            popup_rect = (px, py, px + 200, py + 120)
             _add(writer, index, annot, text, f, popup_rect)
         else:
             k = notes_on_page.get(index, 0)
@@ -153,12 +154,12 @@ def is_annotated_copy(path: Path) -> bool:
         from pypdf import PdfReader
 
         meta = PdfReader(str(path)).metadata
-        return bool(meta) and MARK in meta
+        return meta is not None and MARK in meta
     except Exception:
         return False
 
 
-def check_folder(folder: Path, inputs: list[Path], searched: list[Path] = ()) -> None:
+def check_folder(folder: Path, inputs: list[Path], searched: Sequence[Path] = ()) -> None:
     """Refuse, before auditing, a destination that would replace an input or a PDF this tool did not write: a
     file instead of a folder, an input's own folder, a folder inside a folder searched for reports (the copies
     would be audited as reports by the next run), or a folder already holding a foreign PDF of an input's name.

@@ -101,8 +101,8 @@ def render_report(report: Report) -> str:
 
     out += ["## System boundary", ""]
     b = report.boundary
-    for c in b.claims:
-        out.append(f"- claim **{c.kind}**: {esc(c.text)} ({page(c.location)})")
+    for claim in b.claims:
+        out.append(f"- claim **{claim.kind}**: {esc(claim.text)} ({page(claim.location)})")
     for d in b.declarations:
         names = ", ".join(s.canonical or f"?{s.name}" for s in d.stages)
         out.append(f"- stages listed in {d.place} ({page(d.location)}): {names}; “{esc(d.text)}”")

@@ -169,7 +169,7 @@ def stage_chart(rep: ReportResult) -> str:
         for j, (kind, text) in enumerate((("stated", s.stated), ("recomputed", s.recomputed))):
             v = _num(text)
             by = y + j * (bar_h + gap)
-            if v is None:
+            if v is None or text is None:  # v is None whenever text is; the second test narrows text
                 out.append(f'<text x="{label_w + 4}" y="{by + bar_h - 3}" font-size="12" fill="#8a94a3">'
                            f'{"not recomputable" if kind == "recomputed" else "not stated"}</text>')
                 continue

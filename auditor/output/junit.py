@@ -106,7 +106,7 @@ def build(output: AuditOutput, fail_on: str = "error", config=None) -> ET.Elemen
     for rep in output.reports:
         suite = _suite(rep, catalogue, fail_on, config)
         for k in totals:
-            totals[k] += int(suite.get(k))
+            totals[k] += int(suite.get(k, "0"))  # _suite always sets all four
         root.append(suite)
     for k, v in totals.items():
         root.set(k, str(v))

@@ -137,7 +137,8 @@ def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dic
     catalogue = rule_catalogue(output)
     rules = [_rule_descriptor(r) for r in catalogue]
     rule_index = {r.code: i for i, r in enumerate(catalogue)}
-    artifacts, results, notifications = [], [], []
+    artifacts: list[dict] = []
+    results, notifications = [], []
     for rep in output.reports:
         index = len(artifacts)
         art: dict = {"location": _artifact_location(rep.path), "roles": ["analysisTarget"]}

@@ -54,7 +54,8 @@ def wrap(segs: list[Seg], width: int | None, hang: int | None = None) -> list[li
     if width is None:
         return [segs]
     # words (each a list of styled pieces) and the runs of spaces between them
-    items: list[tuple[str, object]] = []
+    # a space run is kept as a one-piece list, so both kinds share a type
+    items: list[tuple[str, list[Seg]]] = []
     word: list[Seg] = []
     for text, style in segs:
         for part in _SPACES.split(text):
@@ -64,21 +65,22 @@ def wrap(segs: list[Seg], width: int | None, hang: int | None = None) -> list[li
                 if word:
                     items.append(("word", word))
                     word = []
-                items.append(("space", (part, style)))
+                items.append(("space", [(part, style)]))
             else:
                 word.append((part, style))
     if word:
         items.append(("word", word))
     lead = 0
     while items and items[0][0] == "space":
-        lead += len(items.pop(0)[1][0])
+        lead += len(items.pop(0)[1][0][0])
     hang = lead if hang is None else hang
     lines: list[list[Seg]] = []
     line: list[Seg] = [(" " * lead, None)] if lead else []
-    used, has_word, pending = lead, False, []
+    used, has_word = lead, False
+    pending: list[Seg] = []
     for kind, val in items:
         if kind == "space":
-            pending.append(val)
+            pending.extend(val)
             continue
         wlen = sum(cell_len(t) for t, _ in val)
         gap = sum(len(t) for t, _ in pending)
@@ -135,7 +137,7 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
         if rep.identity is not None:
             _identity(out, rep.identity)
         active = [f for f in rep.findings if f.suppressed is None]
-        suppressed = [f for f in rep.findings if f.suppressed is not None]
+        suppressed = [(f, f.suppressed) for f in rep.findings if f.suppressed is not None]
         for sev in ("error", "warning", "info"):
             group = [f for f in active if f.severity == sev]
             if not group:
@@ -145,8 +147,8 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
                 _finding(out, f, verbose)
         if suppressed:
             out.line(("  ", None), (f"Suppressed ({len(suppressed)})", "dim"))
-            for f in suppressed:
-                out.line((f"    {f.rule} {f.message} — {f.suppressed.kind}: {f.suppressed.reason}", "dim"), hang=6)
+            for f, sup in suppressed:
+                out.line((f"    {f.rule} {f.message} — {sup.kind}: {sup.reason}", "dim"), hang=6)
         c = rep.counts
         cov = rep.coverage
         reach = ""
