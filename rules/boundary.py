@@ -321,7 +321,7 @@ class CutoffExclusion(Rule):
     @staticmethod
     def _share(text: str):
         t = fold(text)
-        for s, e, p in find_numbers(t):
+        for _s, e, p in find_numbers(t):
             if t[e:e + 2].strip().startswith("%"):
                 return p
         return None

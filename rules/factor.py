@@ -73,7 +73,7 @@ class FactorEnergyBasis(Rule):
     @staticmethod
     def _implied(report: Report, hits, ctx: Context) -> str | None:
         """The factor the printed emissions imply, from lines with their own emissions or single-line stages."""
-        for st, ln, ref in hits:
+        for _st, ln, ref in hits:
             if ln.emissions is not None:
                 iv = ctx.interval(ln.emissions) / ctx.interval(ln.activity)
                 if iv.bounded:
@@ -522,7 +522,7 @@ class FactorVariesByLine(Rule):
                 continue
             unit = ln.activity.unit if ln.activity is not None else None
             groups.setdefault((norm(ln.item), unit), []).append((st, ln))
-        for (item, unit), hits in groups.items():
+        for (_item, unit), hits in groups.items():
             by_value: dict[Decimal, list] = {}
             for st, ln in hits:
                 by_value.setdefault(ln.factor.value, []).append((st, ln))
@@ -533,7 +533,7 @@ class FactorVariesByLine(Rule):
             main_value, main = ranked[0]
             clear = len(main) > len(ranked[1][1]) or any(r.value == main_value for r in refs)
             main_text = main[0][1].factor.text
-            for value, odd in ranked[1:] if clear else ranked:
+            for _value, odd in ranked[1:] if clear else ranked:
                 st, ln = odd[0]
                 slip = digit_slip(ln.factor.text, main_text) if clear else None
                 listing = "; ".join(f"{v_hits[0][1].factor.text} in " + ", ".join(s.stage.name for s, _ in v_hits)

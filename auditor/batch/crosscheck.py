@@ -285,7 +285,7 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
             t = total_kg(e)
             if t is not None and t[0] > 0:
                 by_unit[t[1]].append((t[0], e))
-        for series, vals in by_unit.items():
+        for _series, vals in by_unit.items():
             if len(vals) < 2:
                 continue
             lo, hi = min(v for v, _ in vals), max(v for v, _ in vals)

@@ -280,7 +280,7 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     how: Counter = Counter()
     outcome_of: dict[str, str] = {}                         # path -> audited | resumed | duplicate
     meta: dict[str, tuple[int | None, int | None]] = {}    # path -> (size, mtime_ns)
-    save_kw = dict(tool_version=tool_v, rules_version=rules_v, config_hash=chash, run_id=run_id)
+    save_kw = {"tool_version": tool_v, "rules_version": rules_v, "config_hash": chash, "run_id": run_id}
 
     def record(result, duration=None, rss=None) -> int:
         size, mtime = meta.get(result.path, (None, None))

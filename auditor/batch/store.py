@@ -205,19 +205,19 @@ class Store:
         """Record a ReportResult for its path, replacing any earlier record of that path (and its findings)."""
         s = result.summary
         counts = result.counts or {}
-        row = dict(
-            path=result.path, sha256=result.sha256, size=size, mtime_ns=mtime_ns, status=result.status,
-            error_code=result.error.code if result.error else None,
-            error_message=result.error.message if result.error else None,
-            n_error=counts.get("error", 0), n_warning=counts.get("warning", 0), n_info=counts.get("info", 0),
-            n_suppressed=sum(1 for f in result.findings if f.suppressed is not None),
-            tool_version=tool_version, rules_version=rules_version, config_hash=config_hash,
-            audited_at=audited_at or now(), duration_s=duration_s, peak_rss_mb=peak_rss_mb, run_id=run_id,
-            reused_from=reused_from,
-            report_number=s.report_number if s else None, product=s.product if s else None,
-            model=s.model if s else None, company=s.company if s else None, total=s.total if s else None,
-            total_unit=s.total_unit if s else None, summary_json=s.model_dump_json() if s else None,
-            norm_text=s.text if s else None, result_json=result.model_dump_json())
+        row = {
+            "path": result.path, "sha256": result.sha256, "size": size, "mtime_ns": mtime_ns, "status": result.status,
+            "error_code": result.error.code if result.error else None,
+            "error_message": result.error.message if result.error else None,
+            "n_error": counts.get("error", 0), "n_warning": counts.get("warning", 0), "n_info": counts.get("info", 0),
+            "n_suppressed": sum(1 for f in result.findings if f.suppressed is not None),
+            "tool_version": tool_version, "rules_version": rules_version, "config_hash": config_hash,
+            "audited_at": audited_at or now(), "duration_s": duration_s, "peak_rss_mb": peak_rss_mb, "run_id": run_id,
+            "reused_from": reused_from,
+            "report_number": s.report_number if s else None, "product": s.product if s else None,
+            "model": s.model if s else None, "company": s.company if s else None, "total": s.total if s else None,
+            "total_unit": s.total_unit if s else None, "summary_json": s.model_dump_json() if s else None,
+            "norm_text": s.text if s else None, "result_json": result.model_dump_json()}
         with self.db:
             self.db.execute("DELETE FROM reports WHERE path = ?", (result.path,))
             cur = self.db.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES "

@@ -78,7 +78,7 @@ def batch(
             import distributed  # noqa: F401
         except ImportError:
             typer.echo("auditor: --executor dask needs Dask: pip install 'pcf-auditor[distributed]'", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     settings = Settings(config=cfg, ocr=ocr.value, timeout=timeout_per_file or None, max_memory_mb=max_memory or None,
                         password=password)
     opts = BatchOptions(paths=paths, settings=settings, jobs=jobs or default_jobs(), db=db, jsonl=jsonl, csv=csv_out,
@@ -88,7 +88,7 @@ def batch(
         report = run_batch(opts)
     except (StoreError, BatchError) as e:
         typer.echo(f"auditor: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     text = format_summary(report, opts)
     to_stderr = any(o is not None and str(o) == "-" for o in (jsonl, csv_out))
     (sys.stderr if to_stderr else sys.stdout).write(text)

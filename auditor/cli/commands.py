@@ -4,13 +4,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import typer
 
-if TYPE_CHECKING:
-    pass
-
+from .batch import batch as batch_command
+from .options import (
+    FailOn,
+    OcrMode,
+    build_config,
+    config_option,
+    factors_option,
+    fail_on_option,
+    ignore_option,
+    ocr_option,
+    password_option,
+    select_option,
+)
 
 # Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
 # what it needs).
@@ -54,19 +64,6 @@ def _plain_argument_help() -> None:
 
 
 _plain_argument_help()
-
-from .options import (
-    FailOn,
-    OcrMode,
-    build_config,
-    config_option,
-    factors_option,
-    fail_on_option,
-    ignore_option,
-    ocr_option,
-    password_option,
-    select_option,
-)
 
 
 def _print_version(value: bool) -> None:
@@ -138,7 +135,7 @@ def refuse_unsafe_outputs(inputs: list[Path], **outputs: tuple[str, Optional[Pat
             check_output(path, inputs, flag)
         except UnsafeOutput as e:
             typer.echo(f"auditor: {e}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
 
 
 def write_output(path: Path, text: str, flag: str) -> None:
@@ -149,7 +146,7 @@ def write_output(path: Path, text: str, flag: str) -> None:
         atomic_write_text(path, text)
     except OSError as e:
         typer.echo(f"auditor: {flag} {path}: cannot write: {e.strerror or e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def gate(output, fail_on: str) -> int:
@@ -212,7 +209,7 @@ def check(
             check_folder(annotate, files, searched=[p for p in paths if p.is_dir()])
         except AnnotateError as e:
             typer.echo(f"auditor: --annotate: {e}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     results = []
     from ..model import ErrorInfo, ReportResult
 
@@ -237,7 +234,7 @@ def check(
             loaded_baseline = load_baseline(baseline)
         except (OSError, ValueError) as e:
             typer.echo(f"auditor: cannot read baseline {baseline}: {e}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         apply_baseline(out, loaded_baseline)
     if write_baseline is not None:
         write_output(write_baseline, outputs.render("json", out), "--write-baseline")
@@ -286,13 +283,13 @@ def extract(
         report = parse(path, ocr=ocr.value, password=password, config=cfg)
     except PdfError as e:
         typer.echo(f"auditor: {path}: {e.code}: {one_line(e.message)}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except AuditTimeout as e:
         typer.echo(f"auditor: {path}: timeout: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except MemoryError:
         typer.echo(f"auditor: {path}: out-of-memory: out of memory while parsing", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if format == "json":
         sys.stdout.write(report.model_dump_json(indent=2, exclude_none=True) + "\n")
     else:
@@ -378,7 +375,7 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
     sys.stdout.write(explain_text(rule))
 
 
-from .batch import batch as _batch; app.command("batch")(_batch)  # noqa: E402,E702
+app.command("batch")(batch_command)   # last in --help, after the single-report commands
 
 
 def main() -> None:

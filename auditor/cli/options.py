@@ -84,7 +84,7 @@ def build_config(config: Optional[Path], select: list[str], ignore: list[str], f
         cfg = load_config(config)
     except Exception as e:
         typer.echo(f"auditor: bad configuration: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     cli_select = [s.strip() for x in select for s in x.split(",") if s.strip()]
     cli_ignore = [s.strip() for x in ignore for s in x.split(",") if s.strip()]
     bad = unknown_cli_selectors(("--select", cli_select), ("--ignore", cli_ignore))

@@ -206,7 +206,7 @@ def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], st
     out: dict[int, dict] = {}
     numbers = sorted(pages)
     try:
-        for n, img, (ml, mb, mr, mt), (cl, cb, cr, ct) in page_images(path, numbers[:MAX_PAGES], SCALE):
+        for n, img, (ml, _mb, _mr, mt), (cl, _cb, cr, ct) in page_images(path, numbers[:MAX_PAGES], SCALE):
             k = img.width / (cr - cl)
             # the inked area, grown to hold every box, plus a margin
             ink = ImageOps.invert(img.convert("L")).point(lambda v: 255 if v > 24 else 0).getbbox()

@@ -155,7 +155,7 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
         if cov is not None:
             reach = f"; checked {coverage_phrase(cov)}"
 
-        def n(k, word):
+        def n(k: str, word: str, c: dict[str, int] = c) -> str:
             v = c.get(k, 0)
             return f"{v} {word}{'' if v == 1 or word == 'info' else 's'}"
 
