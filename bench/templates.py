@@ -23,8 +23,9 @@ internal note (EXT*: they echo the rows they could not read), and (3) points at 
 value (thousands separators and spaces removed) is one of the number tokens of the finding's values, expected,
 evidence or message (E-notation also by numeric value), or, for a changed word or unit, the changed phrase
 appears in that text; or the finding's location is on the page where the rendered PDF's text layer prints the
-changed value (found with pdfplumber: occurrences in the defective PDF that the clean PDF does not have) with a
-row-sized box (at most 40 pt high) overlapping it vertically (4 pt tolerance). Columns: caught as error, caught
+changed value (found with pdfplumber: occurrences in the defective PDF that the clean PDF does not have) and
+its box (at most 120 pt high: a row, a merged stage cell, a sentence; not a whole table) spans the vertical centre
+of that occurrence (an adjacent row, e.g. the total under a changed stage, does not count). Columns: caught as error, caught
 as error or warning ("warning+").
 
 False findings: errors and warnings of each clean report, with the rule codes. Coverage: result.coverage of the
@@ -68,8 +69,8 @@ SEED_KINDS = [
 RANK = {"info": 0, "warning": 1, "error": 2}
 NOT_CATCHES = ("extraction", "internal")
 NUM_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[Ee][+-]?\d+)?")
-ROW_HEIGHT = 40.0
-TOL = 4.0
+MAX_BOX = 120.0   # pt: a row, a merged stage cell or a sentence; not a whole table
+TOL = 1.0
 
 
 # ---------------------------------------------------------------- normalising and matching
@@ -145,9 +146,9 @@ def points_by_location(f, spots: list[tuple]) -> bool:
     if loc is None or loc.bbox is None or not spots:
         return False
     x0, top, x1, bottom = loc.bbox
-    if bottom - top > ROW_HEIGHT:
+    if bottom - top > MAX_BOX:
         return False
-    return any(pg == loc.page and top - TOL <= sb and st <= bottom + TOL for pg, _sx0, st, _sx1, sb in spots)
+    return any(pg == loc.page and top - TOL <= (st + sb) / 2 <= bottom + TOL for pg, _sx0, st, _sx1, sb in spots)
 
 
 # ---------------------------------------------------------------- the text layer: where a changed value is printed
