@@ -59,6 +59,8 @@ from fixtures.docspec import Document, Table  # noqa: E402
 NEW_TEMPLATES = ["bom-zh", "transport-zh", "annual-zh", "study-en"]
 SEED_TEMPLATES = {"seed-merged": "seed", "seed-wide": "wide"}
 ALL_TEMPLATES = NEW_TEMPLATES + list(SEED_TEMPLATES)
+TEMPLATE_KINDS = ["line-typo", "tkm", "allocation", "factor-unit", "subtotal", "stage-mismatch", "total", "per-unit",
+                  "percent", "quote", "gwp-sum", "module-sum", "boundary"]   # fixtures/README.md order
 # bench/mutation.py kinds used for the seed family: each changes printed numbers (or one claim) in place
 SEED_KINDS = [
     "typo-activity", "typo-factor", "typo-line-emission", "typo-stage-emission", "typo-inventory-total",
@@ -316,14 +318,51 @@ class Outcome:
     caught_warning: bool = False     # error or warning
     by: str = ""                     # "value", "location" or "value+location" for the best catch
     catch: str = ""
-    new_findings: int = 0
+    new_findings: int = 0            # new errors and warnings (EXT notes included)
+    elsewhere: bool = False          # a new non-EXT error/warning, none of them pointing at the defect
+    excluded: list[str] = field(default_factory=list)   # would point, but carried over from the clean report or EXT
     top: str = "no new finding"
     error: str | None = None
+
+
+def judge(o: Outcome, v: Variant, findings: list, clean_fps: set, clean_skel: set, spots: list[tuple]) -> None:
+    """Fill o's verdict from the defective report's findings (errors and warnings)."""
+    fresh = [f for f in findings if f.severity != "info" and f.fingerprint not in clean_fps]
+    new = [f for f in fresh if skeleton(f) not in clean_skel]
+    new_ids = {id(f) for f in new}
+    o.new_findings = len(new)
+
+    def points(f) -> tuple[bool, bool]:
+        return any(points_by_value(f, ch) for ch in v.changes), points_by_location(f, spots)
+
+    best = None
+    for f in sorted(fresh, key=lambda f: -RANK[f.severity]):
+        by_v, by_l = points(f)
+        if not (by_v or by_l):
+            continue
+        if id(f) not in new_ids or f.category in NOT_CATCHES:
+            o.excluded.append(("carried over: " if id(f) not in new_ids else "extraction note: ") + brief(f))
+            continue
+        o.caught_warning = True
+        o.caught_error = o.caught_error or f.severity == "error"
+        if best is None:
+            best = f
+            o.by = "+".join(x for x, ok in (("value", by_v), ("location", by_l)) if ok)
+    real = [f for f in new if f.category not in NOT_CATCHES]
+    if best is not None:
+        o.catch = brief(best)
+    else:
+        o.elsewhere = bool(real)
+    if new:
+        o.top = brief(sorted(real or new, key=lambda f: -RANK[f.severity])[0])
+        if best is None:
+            o.top += f"  [{len(new)} new ({len(new) - len(real)} EXT), none points at the defect]"
 
 
 def run_case(task: tuple) -> tuple[dict, list[dict]]:
     template, seed, producer, workdir = task
     from auditor.api import audit
+    from auditor.model import Coverage
 
     if template in SEED_TEMPLATES:
         clean_doc, vs = seed_case(SEED_TEMPLATES[template], seed, SEED_KINDS)
@@ -342,12 +381,15 @@ def run_case(task: tuple) -> tuple[dict, list[dict]]:
         info["error"] = f"audit failed: {clean.error}"
         return info, []
     cov = clean.coverage
+    has_checked = "numbers_checked" in Coverage.model_fields
     info.update(counts=clean.counts,
                 rules=dict(Counter(f"{f.rule} {f.severity}" for f in clean.findings if f.severity != "info")),
                 findings=[brief(f) for f in clean.findings if f.severity != "info"],
                 table_numbers=getattr(cov, "table_numbers", 0) or 0,
-                numbers_checked=getattr(cov, "numbers_checked", 0) or 0,
-                table_numbers_used=getattr(cov, "table_numbers_used", 0) or 0)
+                numbers_checked=(getattr(cov, "numbers_checked", 0) or 0) if has_checked else None,
+                table_numbers_used=getattr(cov, "table_numbers_used", 0) or 0,
+                prose_values=getattr(cov, "prose_values", 0) or 0,
+                prose_values_used=getattr(cov, "prose_values_used", 0) or 0)
     clean_fps = {f.fingerprint for f in clean.findings}
     clean_skel = {skeleton(f) for f in clean.findings}
     clean_occ_cache: dict[str, list[tuple]] = {}
@@ -366,37 +408,16 @@ def run_case(task: tuple) -> tuple[dict, list[dict]]:
             o.error = f"audit failed: {res.error}"
             outcomes.append(asdict(o))
             continue
-        new = [f for f in res.findings if f.fingerprint not in clean_fps and skeleton(f) not in clean_skel
-               and f.severity != "info"]
-        o.new_findings = len(new)
         terms = sorted({t for ch in v.changes for t in search_terms(ch)})
         spots: list[tuple] = []
-        if terms and any(f.location is not None for f in new):
+        if terms and any(f.location is not None and f.fingerprint not in clean_fps for f in res.findings):
             need = [t for t in terms if t not in clean_occ_cache]
             if need:
                 clean_occ_cache.update(occurrences(clean_pdf, need))
             occ = occurrences(pdf, terms)
             for t in terms:
                 spots += new_spots(occ[t], clean_occ_cache[t])
-        best = None
-        for f in sorted(new, key=lambda f: -RANK[f.severity]):
-            if f.category in NOT_CATCHES:
-                continue
-            by_v = any(points_by_value(f, ch) for ch in v.changes)
-            by_l = points_by_location(f, spots)
-            if by_v or by_l:
-                if f.severity == "error":
-                    o.caught_error = True
-                o.caught_warning = True
-                if best is None:
-                    best = f
-                    o.by = "+".join(x for x, ok in (("value", by_v), ("location", by_l)) if ok)
-        if best is not None:
-            o.catch = brief(best)
-        if new:
-            real = [f for f in new if f.category not in NOT_CATCHES] or new
-            o.top = brief(sorted(real, key=lambda f: -RANK[f.severity])[0]) + \
-                ("" if best else f"  [{len(new)} new, none points at the defect]")
+        judge(o, v, res.findings, clean_fps, clean_skel, spots)
         outcomes.append(asdict(o))
         pdf.unlink(missing_ok=True)
     clean_pdf.unlink(missing_ok=True)
@@ -410,62 +431,76 @@ def pct(a: int, b: int) -> str:
     return f"{100 * a / b:5.1f}%" if b else "    -"
 
 
+def _row(t: str, k: str, os_: list[dict], w: int) -> str:
+    n = len(os_)
+    e, ww = sum(o["caught_error"] for o in os_), sum(o["caught_warning"] for o in os_)
+    el = sum(o["elsewhere"] for o in os_)
+    return f"{t:12} | {k:{w}} | {n:8d} | {e:4d} {pct(e, n):>11} | {ww:4d} {pct(ww, n):>21} | {el:4d}"
+
+
 def recall_table(outcomes: list[dict], templates: list[str]) -> str:
+    ok = [o for o in outcomes if not o["error"]]
     by = defaultdict(list)
-    for o in outcomes:
-        if not o["error"]:
-            by[(o["template"], o["kind"])].append(o)
-    w = max([len("defect kind")] + [len(k) for _, k in by])
-    head = f"{'template':12} | {'defect kind':{w}} | {'variants':>8} | {'caught (error)':>16} | {'caught (error or warning)':>26}"
-    lines = [head, "-" * len(head)]
-    tot_n = tot_e = tot_w = 0
+    for o in ok:
+        by[(o["template"], o["kind"])].append(o)
+    w = max([len("all templates, all kinds")] + [len(k) for _, k in by])
+    head = (f"{'template':12} | {'defect kind':{w}} | {'variants':>8} | {'caught (error)':>16} | "
+            f"{'caught (error or warning)':>26} | missed, but a new finding elsewhere")
+    rule = "-" * len(head)
+    lines = [head, rule]
     for t in templates:
-        kinds = [k for (tt, k) in by if tt == t]
-        kinds = sorted(kinds, key=lambda k: (SEED_KINDS.index(k) if k in SEED_KINDS else 99, k))
-        tn = te = tw = 0
+        kinds = sorted({k for (tt, k) in by if tt == t},
+                       key=lambda k: (SEED_KINDS.index(k) if k in SEED_KINDS else TEMPLATE_KINDS.index(k)
+                                      if k in TEMPLATE_KINDS else 99, k))
         for k in kinds:
-            os_ = by[(t, k)]
-            n, e, ww = len(os_), sum(o["caught_error"] for o in os_), sum(o["caught_warning"] for o in os_)
-            tn, te, tw = tn + n, te + e, tw + ww
-            lines.append(f"{t:12} | {k:{w}} | {n:8d} | {e:4d} {pct(e, n):>11} | {ww:4d} {pct(ww, n):>21}")
+            lines.append(_row(t, k, by[(t, k)], w))
         if kinds:
-            lines.append(f"{t:12} | {'(all kinds)':{w}} | {tn:8d} | {te:4d} {pct(te, tn):>11} | {tw:4d} {pct(tw, tn):>21}")
-            lines.append("-" * len(head))
-        tot_n, tot_e, tot_w = tot_n + tn, tot_e + te, tot_w + tw
-    lines.append(f"{'TOTAL':12} | {'all templates, all kinds':{w}} | {tot_n:8d} | {tot_e:4d} {pct(tot_e, tot_n):>11} | "
-                 f"{tot_w:4d} {pct(tot_w, tot_n):>21}")
-    new = [o for o in outcomes if not o["error"] and o["template"] in NEW_TEMPLATES]
-    if new and any(o["template"] in SEED_TEMPLATES for o in outcomes):
-        e, ww = sum(o["caught_error"] for o in new), sum(o["caught_warning"] for o in new)
-        lines.append(f"{'new 4 only':12} | {'':{w}} | {len(new):8d} | {e:4d} {pct(e, len(new)):>11} | "
-                     f"{ww:4d} {pct(ww, len(new)):>21}")
+            lines.append(_row(t, "(all kinds)", [o for o in ok if o["template"] == t], w))
+            lines.append(rule)
+    lines.append(_row("TOTAL", "all templates, all kinds", ok, w))
+    new = [o for o in ok if o["template"] in NEW_TEMPLATES]
+    old = [o for o in ok if o["template"] in SEED_TEMPLATES]
+    if new and old:
+        lines.append(_row("4 new", "all kinds", new, w))
+        lines.append(_row("seed family", "all kinds", old, w))
     return "\n".join(lines)
 
 
 def clean_table(cleans: list[dict], templates: list[str]) -> str:
-    head = (f"{'template':12} | {'reports':>7} | {'errors':>6} | {'warnings':>8} | {'rules (errors, warnings; all seeds)':40} | "
-            f"coverage (table numbers: checked, used)")
-    lines = [head, "-" * len(head)]
+    rows = []
+    notes = []
     for t in templates:
         cs = [c for c in cleans if c["template"] == t and not c.get("error")]
         bad = [c for c in cleans if c["template"] == t and c.get("error")]
+        if bad:
+            notes.append(f"{t}: {len(bad)} clean report(s) could not be rendered or audited: {bad[0]['error']}")
         if not cs:
-            if bad:
-                lines.append(f"{t:12} | {'-':>7} | clean report could not be audited: {bad[0]['error']}")
             continue
-        errs = sum(c["counts"]["error"] for c in cs)
-        warns = sum(c["counts"]["warning"] for c in cs)
+        errs = [c["counts"]["error"] for c in cs]
+        warns = [c["counts"]["warning"] for c in cs]
         rules = Counter()
         for c in cs:
             rules.update(c["rules"])
         rtxt = ", ".join(f"{k.replace(' error', ' E').replace(' warning', ' W')} x{v}"
                          for k, v in sorted(rules.items(), key=lambda kv: (-RANK[kv[0].split()[1]], -kv[1], kv[0])))
         tn = sum(c["table_numbers"] for c in cs)
-        ck = sum(c["numbers_checked"] for c in cs)
         us = sum(c["table_numbers_used"] for c in cs)
-        cov = f"{ck}/{tn} checked ({pct(ck, tn).strip()}), {us}/{tn} used ({pct(us, tn).strip()})"
-        lines.append(f"{t:12} | {len(cs):7d} | {errs:6d} | {warns:8d} | {rtxt or '-':40} | {cov}")
-    return "\n".join(lines)
+        if any(c["numbers_checked"] is None for c in cs):
+            ck_txt = "checked n/a"
+        else:
+            ck = sum(c["numbers_checked"] for c in cs)
+            ck_txt = f"checked {ck}/{tn} ({pct(ck, tn).strip()})"
+        cov = f"{ck_txt}, used {us}/{tn} ({pct(us, tn).strip()})"
+        rows.append((t, str(len(cs)), f"{sum(errs)} (max {max(errs)})", f"{sum(warns)} (max {max(warns)})",
+                     rtxt or "-", cov))
+    head = ("template", "reports", "errors", "warnings", "rules (E error, W warning; all seeds)",
+            "coverage of table numbers (all seeds)")
+    ws = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    fmt = lambda r: " | ".join(x.ljust(w) if i in (0, 4, 5) else x.rjust(w) for i, (x, w) in enumerate(zip(r, ws)))
+    lines = [fmt(head), "-" * len(fmt(head))] + [fmt(r) for r in rows]
+    if any(c.get("numbers_checked") is None for c in cleans if not c.get("error")):
+        lines.append("checked n/a: auditor.model.Coverage has no numbers_checked field yet")
+    return "\n".join(lines + notes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -512,8 +547,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nvariants that could not be rendered or audited: {len(errors)} (e.g. {errors[0]['template']} "
               f"{errors[0]['kind']} s{errors[0]['seed']}: {errors[0]['error']})")
     by_loc = [o for o in outcomes if o["caught_warning"] and o["by"] == "location"]
-    if by_loc:
-        print(f"\ncaught by location only (the finding does not name the value): {len(by_loc)}")
+    print(f"\ncaught by location only (the finding sits on the changed value's row or merged cell but does not "
+          f"name it): {len(by_loc)}")
+    excl = [o for o in outcomes if o["excluded"] and not o["caught_warning"]]
+    print(f"misses with a finding that names the value but is not counted (carried over from the clean report, "
+          f"or an EXT note): {len(excl)}")
     if args.show_misses:
         misses = [o for o in outcomes if not o["error"] and not o["caught_warning"]]
         print(f"\nmisses ({len(misses)} of {len([o for o in outcomes if not o['error']])}):")
@@ -523,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {o['template']} s{o['seed']} {o['kind']}: {ch['correct']!s:.40} -> {ch['printed']!s:.40}{more} "
                   f"at {ch['where'][:70]}")
             print(f"      top: {o['top']}")
+            for x in o["excluded"][:2]:
+                print(f"      not counted: {x}")
         warned = [o for o in outcomes if o["caught_warning"] and not o["caught_error"]]
         if warned:
             print(f"\ncaught as warning only ({len(warned)}):")
