@@ -78,11 +78,15 @@ TOL = 1.0
 # ---------------------------------------------------------------- normalising and matching
 
 
-def norm(s: str) -> str:
-    """NFKC (CO₂ -> CO2), unicode minus, no whitespace, no thousands separators between digits."""
+def fold(s: str) -> str:
+    """NFKC (CO₂ -> CO2, full-width punctuation), unicode minus, no thousands separators between digits."""
     s = unicodedata.normalize("NFKC", s or "").replace("−", "-")
-    s = re.sub(r"\s+", "", s)
-    return re.sub(r"(?<=\d),(?=\d{3})", "", s)
+    return re.sub(r"(?<=\d)[,\u00a0\u202f\u2009](?=\d{3}(?!\d))", "", s)
+
+
+def norm(s: str) -> str:
+    """fold() and no whitespace at all: for comparing phrases."""
+    return re.sub(r"\s+", "", fold(s))
 
 
 def is_number(printed: str) -> bool:
@@ -90,7 +94,7 @@ def is_number(printed: str) -> bool:
 
 
 def number_tokens(text: str) -> set[str]:
-    return set(NUM_RE.findall(norm(text)))
+    return set(NUM_RE.findall(fold(text)))
 
 
 def _dec(s: str) -> Decimal | None:
@@ -100,9 +104,9 @@ def _dec(s: str) -> Decimal | None:
         return None
 
 
-def changed_phrases(printed: str, correct: str) -> list[str]:
+def changed_phrases(printed: str, correct: str, normalise: bool = True) -> list[str]:
     """For a changed word/unit/claim: the printed phrase and its changed parts (absent from the correct text)."""
-    p, c = norm(printed), norm(correct or "")
+    p, c = (norm(printed), norm(correct or "")) if normalise else (printed.strip(), (correct or "").strip())
     out = [p] if len(p) >= 2 and p not in c else []
     i = 0
     while i < min(len(p), len(c)) and p[i] == c[i]:
@@ -111,24 +115,18 @@ def changed_phrases(printed: str, correct: str) -> list[str]:
     while j < min(len(p), len(c)) - i and p[-1 - j] == c[-1 - j]:
         j += 1
     a, b = i, len(p) - j
-    ascii_w = re.compile(r"[A-Za-z0-9./\-]")
-    while a > 0 and b > a and ascii_w.match(p[a]) and ascii_w.match(p[a - 1]):
+    word = re.compile(r"[A-Za-z0-9./\-₂₃₄]")
+    while a > 0 and b > a and word.match(p[a]) and word.match(p[a - 1]):
         a -= 1
-    while b < len(p) and b > a and ascii_w.match(p[b - 1]) and ascii_w.match(p[b]):
+    while b < len(p) and b > a and word.match(p[b - 1]) and word.match(p[b]):
         b += 1
-    core = p[a:b]
-    for piece in re.split(r"[（）()，,。;；:：、\[\]]+", core):
+    for piece in re.split(r"[（）()，,。;；:：、\[\]\s]+", p[a:b]):
         if len(piece) >= 2 and piece not in c and piece not in out:
             out.append(piece)
     return out
 
 
-def finding_text(f) -> str:
-    return " ".join([*f.values, f.expected or "", *f.evidence, f.message or ""])
-
-
-def points_by_value(f, change: dict) -> bool:
-    text = finding_text(f)
+def _names(text: str, change: dict) -> bool:
     printed = change["printed"]
     if is_number(printed):
         want = norm(printed).rstrip("%")
@@ -141,6 +139,16 @@ def points_by_value(f, change: dict) -> bool:
         return False
     nt = norm(text)
     return any(ph in nt for ph in changed_phrases(printed, change.get("correct") or ""))
+
+
+def points_by_value(f, change: dict) -> str | None:
+    """"message" when the message, expected value or evidence names the changed value, "values" when only the
+    finding's list of printed numbers it rests on holds it, else None."""
+    if _names(" ; ".join([f.message or "", f.expected or "", *f.evidence]), change):
+        return "message"
+    if _names(" ; ".join(f.values), change):
+        return "values"
+    return None
 
 
 def points_by_location(f, spots: list[tuple]) -> bool:
@@ -181,16 +189,11 @@ def occurrences(pdf_path: Path, texts: list[str]) -> dict[str, list[tuple]]:
 
 
 def search_terms(change: dict) -> list[str]:
+    """What to look for in the PDF's text layer: the changed number, or the changed phrase as printed."""
     printed = change["printed"]
     if is_number(printed):
         return [printed.strip().rstrip("%")]
-    # a claim or unit: the changed phrase as the document prints it (not normalised), when it is short
-    terms = []
-    for ph in changed_phrases(printed, change.get("correct") or ""):
-        raw = ph if ph in printed else None
-        if raw and len(raw) <= 30:
-            terms.append(raw)
-    return terms
+    return [t for t in changed_phrases(printed, change.get("correct") or "", normalise=False) if len(t) <= 30]
 
 
 def new_spots(defect_occ: list[tuple], clean_occ: list[tuple]) -> list[tuple]:
@@ -316,7 +319,8 @@ class Outcome:
     changes: list[dict]
     caught_error: bool = False
     caught_warning: bool = False     # error or warning
-    by: str = ""                     # "value", "location" or "value+location" for the best catch
+    by: str = ""                     # best catch: "message" (names the value), "values" (only in its values
+                                     # list), and/or "location" (on the value's row / merged cell)
     catch: str = ""
     new_findings: int = 0            # new errors and warnings (EXT notes included)
     elsewhere: bool = False          # a new non-EXT error/warning, none of them pointing at the defect
@@ -332,11 +336,12 @@ def judge(o: Outcome, v: Variant, findings: list, clean_fps: set, clean_skel: se
     new_ids = {id(f) for f in new}
     o.new_findings = len(new)
 
-    def points(f) -> tuple[bool, bool]:
-        return any(points_by_value(f, ch) for ch in v.changes), points_by_location(f, spots)
+    def points(f) -> tuple[str | None, bool]:
+        hits = {points_by_value(f, ch) for ch in v.changes} - {None}
+        return ("message" if "message" in hits else "values" if hits else None), points_by_location(f, spots)
 
-    best = None
-    for f in sorted(fresh, key=lambda f: -RANK[f.severity]):
+    best, best_key = None, None
+    for f in fresh:
         by_v, by_l = points(f)
         if not (by_v or by_l):
             continue
@@ -345,9 +350,10 @@ def judge(o: Outcome, v: Variant, findings: list, clean_fps: set, clean_skel: se
             continue
         o.caught_warning = True
         o.caught_error = o.caught_error or f.severity == "error"
-        if best is None:
-            best = f
-            o.by = "+".join(x for x, ok in (("value", by_v), ("location", by_l)) if ok)
+        key = (RANK[f.severity], by_v == "message", by_l, by_v == "values")
+        if best_key is None or key > best_key:
+            best, best_key = f, key
+            o.by = "+".join(x for x in (by_v, "location" if by_l else None) if x)
     real = [f for f in new if f.category not in NOT_CATCHES]
     if best is not None:
         o.catch = brief(best)
@@ -539,16 +545,22 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(cleans)} clean reports, {len(outcomes)} defect variants, {time.time() - t0:.0f} s")
     print("caught = a new finding (not on the clean report, not an EXT note) that names the changed printed value "
           "or sits on its row\n")
-    print(recall_table(outcomes, templates))
-    print()
-    print(clean_table(cleans, templates))
+    for prod in producers:   # one pair of tables per producer
+        if len(producers) > 1:
+            print(f"== producer {prod}")
+        print(recall_table([o for o in outcomes if o["producer"] == prod], templates))
+        print()
+        print(clean_table([c for c in cleans if c["producer"] == prod], templates))
+        print()
     errors = [o for o in outcomes if o["error"]]
     if errors:
         print(f"\nvariants that could not be rendered or audited: {len(errors)} (e.g. {errors[0]['template']} "
               f"{errors[0]['kind']} s{errors[0]['seed']}: {errors[0]['error']})")
-    by_loc = [o for o in outcomes if o["caught_warning"] and o["by"] == "location"]
-    print(f"\ncaught by location only (the finding sits on the changed value's row or merged cell but does not "
-          f"name it): {len(by_loc)}")
+    caught = [o for o in outcomes if o["caught_warning"]]
+    how = Counter("names the value" if o["by"].startswith("message") else
+                  "value only in the finding's values list" if o["by"].startswith("values") else
+                  "location only (on the value's row or merged cell)" for o in caught)
+    print(f"\nhow the {len(caught)} catches point at the defect: " + "; ".join(f"{k}: {v}" for k, v in how.most_common()))
     excl = [o for o in outcomes if o["excluded"] and not o["caught_warning"]]
     print(f"misses with a finding that names the value but is not counted (carried over from the clean report, "
           f"or an EXT note): {len(excl)}")
@@ -558,7 +570,8 @@ def main(argv: list[str] | None = None) -> int:
         for o in misses:
             ch = o["changes"][0]
             more = f" (+{len(o['changes']) - 1} more)" if len(o["changes"]) > 1 else ""
-            print(f"  {o['template']} s{o['seed']} {o['kind']}: {ch['correct']!s:.40} -> {ch['printed']!s:.40}{more} "
+            prod = f" {o['producer']}" if len(producers) > 1 else ""
+            print(f"  {o['template']} s{o['seed']}{prod} {o['kind']}: {ch['correct']!s:.40} -> {ch['printed']!s:.40}{more} "
                   f"at {ch['where'][:70]}")
             print(f"      top: {o['top']}")
             for x in o["excluded"][:2]:
@@ -567,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         if warned:
             print(f"\ncaught as warning only ({len(warned)}):")
             for o in warned:
-                print(f"  {o['template']} s{o['seed']} {o['kind']}: {o['catch']}")
+                print(f"  {o['template']} s{o['seed']} {o['producer']} {o['kind']}: {o['catch']}")
     if args.json:
         Path(args.json).write_text(json.dumps({"seeds": seeds, "producers": producers, "templates": templates,
                                                "cleans": cleans, "outcomes": outcomes},
