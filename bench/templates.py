@@ -3,40 +3,41 @@
     .venv/bin/python bench/templates.py                      # all templates, seeds 1,2,3, reportlab, 2 processes
     .venv/bin/python bench/templates.py --templates bom-zh,seed --seeds 1 --show-misses
     .venv/bin/python bench/templates.py --json /tmp/templates.json -j 2
-    .venv/bin/python bench/templates.py --producers docx --seeds 1     # LibreOffice: slow, a spot check
+    .venv/bin/python bench/templates.py --producers docx --seeds 1     # LibreOffice (html: Chromium): slow
 
-Templates: the four of fixtures/templates (bom-zh, transport-zh, annual-zh, study-en: clean report and one
-variant per defect kind from fixtures.templates.variants(name, seed), with a truth record naming the changed
-printed value, its location and its correct value), and the seed family of fixtures/synth.py in its two layouts,
-"seed-merged" (layout "seed": merged stage cells) and "seed-wide" (line emissions, 小计/合计 rows); --templates
-seed selects both. For the seed family, template seed
-N is the report bench/mutation.py builds from its N-th seed (mutation.SEEDS[N-1]), and the defect kinds are the
-bench/mutation.py kinds that change printed numbers (typos with the same interval oracle, shifted factors,
-copied values, stale shares) plus claim-conflict (a changed boundary claim); the changed printed values are
-taken from a cell/paragraph diff of the clean and the defective Document. bench/mutation.py keeps its own
-criterion (expected rule codes) and its other kinds; this benchmark uses one criterion for every template:
+Templates: the four of fixtures/templates (bom-zh, transport-zh, annual-zh, study-en: the clean report and one
+variant per defect kind from fixtures.templates.variants(name, seed), whose truth names the changed printed
+value, where it is and its correct value), and the seed family of fixtures/synth.py in its two layouts,
+"seed-merged" (layout "seed": merged stage cells) and "seed-wide" (line emissions, 小计/合计 rows); `--templates
+seed` selects both. Seed N of the seed family is the report bench/mutation.py builds from mutation.SEEDS[N-1]; its
+defect kinds are the bench/mutation.py kinds that change printed numbers (typos drawn with the same interval oracle,
+shifted factors, copied values, stale shares) plus claim-conflict (a changed boundary claim), and the changed
+printed values come from a cell/paragraph diff of the clean and the defective Document. bench/mutation.py keeps its
+own criterion (expected rule codes) and its other kinds; this benchmark applies one criterion to every template.
 
-caught: the audit of the defective PDF has a finding that (1) the audit of the clean PDF of the same template,
-seed and producer does not have (content fingerprint, and not the same rule + stage + message with its numbers
-masked: a clean finding whose numbers merely changed is a carry-over, not a catch), (2) is not an extraction or
-internal note (EXT*: they echo the rows they could not read), and (3) points at the defect: the changed printed
-value (thousands separators and spaces removed) is one of the number tokens of the finding's values, expected,
-evidence or message (E-notation also by numeric value), or, for a changed word or unit, the changed phrase
-appears in that text; or the finding's location is on the page where the rendered PDF's text layer prints the
-changed value (found with pdfplumber: occurrences in the defective PDF that the clean PDF does not have) and
-its box (at most 120 pt high: a row, a merged stage cell, a sentence; not a whole table) spans the vertical centre
-of that occurrence (an adjacent row, e.g. the total under a changed stage, does not count). Columns: caught as error, caught
-as error or warning ("warning+").
+Caught: the audit of the defective PDF has an error (or warning: second column) that
+  1. the audit of the clean PDF of the same template, seed and producer does not have: not the same content
+     fingerprint, nor the same rule + stage + message with its numbers masked (a clean finding whose numbers merely
+     changed is a carry-over, recorded as "not counted");
+  2. is not an extraction or internal note (EXT*: they echo the rows they could not read);
+  3. points at the defect: the changed printed value (thousands separators removed) is a number token of the
+     finding's message, expected or evidence ("names the value") or of its values list (the printed numbers it
+     rests on), E-notation also by numeric value; for a changed word or unit, the changed phrase appears there;
+     or the finding's box is on the page where the rendered PDF's text layer (pdfplumber) prints the changed value
+     (an occurrence the clean PDF does not have), at most 120 pt high (a row, a merged stage cell, a sentence; not a
+     whole table), spanning the vertical centre of that occurrence (an adjacent row, e.g. the total under a
+     changed stage, does not count).
+"Missed, but a new finding elsewhere": a miss whose audit has a new non-EXT error or warning pointing elsewhere.
 
-False findings: errors and warnings of each clean report, with the rule codes. Coverage: result.coverage of the
-clean reports: table_numbers (numeric table cells), numbers_checked (cells used by a checked relation; read with
-getattr, 0 when the auditor does not report it yet) and table_numbers_used (cells read into the report).
+False findings: errors and warnings of each clean report, with the rule codes (target: no error). Coverage, from
+result.coverage of the clean reports: numbers_checked (table cells used by a checked relation; read with getattr,
+"n/a" while auditor.model.Coverage has no such field) and table_numbers_used (cells read into the report), both of
+table_numbers (numeric table cells).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import sys
