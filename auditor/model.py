@@ -201,6 +201,69 @@ class FactorMention(Model):
     location: Location | None = None
 
 
+TableKind = Literal["inventory", "transport", "energy", "results", "matrix", "factor_table", "boundary", "product",
+                    "key_value", "other"]
+
+
+class TableColumn(Model):
+    """One column of a numeric table: its header, the role its header gives it, and its unit."""
+
+    index: int
+    header: str = Field(description="the header as printed (header rows joined)")
+    role: str | None = Field(None, description="what the column holds, from the header's meaning: activity, "
+                                               "factor, emissions, mass, distance, tkm, annual, output, "
+                                               "per_unit, percent, item, stage, ...")
+    unit: str | None = Field(None, description="normalised unit of its numbers (kgCO2e, kgCO2e/kg, t*km, %)")
+    unit_text: str | None = Field(None, description="the unit as printed in the header")
+
+
+class TableRow(Model):
+    """One body row: its label and, per column, the number printed there (None where none is)."""
+
+    label: str = Field(description="the row's label cells joined (item, stage, or the first text cell)")
+    kind: Literal["line", "subtotal", "total"] = "line"
+    cells: list[Quantity | None]
+    location: Location | None = None
+
+
+class TableRelation(Model):
+    """Arithmetic a table's columns promise and its rows were checked against: target = scale x product of the
+    operands (kind product), target = scale x a / b (quotient), or the sum of the line rows (sum)."""
+
+    relation: str = Field(description="in words, e.g. 'emissions = activity x factor'")
+    kind: Literal["product", "quotient", "sum", "row-sum"]
+    target: int = Field(description="column index of the result (row-sum: row index)")
+    operands: list[int] = Field(default_factory=list, description="column indexes of the operands (sum: the "
+                                                                  "columns added up row by row, none: the rows "
+                                                                  "above a subtotal; row-sum: row indexes)")
+    scale: str = Field("1", description="the unit conversion between the operands and the result, e.g. 0.001")
+    unit_scale: str | None = Field(None, description="the conversion the printed units imply, when they imply one")
+    rows: int = Field(0, description="rows with every number of the relation printed")
+    agree: int = Field(0, description="of those, rows that agree within the rounding of their printed numbers")
+    covered_by: str | None = Field(None, description="the rule that checks it row by row (e.g. ARI001 for "
+                                                     "inventory lines); None: the table-relation rules do")
+
+
+class DataTable(Model):
+    """A table as the reader read it: its kind and life-cycle stage (from a stage column, its caption, the
+    section heading above it or its place), its columns and rows, and the relations its rows were checked
+    against."""
+
+    kind: TableKind
+    caption: Text | None = Field(None, description="the caption printed with it ('表 4-3 ...', 'Table 3 ...')")
+    section: str | None = Field(None, description="the section heading it stands under")
+    stage: StageRef | None = Field(None, description="the stage the whole table belongs to, when it has no stage "
+                                                     "column")
+    columns: list[TableColumn] = Field(default_factory=list)
+    rows: list[TableRow] = Field(default_factory=list)
+    relations: list[TableRelation] = Field(default_factory=list)
+    read_as: str | None = Field(None, description="the report part its rows were read into (inventory, results, "
+                                                  "...); None: only its relations were checked")
+    numbers: int = Field(0, description="numeric cells in its body")
+    numbers_checked: int = Field(0, description="numeric cells that took part in a relation the rows confirm")
+    location: Location | None = None
+
+
 class ExtractionNote(Model):
     """Something the parser could not read or had to guess."""
 
@@ -231,6 +294,8 @@ class Coverage(Model):
     prose_values_used: int = Field(0, description="of prose_values, those read into quotes, factors or metadata; "
                                                   "the others are listed in notes (prose-value-unread)")
     ocr_low_confidence: int = Field(0, description="numbers read by OCR below the confidence threshold")
+    numbers_checked: int = Field(0, description="numeric table cells that took part in a relation the rows "
+                                                "confirm (products, quotients, sums)")
 
 
 class Report(Model):
@@ -246,6 +311,8 @@ class Report(Model):
     quotes: list[QuotedValue] = Field(default_factory=list)
     factor_tables: list[FactorTable] = Field(default_factory=list)
     factor_mentions: list[FactorMention] = Field(default_factory=list)
+    tables: list[DataTable] = Field(default_factory=list, description="every numeric table as read, with its "
+                                                                      "kind, stage and relations")
     notes: list[ExtractionNote] = Field(default_factory=list)
     coverage: Coverage = Field(default_factory=Coverage)
 

@@ -23,7 +23,7 @@ from .consistency import (
     ProductIdentity,
     StandardCited,
 )
-from .extraction import ExtractionProblem, NothingToVerify
+from .extraction import ExtractionProblem, NothingToVerify, TableNotVerified
 from .factor import (
     FactorDates,
     FactorEnergyBasis,
@@ -37,6 +37,7 @@ from .factor import (
 )
 from .meta import RuleCrashed, UnusedWaiver
 from .percentage import PercentOfTotal, PercentSum
+from .relations import TableRowRelation, TableSum
 
 RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated,
@@ -44,8 +45,9 @@ RULES = (
     FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
-    NothingToVerify, ExtractionProblem,
+    NothingToVerify, ExtractionProblem, TableNotVerified,
     RuleCrashed, UnusedWaiver,
+    TableRowRelation, TableSum,
 )
 
 __all__ = ["RULES"]

@@ -1,8 +1,10 @@
 """Extraction: what could not be read or verified is itself a finding, never a silent pass."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from auditor.engine.base import Context, Rule
-from auditor.model import Report
+from auditor.model import Finding, Report
 
 
 def _verifiable(report: Report) -> tuple[list, list]:
@@ -89,3 +91,40 @@ class ExtractionProblem(Rule):
                 continue
             yield self.finding(f"{n.code}: {n.message}", evidence=[n.text] if n.text else [], location=n.location,
                                severity=n.severity)
+
+
+def _table_name(t) -> str:
+    if t.caption:
+        return t.caption.text
+    if t.section:
+        return f"the table under '{t.section}'"
+    return f"the table on p.{t.location.page}" if t.location else "a table"
+
+
+class TableNotVerified(Rule):
+    """A numeric table in which no relation was recognised is listed as not verified, with its caption: its
+    numbers took part in no check.
+
+    Why: coverage a verifier can trust. A table the reader could not relate to anything is neither an error nor
+    silently dropped: the verifier knows which numbers were not recomputed.
+
+    Fails:
+        表 1-1 2022-2024年主要产品产销情况 (numbers, no relation)
+    Passes:
+        a table whose rows obey emissions = quantity x factor
+    """
+
+    code = "EXT003"
+    name = "table-not-verified"
+    severity = "info"
+
+    def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
+        from auditor.relations import discover
+
+        if not_a_report(report):
+            return      # EXT001 says the document is no PCF report: its tables are not the verifier's concern
+        for t in report.tables:
+            if t.read_as or t.numbers < 2 or t.relations or discover(t, ctx.interval):
+                continue
+            yield self.finding(f"{_table_name(t)}: {t.numbers} numbers, no relation among its columns was recognised; "
+                               f"not verified", evidence=[_table_name(t)], location=t.location)

@@ -27,7 +27,7 @@ S = TypeVar("S", bound=BaseModel)
 # a rule's category is its family: the module it lives in (auditor.rules.arithmetic -> "arithmetic")
 FAMILY_CATEGORY: dict[str, Category] = {"arithmetic": "arithmetic", "percentage": "percentage", "factor": "factor",
                                         "boundary": "boundary", "consistency": "consistency",
-                                        "extraction": "extraction", "meta": "internal"}
+                                        "extraction": "extraction", "meta": "internal", "relations": "arithmetic"}
 
 
 class Rule(Generic[S]):

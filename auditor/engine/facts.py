@@ -69,7 +69,9 @@ def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal
     fu = factor_unit(line.factor.unit)
     if fu is None:
         return Decimal(1), None
-    eu = emission_unit(emissions_unit) if emissions_unit else None
+    own = line.emissions.unit if line.emissions is not None and line.emissions.unit else None
+    unit = own or emissions_unit       # a line printed in another table keeps that table's unit
+    eu = emission_unit(unit) if unit else None
     try:
         ok, why, scale = check_product(fu, line.activity.unit, eu)
     except KeyError:      # a unit neither the shipped table nor pint's names know: no conversion is claimed

@@ -5,11 +5,12 @@ from collections.abc import Callable
 
 import regex
 
-from ..model import Coverage, ExtractionNote, Quantity, Report, StageDeclaration, Text
+from ..model import Coverage, DataTable, ExtractionNote, Quantity, Report, StageDeclaration, Text
 from ..numbers import find_numbers, parse_number
 from ..read.document import CJK, Cell, Document, Table, join_cell_text
 from ..read.ocr import low_confidence_notes
 from . import prose
+from .datatable import data_table, inventory_from, table_contexts, table_kind
 from .prose import Sections, parse_date
 from .tables import (
     CELL_QTY_RE,
@@ -134,6 +135,23 @@ def _take_key_values(report: Report, table: Table, header: Header) -> None:
             setattr(meta, k, v)
 
 
+def _take_stage_table(report: Report, dt: DataTable) -> None:
+    """A table of one stage (no stage column): its lines join the inventory as that stage's."""
+    unit = report.inventory.emissions_unit if report.inventory else None
+    inv, why = inventory_from(dt, unit)
+    if inv is None:
+        where = dt.caption.text if dt.caption else (dt.section or "a table")
+        report.notes.append(ExtractionNote(
+            code="table-unread", severity="info", location=dt.location, text=where,
+            message=f"{where}: its rows were not read as inventory lines ({why}); "
+                    f"{'its relations were checked' if dt.relations else 'its numbers are not checked'}"))
+        return
+    if report.inventory is None:
+        report.inventory = inv
+    else:
+        report.inventory.stages.extend(inv.stages)
+
+
 # kind (tables.classify) -> what the report takes from such a table; a kind without a reader is counted and,
 # when it holds numbers, noted as not read
 TABLE_READERS: dict[str, Callable[[Report, Table, Header], None]] = {
@@ -154,12 +172,25 @@ def extract(doc: Document) -> Report:
     tables = merge_continued([t for p in doc.pages for t in p.tables])
     cov.tables = len(tables)
     meta = report.metadata
-    for table in tables:
+    contexts = table_contexts(doc, tables, sections)
+    for table, ctx in zip(tables, contexts):
         header = read_header(table)
         kind = classify(table, header)
         cov.tables_used[kind] = cov.tables_used.get(kind, 0) + 1
         numbers = sum(1 for row in table.rows for c in row if c.text and not c.merged and _numeric_cell(c.text))
-        if kind == "unknown" and numbers >= 2:
+        dt = data_table(table, header, table_kind(header, kind), ctx) if numbers >= 2 else None
+        if dt is not None:
+            report.tables.append(dt)
+            if dt.kind in ("inventory", "transport", "energy") and "stage" not in header.roles:
+                _take_stage_table(report, dt)
+                continue
+            if kind in TABLE_READERS:
+                dt.read_as = kind
+            if kind == "inventory":   # a table with a stage column: its lines and stage sums are the ARI rules'
+                for rel in dt.relations:
+                    if dt.columns[rel.target].role == "emissions" and rel.kind in ("product", "sum"):
+                        rel.covered_by = "ARI001" if rel.kind == "product" else "ARI002"
+        if kind == "unknown" and numbers >= 2 and (dt is None or not dt.relations):
             report.notes.append(ExtractionNote(
                 code="table-unread", severity="info", location=table.location,
                 text=" | ".join(header.texts),
@@ -207,6 +238,7 @@ def extract(doc: Document) -> Report:
     cov.quoted_values = len(report.quotes)
     cov.declarations = len(report.boundary.declarations)
     cov.factor_tables = len(report.factor_tables)
+    cov.numbers_checked = sum(t.numbers_checked for t in report.tables)
     report.coverage = cov
     _notes(report, doc)
     _number_coverage(report, tables, flow)

@@ -160,12 +160,31 @@ def make_quantity(p: Parsed, location: Location | None, unit: str | None = None,
 
 def header_unit(text: str) -> str | None:
     """The unit in a header's brackets: '温室气体量 (kgCO₂eq)' -> 'kgCO₂eq'."""
-    found = list(UNIT_IN_BRACKETS.finditer(text))
-    m = found[-1] if found else None      # the last bracket holds the unit
-    if m:
-        return m.group(1)
+    group = _last_bracket_group(text)     # the last bracket holds the unit: 'kgCO2e/(t·km)' keeps its own brackets
+    if group:
+        return group
     if "/" in text:
         return text.split("/", 1)[1].strip()
+    return None
+
+
+def _last_bracket_group(text: str) -> str | None:
+    """The content of the last top-level bracket pair ('排放因子 (kgCO2e/(t·km))' -> 'kgCO2e/(t·km)')."""
+    opens = "(（["
+    closes = ")）]"
+    depth = 0
+    end = None
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch in closes:
+            if depth == 0:
+                end = i
+            depth += 1
+        elif ch in opens and depth:
+            depth -= 1
+            if depth == 0 and end is not None:
+                inner = text[i + 1:end].strip()
+                return inner or None
     return None
 
 
@@ -248,7 +267,27 @@ def read_inventory(table: Table, header: Header) -> tuple[Inventory, list[str]]:
         elif len(st.lines) == 1 and own[0] is not None:
             st.emissions, st.emissions_from = own[0], "single-line"
     _resolve_refs([s.stage for s in inv.stages])
+    inv.stages = _merge_modules(inv.stages)
     return inv, notes
+
+
+def _merge_modules(stages: list[InventoryStage]) -> list[InventoryStage]:
+    """Neighbouring stage rows that name one stage (EN 15804 modules C1, C2, C3, C4 of end of life) are one
+    stage: their lines together, the subtotal closing them its value."""
+    out: list[InventoryStage] = []
+    for st in stages:
+        prev = out[-1] if out else None
+        if prev is not None and st.stage.canonical and prev.stage.canonical == st.stage.canonical \
+                and st.stage.name != prev.stage.name:
+            sub = st if st.emissions_from == "subtotal" else prev if prev.emissions_from == "subtotal" else None
+            prev.lines.extend(st.lines)
+            if sub is not None:
+                prev.emissions, prev.emissions_from = sub.emissions, "subtotal"
+            else:
+                prev.emissions, prev.emissions_from = None, "none"
+            continue
+        out.append(st)
+    return out
 
 
 def _read_line(row: list[Cell], header: Header, stage: StageRef, factor_unit_hdr: str | None,
@@ -323,6 +362,8 @@ def read_results(table: Table, header: Header) -> ResultsTable:
             pct.unit = "%"
         if value is None:
             continue
+        if res.total is not None:
+            continue      # a row after the total (module D, beyond the system boundary) is not part of it
         if is_total_row(label):
             res.total, res.total_percent = value, pct
             continue

@@ -128,6 +128,23 @@ def render_report(report: Report) -> str:
     elif not report.factor_tables:
         out += ["(none)", ""]
 
+    out += ["## Tables and the relations their rows were checked against", ""]
+    if not report.tables:
+        out += ["(no numeric table)", ""]
+    for t in report.tables:
+        name = t.caption.text if t.caption else (f"under '{t.section}'" if t.section else "untitled")
+        where = f"{page(t.location)}; kind {t.kind}; stage {stage(t.stage) if t.stage else '(from its stage column)'}"
+        read = f"read into the {t.read_as}" if t.read_as else "rows not read into the report"
+        out += [f"- **{esc(name)}** ({where}; {read}): {t.numbers} numbers, {t.numbers_checked} in a checked "
+                f"relation"]
+        if not t.relations:
+            out.append("  - no relation recognised: **not verified**")
+        for r in t.relations:
+            by = f", checked by {r.covered_by}" if r.covered_by else ""
+            conv = f", conversion x{r.scale}" if r.scale != "1" else ""
+            out.append(f"  - {esc(r.relation)}: {r.agree} of {r.rows} rows agree{conv}{by}")
+    out.append("")
+
     c = report.coverage
     out += ["## Coverage", ""]
     out += table(["what", "count"], [
@@ -137,7 +154,8 @@ def render_report(report: Report) -> str:
         ["results rows", str(c.results_rows)],
         ["quoted values", str(c.quoted_values)],
         ["stage lists", str(c.declarations)],
-        ["numbers in tables (read)", f"{c.table_numbers} ({c.table_numbers_used})"],
+        ["numbers in tables (read; in a checked relation)",
+         f"{c.table_numbers} ({c.table_numbers_used}; {c.numbers_checked})"],
         ["numbers in the text; with an emissions unit (read)",
          f"{c.prose_numbers}; {c.prose_values} ({c.prose_values_used})"],
         ["OCR numbers below the confidence threshold", str(c.ocr_low_confidence)],

@@ -9,7 +9,10 @@ Shorthands the builder expands (anything else is passed to Report.model_validate
   issue_date also fills issue_date_value; data_period "2025-01-01/2025-12-31" fills start and end;
 * boundary.claims as strings: ["摇篮到坟墓"]; boundary.declarations as {place, stages: [..]};
 * results.rows as lists: [stage, value, percent];
-* factor_tables as {columns: ["2024 年"], rows: {全国: ["0.5777"]}, unit: "kgCO2/kWh"}.
+* factor_tables as {columns: ["2024 年"], rows: {全国: ["0.5777"]}, unit: "kgCO2/kWh"};
+* tables (numeric tables as read) as {caption, kind, stage, columns: [header, ...], rows: [[cell, ...], ...]}:
+  column roles and units come from the headers like the parser reads them, a cell that is a number is a
+  Quantity in its column's unit, a row whose first cell is 小计 / 合计 / Total is a subtotal / total row.
 """
 from __future__ import annotations
 
@@ -202,6 +205,45 @@ def _mention(m: dict) -> dict:
     return m
 
 
+def _table(t: dict) -> dict:
+    from auditor.extract.tables import header_unit
+    from auditor.relations import quantity_unit
+    from auditor.vocab import header_role, is_subtotal_row, is_total_row
+
+    cols = []
+    for i, h in enumerate(t["columns"]):
+        role = header_role(h)[0]
+        ut = header_unit(h)
+        cols.append({"index": i, "header": h, "role": role, "unit": quantity_unit(role, ut), "unit_text": ut})
+    rows = []
+    for r in t["rows"]:
+        cells: list = []
+        texts = []
+        for i, c in enumerate(r):
+            c = "" if c is None else str(c)
+            if c and NUM_UNIT.match(fold(c)) and parse_number(NUM_UNIT.match(fold(c)).group("num")) is not None:
+                q = quantity(c)
+                if cols[i]["unit"] and "unit_text" not in q:
+                    q["unit"], q["unit_text"] = cols[i]["unit"], cols[i]["unit_text"]
+                cells.append(q)
+            else:
+                cells.append(None)
+                if c:
+                    texts.append(c)
+        first = texts[0] if texts else ""
+        kind = "total" if is_total_row(first) else "subtotal" if is_subtotal_row(first) else "line"
+        rows.append({"label": " ".join(texts), "kind": kind, "cells": cells})
+    out = {"kind": t.get("kind", "other"), "columns": cols, "rows": rows,
+           "numbers": sum(1 for r in rows for q in r["cells"] if q is not None)}
+    if t.get("caption"):
+        out["caption"] = {"text": t["caption"]}
+    if t.get("stage"):
+        out["stage"] = stage(t["stage"])
+    if t.get("read_as"):
+        out["read_as"] = t["read_as"]
+    return out
+
+
 def expand(data: dict) -> dict:
     """The compact YAML of a case -> a dict Report.model_validate accepts."""
     d = dict(data or {})
@@ -219,6 +261,8 @@ def expand(data: dict) -> dict:
         d["quotes"] = [_quote(q) for q in d["quotes"]]
     if "factor_mentions" in d:
         d["factor_mentions"] = [_mention(m) for m in d["factor_mentions"]]
+    if "tables" in d:
+        d["tables"] = [_table(t) for t in d["tables"]]
     return d
 
 

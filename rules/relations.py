@@ -1,0 +1,139 @@
+"""Table relations: the arithmetic a table's own columns promise, checked on every row (auditor.relations)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.engine.base import Context, Rule
+from auditor.engine.diagnose import cause_for
+from auditor.model import DataTable, Detail, Finding, Report, TableRelation
+from auditor.numbers import fmt
+from auditor.relations import RowCheck, check_rows, covered_by, discover
+
+
+def _name(t: DataTable) -> str:
+    if t.caption:
+        return t.caption.text
+    if t.section:
+        return f"the table under '{t.section}'"
+    return f"the table on p.{t.location.page}" if t.location else "a table"
+
+
+def _relations(t: DataTable, ctx: Context) -> list[TableRelation]:
+    """The relations the rows confirm at the configured tolerance (the extractor's, found at the default one,
+    are re-found so a configured rounding or slack applies)."""
+    found = discover(t, ctx.interval)
+    covered = {(r.kind, r.target, tuple(r.operands)): r.covered_by for r in t.relations}
+    for r in found:
+        r.covered_by = covered.get((r.kind, r.target, tuple(r.operands))) if t.relations else covered_by(t, r)
+    return found
+
+
+def _breaks(report: Report, ctx: Context, kinds: tuple[str, ...]) -> Iterator[tuple[DataTable, TableRelation,
+                                                                                      RowCheck]]:
+    for t in report.tables:
+        for rel in _relations(t, ctx):
+            if rel.kind not in kinds or rel.covered_by:
+                continue
+            for chk in check_rows(t, rel, ctx.interval):
+                if not chk.agrees:
+                    yield t, rel, chk
+
+
+def _likely(rel: TableRelation, chk: RowCheck) -> str | None:
+    stated, expected = chk.stated, chk.expected.mid
+    cause = cause_for(stated.text, stated.value, expected, stated.decimals)
+    if cause:
+        return cause
+    if "t·km" in rel.relation and "mass" in rel.relation:
+        return "the tonne-kilometres are not mass x distance: check the leg's mass, distance and units"
+    if "annual / output" in rel.relation:
+        return "the per-unit figure is not the annual one over the output: allocated by another output?"
+    return None
+
+
+class TableRowRelation(Rule):
+    """Every row of a numeric table obeys the arithmetic its columns promise and its other rows confirm
+    (emissions = quantity x factor, t·km = mass x distance, per-unit = annual / output).
+
+    The conversion between the units is the one the printed units imply or, where they imply none, the one the
+    other rows agree on.
+
+    Why: bills of materials, transport legs and energy tables allocated by output carry most of a report's
+    numbers; a slip in one row (a digit, t·km that is not mass x distance, allocation by the wrong output)
+    changes the stage it feeds. Rows the inventory rules already check (ARI001) are not checked twice.
+
+    Fails:
+        物料 | 重量 (t) | 运输距离 (km) | 周转量 (t·km): 钢板 | 0.0382 | 420 | 61.04   (0.0382 x 420 = 16.04)
+    Passes:
+        钢板 | 0.0382 | 420 | 16.04
+    """
+
+    code = "ARI006"
+    name = "table-row-relation"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
+        for t, rel, chk in _breaks(report, ctx, ("product", "quotient")):
+            row = t.rows[chk.row]
+            cols = [t.columns[c].header or f"column {c + 1}" for c in rel.operands]
+            target = t.columns[rel.target].header or f"column {rel.target + 1}"
+            op = " / " if rel.kind == "quotient" else " x "
+            shown = op.join(q.text for q in chk.operands)
+            scale = Decimal(rel.scale)
+            conv = f" x {rel.scale}" if scale != 1 else ""
+            exp = fmt(chk.expected.mid, chk.stated.decimals)
+            yield self.finding(
+                f"{_name(t)}, row '{row.label}': {shown}{conv} = {exp}, but {chk.stated.text} is printed in "
+                f"'{target}' ({rel.relation}, which the table's other rows confirm: {rel.agree} of {rel.rows})",
+                values=[chk.stated.text, *[q.text for q in chk.operands]], expected=exp,
+                evidence=[_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
+                stage=t.stage.canonical if t.stage else None, cause=_likely(rel, chk),
+                detail=Detail(stated=chk.stated.text, computed=exp,
+                              stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
+                              computed_interval=chk.expected.pair(chk.stated.decimals + 4),
+                              tolerance=ctx.tolerance_text(),
+                              steps=[f"{' x '.join(cols) if rel.kind == 'product' else ' / '.join(cols)}"
+                                     f"{conv} -> {chk.expected.show(chk.stated.decimals + 2)}",
+                                     f"printed {chk.stated.text} -> "
+                                     f"{ctx.interval(chk.stated).show(chk.stated.decimals + 2)}"]))
+
+
+class TableSum(Rule):
+    """A 小计 / 合计 / Subtotal / Total row of a table equals the sum of the rows it closes (a total row after
+    subtotals: the sum of the subtotals), in every numeric column that has it.
+
+    Why: a sub-table's subtotal is the stage value the results table quotes; when it is not the sum of its own
+    rows one of them is wrong. Sums the inventory rules already check (ARI002) are not checked twice.
+
+    Fails:
+        运输 legs 1.57, 2.35 | 合计 4.92   (1.57 + 2.35 = 3.92)
+    Passes:
+        1.57, 2.35 | 合计 3.92
+    """
+
+    code = "ARI007"
+    name = "table-sum-mismatch"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
+        for t, rel, chk in _breaks(report, ctx, ("sum", "row-sum")):
+            row = t.rows[chk.row]
+            exp = fmt(chk.expected.mid, chk.stated.decimals)
+            c = chk.col if chk.col is not None else rel.target
+            col = t.columns[c].header or f"column {c + 1}" if c < len(t.columns) else f"column {c + 1}"
+            if rel.kind == "row-sum":
+                what = f"in column '{col}', {rel.relation.split(' = ', 1)[1]} = {exp} ({rel.relation}), but " \
+                       f"{row.label} is printed as"
+            elif rel.operands:
+                what = f"row '{row.label}': the modules add up to {exp} ({rel.relation}), but '{col}' is printed as"
+            else:
+                what = f"the rows above '{row.label}' add up to {exp} in '{col}', but the row is printed as"
+            yield self.finding(
+                f"{_name(t)}: {what} {chk.stated.text}", values=[chk.stated.text], expected=exp,
+                evidence=[_name(t), row.label],
+                location=chk.stated.location or row.location, stage=t.stage.canonical if t.stage else None,
+                cause=cause_for(chk.stated.text, chk.stated.value, chk.expected.mid, chk.stated.decimals),
+                detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
+                              steps=[" + ".join(q.text for q in chk.operands) + f" = "
+                                     f"{chk.expected.show(chk.stated.decimals + 2)}"]))
