@@ -171,7 +171,7 @@ NUM_S = r"(?<![\dA-Za-z.])(?:[-−–+]\s?)?(?:\d{1,3}(?:\s?,\s?\d{3})+|\d+)(?:\
 # the unit a footprint is expressed per: '/t', '/台', 'per unit', 'per m2' (not '/kWh' or '/(t·km)': factors)
 PER = (r"(?:\s*(?:/|per\s+)\s*(?P<per>台|件|套|个|块|只|樘|吨|t|kg|千克|m2|m²|㎡|平方米|m3|m³|立方米|"
        r"(?:functional|declared)\s+unit|unit|piece|pc|tonne|ton|FU)(?![A-Za-z0-9·/²³]|\.[A-Za-z]))")
-NOT_PER = r"(?!/)"       # 'kgCO2e/kWh': a factor, not a footprint
+NOT_PER = r"(?![A-Za-z0-9₂]*/)"       # 'kgCO2e/kWh': a factor, not a footprint (nor kgCO2 followed by 'e/kWh')
 UNIT_Q = rf"(?P<unit>{UNIT_EMIS}){PER}?{NOT_PER}"
 PCT_AFTER = (rf"(?:\s*[（(]\s*(?:占比?|约)?\s*(?P<pct>{NUM_S})\s*%\s*[)）]"
              rf"|\s*[，,]\s*占(?:比|总排放量?的?|总量的?|碳足迹的?)?\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%)?")
@@ -218,7 +218,7 @@ TOTAL_EN_RE = regex.compile(
 OF_TOTAL_EN_RE = regex.compile(rf"\bof\s+the\s+(?P<num>{NUM_S})\s*{UNIT_Q}\s+total\b", regex.I)
 # '年排放总量 45,310.20 tCO₂e / 年产量 18,000 t = 2.5172 tCO₂e/t': the per-unit footprint a division gives
 FORMULA_RE = regex.compile(
-    rf"(?P<subject>[^，,；;。!?！？\n=]{{0,80}}?/[^，,；;。!?！？\n=]{{1,40}}?)[=＝]\s*(?P<num>{NUM_S})\s*(?P<unit>{UNIT_EMIS})"
+    rf"(?P<subject>(?:[^，,；;。!?！？\n=]|(?<=\d),(?=\d)){{0,80}}?/(?:[^，,；;。!?！？\n=]|(?<=\d),(?=\d)){{1,40}}?)[=＝]\s*(?P<num>{NUM_S})\s*(?P<unit>{UNIT_EMIS})"
     rf"{PER}{NOT_PER}", regex.I)
 
 # "杭州聚昕科技有限公司生产的 1 台智能型综合配电箱 JP 94.4311 kgCO₂ eq": the functional unit, then its value
