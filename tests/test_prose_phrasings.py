@@ -331,3 +331,11 @@ def test_template_prose_quotes_of_the_truth_are_read(template, producer):
 def test_template_database_names_are_no_claims(template, producer):
     r = parsed(f"tpl-{template}-{producer}.pdf")
     assert not [c for c in r.boundary.claims if c.kind == "cradle-to-grave"]
+
+
+@pytest.mark.parametrize("template,producer", [(t, p) for t in ("bom-zh", "study-en") for p in PRODUCERS])
+def test_template_functional_unit(template, producer):
+    """The functional unit sentence is read (the other two templates print a longer unit than their truth)."""
+    r, want = parsed(f"tpl-{template}-{producer}.pdf"), truth(template)
+    assert any(n(f.text).startswith(n(want["functional_unit"])) for f in r.metadata.functional_unit), \
+        [f.text for f in r.metadata.functional_unit]

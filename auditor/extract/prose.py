@@ -619,6 +619,12 @@ def functional_units(flow: TextFlow) -> list[Text]:
     for m in regex.finditer(r"(?:功能单位|声明单位|functional unit|declared unit)(?:定义)?\s*(?:为|是|：|:|is)\s*[:：]?\s*"
                             r"(?P<fu>[^。；;\n]{1,60}?)(?=[。；;\n]|$|\.\s)", j.text, regex.I):
         out.append(Text(text=m.group("fu").strip(), location=j.location(*m.span("fu"))))
+    if not out:
+        # 'The functional unit is one TerraShelf shelving unit T-800 (2,000 x 1,000 mm, five shelves), with ...': a
+        # long English sentence; the unit is what comes before its first bracket or comma
+        for m in regex.finditer(r"\b(?:functional|declared) unit (?:is|was defined as|:)\s*(?P<fu>[A-Za-z0-9][^.;()\n,]{2,80}?)"
+                                r"\s*(?=\(|,\s|\.\s|\.$|;|$)", j.text, regex.I):
+            out.append(Text(text=m.group("fu").strip(), location=j.location(*m.span("fu"))))
     return out
 
 
