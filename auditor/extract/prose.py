@@ -271,8 +271,12 @@ def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
     passes = [(QUOTE_RE, True), (PCT_FIRST_RE, True), (QUOTE_EN_RE, False), (TOTAL_EN_RE, False),
               (OF_TOTAL_EN_RE, False), (FORMULA_RE, False), (LIST_EN_RE, True), (FU_VALUE_RE, False),
               (PCT_ONLY_ZH_RE, True), (PCT_ONLY_EN_RE, True)]
+    values = [m.span("n") for m in CANDIDATE_VALUE.finditer(j.text)]
+    pcts = [m.span("n") for m in CANDIDATE_PCT.finditer(j.text)]
     for rx, stage_needed_without_kw in passes:
-        for m in _matches(rx, j.text):
+        key = "pct" if rx in (PCT_FIRST_RE, PCT_ONLY_ZH_RE, PCT_ONLY_EN_RE) else "num"
+        for m in _matches(rx, j.text, key, pcts if key == "pct" else values,
+                          zh_subject=rx in (QUOTE_RE, PCT_FIRST_RE, PCT_ONLY_ZH_RE)):
             gd = m.groupdict()
             has_num = gd.get("num") is not None
             span = m.span("num") if has_num else m.span("pct")
@@ -319,8 +323,8 @@ def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
 
 
 class _Match:
-    """A match the caller may reject; a rejected match is tried again from its next character (its subject may
-    start later and name a stage)."""
+    """A match the caller may reject; a rejected match whose subject holds a list or quotation mark is tried
+    again from just after it (the subject's tail may name a stage: '…、…运输相关排放（原材料运输与产品分销）合计')."""
 
     def __init__(self, m):
         self.m = m
@@ -330,15 +334,49 @@ class _Match:
         return getattr(self.m, name)
 
 
-def _matches(rx, text: str):
-    pos = 0
-    while True:
-        m = rx.search(text, pos)
-        if m is None:
-            return
-        w = _Match(m)
-        yield w
-        pos = m.start() + 1 if w.rejected else max(m.end(), m.start() + 1)
+# where quotes can be: a number with an emission unit, or with a percent sign. Each pattern is tried only in a window
+# around them (its lazy subject makes a search over the whole text slow)
+CANDIDATE_VALUE = regex.compile(rf"(?P<n>{NUM_S})\s*(?:{UNIT_EMIS}){PER}?{NOT_PER}", regex.I)
+CANDIDATE_PCT = regex.compile(rf"(?P<n>{NUM_S})\s*%")
+BEFORE, AFTER = 120, 90
+
+
+SUBJECT_STOPS = "，,；;。：:!?！？\n"
+
+
+def _matches(rx, text: str, key: str, candidates: list[tuple[int, int]], zh_subject: bool = False):
+    """Matches of rx whose `key` group (num or pct) is one of the candidate spans, leftmost start first.
+    zh_subject: the pattern starts with a subject that holds none of ，,；;。：:!?！？ (nor a line break), so no match
+    starts before the last of them ahead of the candidate."""
+    for c0, c1 in candidates:
+        pos, end = max(0, c0 - BEFORE), min(len(text), c1 + AFTER)
+        if zh_subject:
+            e = c0          # the colon of '碳足迹：1.9183' is the pattern's verb, not the end of a subject
+            while e > pos and text[e - 1].isspace():
+                e -= 1
+            if e > pos and text[e - 1] in "：:":
+                e -= 1
+            pos = max(pos, max(text.rfind(ch, pos, e) for ch in SUBJECT_STOPS) + 1)
+        while pos <= c0:
+            m = rx.search(text, pos, end)
+            if m is None:
+                break
+            k = m.span(key) if m.groupdict().get(key) is not None else None
+            if k is None or k[0] < c0:
+                pos = max(m.end(), m.start() + 1) if k is None or k[1] <= c0 else m.start() + 1
+                continue
+            if k[0] > c0:
+                break
+            w = _Match(m)
+            yield w
+            if not w.rejected:
+                break
+            # a later start helps only past what made the whole subject fail: a list mark or a quotation mark
+            subject = m.groupdict().get("subject") or ""
+            i = max(subject.rfind(c) for c in "、“”\"")
+            if i < 0:
+                break
+            pos = m.start("subject") + i + 1
 
 
 def _after_heading(flow: TextFlow, j: TextFlow, sections: Sections, m) -> str:
@@ -347,9 +385,12 @@ def _after_heading(flow: TextFlow, j: TextFlow, sections: Sections, m) -> str:
     subject = (m.groupdict().get("subject") or "")
     if not subject:
         return ""
+    heads = [(p, h) for p, h in sections.marks if h[-min(len(h), 12):] in subject]
+    if not heads:
+        return subject.strip()
     a, b = m.span("subject")
     la, lb = _line_pos(flow, j, a), _line_pos(flow, j, max(a, b - 1))
-    for p, h in sections.marks:
+    for p, h in heads:
         if la <= p + len(h) - 1 < lb:
             k = subject.rfind(h[-min(len(h), 12):])
             if k >= 0:
@@ -363,10 +404,25 @@ def _quote_text(j: TextFlow, m, subject: str) -> str:
     return (subject + j.text[m.end("subject"):m.end()]).strip()
 
 
+def _glyph_positions(flow: TextFlow) -> dict[int, int]:
+    """id(glyph) -> its first position in the flow, built once per flow."""
+    cached = getattr(flow, "_glyph_positions", None)
+    if cached is None:
+        cached = {}
+        for i, g in enumerate(flow.glyphs):
+            if g is not None:
+                cached.setdefault(id(g), i)
+        flow._glyph_positions = cached   # type: ignore[attr-defined]
+    return cached
+
+
 def _line_pos(flow: TextFlow, joined: TextFlow, pos: int) -> int:
     """Position in the line flow of joined position pos (the joined flow only drops characters)."""
     g = next((x for x in joined.glyphs[pos:pos + 40] if x is not None), None)
     if g is not None:
+        i = _glyph_positions(flow).get(id(g))
+        if i is not None:
+            return i
         try:
             return flow.glyphs.index(g)
         except ValueError:
