@@ -9,7 +9,7 @@ import regex
 from ..model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration, StageRef, Text
 from ..numbers import NUMBER, parse_number
 from ..read.document import TextFlow
-from ..units import emission_unit, factor_unit
+from ..units import activity_unit, emission_unit, factor_unit
 from ..vocab import claim_terms, match_stage, norm, resolve_order, vocab
 from .tables import make_quantity
 
@@ -64,6 +64,11 @@ def _numbered_heading(t: str) -> bool:
     return not (m.group(3).isascii() and m.group(3).islower())
 
 
+def _cn_numbered_heading(t: str) -> bool:
+    """'一、报告摘要', '五、结论': a Chinese-numbered heading, short and without sentence punctuation."""
+    return bool(regex.fullmatch(r"[一二三四五六七八九十]{1,3}\s*、\s*\p{Han}[\p{Han}A-Za-z与和及、 ]{0,14}", t))
+
+
 @dataclass
 class Sections:
     """Headings found in the prose, to tell which part of the report a position lies in."""
@@ -77,7 +82,7 @@ class Sections:
         for line in flow.text.split("\n"):
             t = line.strip()
             if regex.fullmatch(r"(摘\s*要|summary|executive summary|abstract|结\s*论|conclusions?)", t, regex.I) or \
-                    _numbered_heading(t):
+                    _numbered_heading(t) or _cn_numbered_heading(t):
                 marks.append((pos, t))
             pos += len(line) + 1
         return Sections(marks)
@@ -120,7 +125,23 @@ def _line_flows(flow: TextFlow):
 
 
 
+# another label on the same line ends a value: '报告编号：CFP-2025-789 版本：A/1', 'Report number: X  Version: 2'
+NEXT_LABEL = regex.compile(r"\s*(?:报告版本|版本号?|版次|修订号|(?<![A-Za-z])(?:version|rev(?:ision)?\.?)(?![A-Za-z]))\s*[：:]|"
+                           r"\s+\p{Han}{2,8}\s*[：:]|\s{2,}[A-Za-z][A-Za-z ]{1,20}:", regex.I)
+# 'TerraShelf modular steel shelving unit, model T-800': a model printed in the product line
+PRODUCT_MODEL = regex.compile(r"^(?P<product>.*?\S)\s*[,，]?\s*(?:[（(]\s*)?(?:(?<![A-Za-z])model|型号)\s*[：:]?\s*"
+                              r"(?P<model>[A-Za-z0-9][A-Za-z0-9\-_./]*)\s*[)）]?\s*$", regex.I)
+
+
+def field_value(text: str) -> str:
+    """A field's value without the next label printed on its line."""
+    m = NEXT_LABEL.search(text)
+    return text[:m.start()].strip() if m and m.start() > 0 else text.strip()
+
+
 def cover_fields(flow: TextFlow) -> dict[str, Text]:
+    """'产品名称：...', 'Report number: ...': labels at the start of a line (a 'model' in the middle of a sentence,
+    'a Euro VI 40 t articulated truck model', is no label)."""
     out: dict[str, Text] = {}
     for start, line in _line_flows(flow):
         for key, pat in vocab().cover_fields.items():
@@ -128,28 +149,77 @@ def cover_fields(flow: TextFlow) -> dict[str, Text]:
                 continue
             m = regex.match(rf"^\s*{pat}\s*[：:]\s*(.+?)\s*$", line, regex.I)
             if m:
-                out[key] = Text(text=m.group(1), location=flow.location(start + m.start(1), start + m.end(1)))
+                value = field_value(m.group(1))
+                if not value:
+                    continue
+                a = start + m.start(1)
+                out[key] = Text(text=value, location=flow.location(a, a + len(value)))
+    if "product" in out and "model" not in out:
+        pm = PRODUCT_MODEL.match(out["product"].text)
+        if pm:
+            loc = out["product"].location
+            out["product"] = Text(text=pm.group("product"), location=loc)
+            out["model"] = Text(text=pm.group("model"), location=loc)
     return out
 
 
 # ---------------------------------------------------------------- quoted values
 
+# a number as printed in running text, also with the spaces some producers put around its separators
+# ("143 . 42", "- 63 . 55", "2 , 000" in Word exports)
+NUM_S = r"(?<![\dA-Za-z.])(?:[-−–+]\s?)?(?:\d{1,3}(?:\s?,\s?\d{3})+|\d+)(?:\s?\.\s?\d+)?(?![\d])"
+# the unit a footprint is expressed per: '/t', '/台', 'per unit', 'per m2' (not '/kWh' or '/(t·km)': factors)
+PER = (r"(?:\s*(?:/|per\s+)\s*(?P<per>台|件|套|个|块|只|樘|吨|t|kg|千克|m2|m²|㎡|平方米|m3|m³|立方米|"
+       r"(?:functional|declared)\s+unit|unit|piece|pc|tonne|ton|FU)(?![A-Za-z0-9·/²³]|\.[A-Za-z]))")
+NOT_PER = r"(?![A-Za-z0-9₂]*/)"       # 'kgCO2e/kWh': a factor, not a footprint (nor kgCO2 followed by 'e/kWh')
+UNIT_Q = rf"(?P<unit>{UNIT_EMIS}){PER}?{NOT_PER}"
+PCT_AFTER = (rf"(?:\s*[（(]\s*(?:占比?|约)?\s*(?P<pct>{NUM_S})\s*%\s*[)）]"
+             rf"|\s*[，,]\s*占(?:比|总排放量?的?|总量的?|碳足迹的?)?\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%)?")
+ZH_KEYWORD = r"(?:年?(?:碳)?排放总量|总排放量|碳排放量?|碳足迹值?|碳足迹结果|温室气体排放量?|排放量?|贡献)"
 QUOTE_RE = regex.compile(
-    rf"(?P<subject>[^，,；;。：:!?！？\n]{{1,80}}?)\s*(?:的)?\s*(?:碳排放量?|碳足迹值?|碳足迹结果|温室气体排放量?|排放量)"
-    rf"\s*(?:为|是|：|:|达到|合计)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})"
-    rf"(?:\s*[（(]\s*(?:占比?\s*)?(?P<pct>{NUM})\s*%\s*[)）])?",
+    rf"(?P<subject>[^，,；;。：:!?！？\n]{{1,80}}?)\s*(?:的)?\s*(?P<kw>{ZH_KEYWORD})?"
+    rf"\s*(?P<verb>为|是|：|:|达到|合计|约为|共计)?\s*(?P<num>{NUM_S})\s*{UNIT_Q}{PCT_AFTER}",
     regex.I,
 )
+# '其中产品生产阶段占比最大（51.48%），为 181.46 kgCO₂e': the share first, then (perhaps) the value
+PCT_FIRST_RE = regex.compile(
+    rf"(?P<subject>[^，,；;。：:!?！？\n]{{1,60}}?)\s*(?:的)?\s*(?:碳排放|排放)?\s*(?P<kw>占比最[大高]|贡献最[大高])\s*"
+    rf"[（(]\s*(?P<pct>{NUM_S})\s*%\s*[)）]"
+    rf"(?:\s*[，,]\s*(?:为|是|达|排放量?为?|碳排放量?为?)\s*(?P<num>{NUM_S})\s*{UNIT_Q})?",
+    regex.I,
+)
+# '产品生产阶段占 4.51%': a share alone
+PCT_ONLY_ZH_RE = regex.compile(
+    rf"(?P<subject>[^，,；;。：:!?！？\n（(]{{1,40}}?)\s*(?:的)?\s*(?:碳排放|排放)?\s*"
+    rf"(?P<kw>占(?:比|总排放量?的?|总量的?|碳足迹的?)?)\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%",
+)
+EN_SUBJECT = r"(?P<subject>[A-Za-z][A-Za-z0-9 ()\-–/&]{1,70}?)"
 QUOTE_EN_RE = regex.compile(
-    rf"(?P<subject>[A-Za-z][A-Za-z \-/]{{2,60}}?)\s+(?:stage\s+)?(?:contributes|accounts for|emits|emissions(?: are| of)?|is|:)"
-    rf"\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})(?:\s*\(\s*(?P<pct>{NUM})\s*%\s*\))?",
+    rf"{EN_SUBJECT}\s+(?:stage\s+)?(?P<kw>contributes|contribute|accounts? for|emits|adds|amounts? to|"
+    rf"emissions(?: are| of)?|is|are|:)\s*(?P<num>{NUM_S})\s*{UNIT_Q}(?:\s*\(\s*(?P<pct>{NUM_S})\s*%\s*\))?",
+    regex.I,
+)
+# ', manufacturing (A3) 10.80 kg CO2e (7.5%)': the next stage of a list, without a verb
+LIST_EN_RE = regex.compile(
+    rf"(?<=[,;]\s?|\band\s)\s*{EN_SUBJECT}\s+(?P<num>{NUM_S})\s*{UNIT_Q}(?:\s*\(\s*(?P<pct>{NUM_S})\s*%\s*\))?",
+    regex.I,
+)
+# 'A1-A3 account for 87.9% of the total'
+PCT_ONLY_EN_RE = regex.compile(
+    rf"{EN_SUBJECT}\s+(?P<kw>accounts? for|contributes?|represents?|makes? up|is responsible for)\s+"
+    rf"(?P<pct>{NUM_S})\s*%\s+of\s+the\s+(?:total|(?:product\s+)?carbon\s+footprint|footprint|GWP)",
     regex.I,
 )
 TOTAL_EN_RE = regex.compile(
-    rf"(?:carbon footprint|total (?:GHG )?emissions|CFP)[^.]{{0,80}}?\b(?:is|of|was|=|:)\s*(?P<num>{NUM})\s*(?P<unit>{UNIT_EMIS})",
+    rf"(?:carbon footprint|total (?:GHG )?emissions|CFP)[^.]{{0,80}}?\b(?:is|of|was|=|:)\s*(?P<num>{NUM_S})\s*{UNIT_Q}",
     regex.I,
 )
-
+# '... (79.8%) of the 143.42 kg CO2e total'
+OF_TOTAL_EN_RE = regex.compile(rf"\bof\s+the\s+(?P<num>{NUM_S})\s*{UNIT_Q}\s+total\b", regex.I)
+# '年排放总量 45,310.20 tCO₂e / 年产量 18,000 t = 2.5172 tCO₂e/t': the per-unit footprint a division gives
+FORMULA_RE = regex.compile(
+    rf"(?P<subject>(?:[^，,；;。!?！？\n=]|(?<=\d),(?=\d)){{0,80}}?/(?:[^，,；;。!?！？\n=]|(?<=\d),(?=\d)){{1,40}}?)[=＝]\s*(?P<num>{NUM_S})\s*(?P<unit>{UNIT_EMIS})"
+    rf"{PER}{NOT_PER}", regex.I)
 
 # "杭州聚昕科技有限公司生产的 1 台智能型综合配电箱 JP 94.4311 kgCO₂ eq": the functional unit, then its value
 FU_VALUE_RE = regex.compile(
@@ -158,46 +228,201 @@ FU_VALUE_RE = regex.compile(
     regex.I,
 )
 
+# '每吨产品的碳足迹为 352.49 kgCO₂e': the words say what the value is per, the unit does not
+PER_WORDS = [(regex.compile(r"每\s*吨|per\s+tonne|per\s+ton\b", regex.I), "t"),
+             (regex.compile(r"每\s*[台件套个只]|per\s+(?:unit|piece)\b", regex.I), "unit"),
+             (regex.compile(r"每\s*(?:平方米|m2|㎡)|per\s+(?:m2|square\s+met)", regex.I), "m2")]
+
+
+def _number(text: str):
+    return parse_number(regex.sub(r"\s+", "", text).replace("−", "-").replace("–", "-"))
+
+
+def _quote_unit(m, subject: str) -> tuple[str | None, str, str | None]:
+    """(normalised unit, unit as printed, note): kgCO2e, or tCO2e/t when a per-unit footprint."""
+    printed = m.group("unit").strip()
+    eu = emission_unit(printed)
+    per = m.groupdict().get("per")
+    if per:
+        full = m.group(0)[m.start("unit") - m.start():m.end("per") - m.start()].strip()
+        fu = factor_unit(full)
+        if fu is not None:
+            return fu.text, full, None
+        au = activity_unit(per)
+        return (f"{eu.text}/{au[0] if au else per}" if eu else None), full, None
+    if eu is None:
+        return None, printed, None
+    for rx, unit in PER_WORDS:
+        if rx.search(subject):
+            return f"{eu.text}/{unit}", printed, f"per {unit}: the text says so ('{rx.search(subject).group(0)}')"
+    return eu.text, printed, None
+
 
 def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
-    """'其中原辅料获取阶段碳排放为 81.9886 kgCO₂ eq (86.77%)' -> a quote of a stage value with its percent."""
+    """'其中原辅料获取阶段碳排放为 81.9886 kgCO₂ eq (86.77%)' -> a quote of a stage value with its percent.
+    A share printed without its value ('A1-A3 account for 87.9% of the total') is a quote whose value is the share
+    (unit %) and whose percent is None, and it names its stage without a canonical stage: the model has no share
+    without a value, and the rules that compare quoted values must not take it for one."""
     j = flow.joined()
-    # map joined positions back to the line flow for the section lookup
-    out: list[QuotedValue] = []
+    out: list[tuple[int, QuotedValue]] = []
     seen: set[tuple[int, int]] = set()
-    for rx in (QUOTE_RE, QUOTE_EN_RE, TOTAL_EN_RE, FU_VALUE_RE):
-        for m in rx.finditer(j.text, overlapped=False):
-            span = m.span("num")
-            if span in seen:
+    seen_pct: set[tuple[int, int]] = set()
+    # (pattern, whether a match without a word for emissions must name a stage)
+    passes = [(QUOTE_RE, True), (PCT_FIRST_RE, True), (QUOTE_EN_RE, False), (TOTAL_EN_RE, False),
+              (OF_TOTAL_EN_RE, False), (FORMULA_RE, False), (LIST_EN_RE, True), (FU_VALUE_RE, False),
+              (PCT_ONLY_ZH_RE, True), (PCT_ONLY_EN_RE, True)]
+    values = [m.span("n") for m in CANDIDATE_VALUE.finditer(j.text)]
+    pcts = [m.span("n") for m in CANDIDATE_PCT.finditer(j.text)]
+    for rx, stage_needed_without_kw in passes:
+        key = "pct" if rx in (PCT_FIRST_RE, PCT_ONLY_ZH_RE, PCT_ONLY_EN_RE) else "num"
+        for m in _matches(rx, j.text, key, pcts if key == "pct" else values,
+                          zh_subject=rx in (QUOTE_RE, PCT_FIRST_RE, PCT_ONLY_ZH_RE)):
+            gd = m.groupdict()
+            has_num = gd.get("num") is not None
+            span = m.span("num") if has_num else m.span("pct")
+            if span in seen or span in seen_pct:
                 continue
-            seen.add(span)
-            p = parse_number(m.group("num"))
-            if p is None:
+            if gd.get("pct") is not None and m.span("pct") in seen_pct:
                 continue
-            eu = emission_unit(m.group("unit"))
-            q = make_quantity(p, j.location(*span), unit=eu.text if eu else None, unit_text=m.group("unit"),
-                              conf=j.confidence(*span))
+            subject = _after_heading(flow, j, sections, m)
+            stage = _subject_stage(subject)
+            keyword = bool(gd.get("kw")) if "kw" in gd else True
+            if stage is None and (stage_needed_without_kw and not keyword or rx is not QUOTE_RE and
+                                  stage_needed_without_kw):
+                m.rejected = True   # 'X 12.3 kgCO2e' with no word for emissions: a quote only when X is a stage
+                continue
             pct = None
-            if m.groupdict().get("pct"):
-                pp = parse_number(m.group("pct"))
+            if gd.get("pct"):
+                pp = _number(m.group("pct"))
                 if pp is not None:
                     pspan = m.span("pct")
-                    pct = make_quantity(pp, j.location(*pspan), unit="%", shown=m.group("pct") + "%",
+                    pct = make_quantity(pp, j.location(*pspan), unit="%", shown=pp.text + "%",
                                         conf=j.confidence(*pspan))
-            subject = (m.groupdict().get("subject") or "").strip()
-            stage = _subject_stage(subject)
+            if has_num:
+                p = _number(m.group("num"))
+                if p is None:
+                    continue
+                unit, unit_text, note = _quote_unit(m, subject)
+                q = make_quantity(p, j.location(*span), unit=unit, unit_text=unit_text, unit_note=note,
+                                  conf=j.confidence(*span))
+            else:
+                if pct is None or stage is None:
+                    continue
+                q, pct = pct, None
+                stage = StageRef(name=stage.name, canonical=None, score=stage.score)
+            seen.add(span)
+            if gd.get("pct") is not None:
+                seen_pct.add(m.span("pct"))
             if stage is not None:
                 stage.location = j.location(*m.span("subject"))
-            place = sections.place(_line_pos(flow, j, m.start("num")))  # where the number is, not the subject
-            out.append(QuotedValue(place=place if place in ("summary", "cover", "results_text", "conclusion") else "other",
-                                   stage=stage, value=q, percent=pct, text=m.group(0).strip()))
-    return out
+            place = sections.place(_line_pos(flow, j, span[0]))  # where the number is, not the subject
+            out.append((span[0], QuotedValue(
+                place=place if place in ("summary", "cover", "results_text", "conclusion") else "other",
+                stage=stage, value=q, percent=pct, text=_quote_text(j, m, subject))))
+    return [qv for _, qv in sorted(out, key=lambda x: x[0])]   # in reading order
+
+
+class _Match:
+    """A match the caller may reject; a rejected match whose subject holds a list or quotation mark is tried
+    again from just after it (the subject's tail may name a stage: '…、…运输相关排放（原材料运输与产品分销）合计')."""
+
+    def __init__(self, m):
+        self.m = m
+        self.rejected = False
+
+    def __getattr__(self, name):
+        return getattr(self.m, name)
+
+
+# where quotes can be: a number with an emission unit, or with a percent sign. Each pattern is tried only in a window
+# around them (its lazy subject makes a search over the whole text slow)
+CANDIDATE_VALUE = regex.compile(rf"(?P<n>{NUM_S})\s*(?:{UNIT_EMIS}){PER}?{NOT_PER}", regex.I)
+CANDIDATE_PCT = regex.compile(rf"(?P<n>{NUM_S})\s*%")
+BEFORE, AFTER = 120, 90
+
+
+SUBJECT_STOPS = "，,；;。：:!?！？\n"
+
+
+def _matches(rx, text: str, key: str, candidates: list[tuple[int, int]], zh_subject: bool = False):
+    """Matches of rx whose `key` group (num or pct) is one of the candidate spans, leftmost start first.
+    zh_subject: the pattern starts with a subject that holds none of ，,；;。：:!?！？ (nor a line break), so no match
+    starts before the last of them ahead of the candidate."""
+    for c0, c1 in candidates:
+        pos, end = max(0, c0 - BEFORE), min(len(text), c1 + AFTER)
+        if zh_subject:
+            e = c0          # the colon of '碳足迹：1.9183' is the pattern's verb, not the end of a subject
+            while e > pos and text[e - 1].isspace():
+                e -= 1
+            if e > pos and text[e - 1] in "：:":
+                e -= 1
+            pos = max(pos, max(text.rfind(ch, pos, e) for ch in SUBJECT_STOPS) + 1)
+        while pos <= c0:
+            m = rx.search(text, pos, end)
+            if m is None:
+                break
+            k = m.span(key) if m.groupdict().get(key) is not None else None
+            if k is None or k[0] < c0:
+                pos = max(m.end(), m.start() + 1) if k is None or k[1] <= c0 else m.start() + 1
+                continue
+            if k[0] > c0:
+                break
+            w = _Match(m)
+            yield w
+            if not w.rejected:
+                break
+            # a later start helps only past what made the whole subject fail: a list mark or a quotation mark
+            subject = m.groupdict().get("subject") or ""
+            i = max(subject.rfind(c) for c in "、“”\"")
+            if i < 0:
+                break
+            pos = m.start("subject") + i + 1
+
+
+def _after_heading(flow: TextFlow, j: TextFlow, sections: Sections, m) -> str:
+    """The subject of a match, starting after a heading line it runs on from in the joined text
+    ('5 Interpretation and conclusions Raw material supply (A1) contributes ...')."""
+    subject = (m.groupdict().get("subject") or "")
+    if not subject:
+        return ""
+    heads = [(p, h) for p, h in sections.marks if h[-min(len(h), 12):] in subject]
+    if not heads:
+        return subject.strip()
+    a, b = m.span("subject")
+    la, lb = _line_pos(flow, j, a), _line_pos(flow, j, max(a, b - 1))
+    for p, h in heads:
+        if la <= p + len(h) - 1 < lb:
+            k = subject.rfind(h[-min(len(h), 12):])
+            if k >= 0:
+                subject = subject[k + min(len(h), 12):]
+    return subject.strip()
+
+
+def _quote_text(j: TextFlow, m, subject: str) -> str:
+    if m.groupdict().get("subject") is None:
+        return m.group(0).strip()
+    return (subject + j.text[m.end("subject"):m.end()]).strip()
+
+
+def _glyph_positions(flow: TextFlow) -> dict[int, int]:
+    """id(glyph) -> its first position in the flow, built once per flow."""
+    cached = getattr(flow, "_glyph_positions", None)
+    if cached is None:
+        cached = {}
+        for i, g in enumerate(flow.glyphs):
+            if g is not None:
+                cached.setdefault(id(g), i)
+        flow._glyph_positions = cached   # type: ignore[attr-defined]
+    return cached
 
 
 def _line_pos(flow: TextFlow, joined: TextFlow, pos: int) -> int:
     """Position in the line flow of joined position pos (the joined flow only drops characters)."""
     g = next((x for x in joined.glyphs[pos:pos + 40] if x is not None), None)
     if g is not None:
+        i = _glyph_positions(flow).get(id(g))
+        if i is not None:
+            return i
         try:
             return flow.glyphs.index(g)
         except ValueError:
@@ -206,6 +431,49 @@ def _line_pos(flow: TextFlow, joined: TextFlow, pos: int) -> int:
 
 
 STRIP_SUBJECT = regex.compile(r"^(?:其中|分别|以及|及|和|另外|此外|and|of which|where)\s*", regex.I)
+# EN 15804 modules: a module names its stage; a range across stages (A1-A3) or a pair (A2 and A4) names a sum
+MODULES = {"A1": "raw_material_acquisition", "A2": "raw_material_transport", "A3": "production",
+           "A4": "distribution", "A5": "installation", "B": "use", "C": "end_of_life", "D": None}
+MODULE = r"(?:[A-D]\d?)"
+MODULE_RE = regex.compile(
+    rf"(?<![A-Za-z0-9])(?P<a>{MODULE})(?:\s*(?P<op>[-–~]|\band\b|&|\+|,)\s*(?P<b>{MODULE}))?(?![A-Za-z0-9])")
+SUM_SPLIT = regex.compile(r"\s*(?:与|和|及|以及|加|\band\b|&|\+)\s*", regex.I)
+
+
+def _module_stage(code: str) -> str | None:
+    code = code.upper()
+    return MODULES.get(code) if code in MODULES else MODULES.get(code[0]) if code[0] in "BC" else None
+
+
+def _module_ref(subject: str) -> StageRef | None:
+    """'Raw material supply (A1)' -> A1's stage; 'A1-A3', 'Transport (A2 and A4)', '(D)' -> a StageRef without a
+    canonical stage (a sum of stages, or a module outside the life-cycle stages)."""
+    inner = regex.search(r"[(（]\s*([^()（）]{1,20}?)\s*[)）]\s*$", subject)
+    text = inner.group(1) if inner else subject.strip()
+    m = MODULE_RE.fullmatch(text)
+    if not m:
+        return None
+    a, b = m.group("a").upper(), (m.group("b") or "").upper()
+    if not b:
+        c = _module_stage(a)
+        return StageRef(name=subject.strip(), canonical=c, score=100.0 if c else None)
+    ca, cb = _module_stage(a), _module_stage(b)
+    if ca is not None and ca == cb:           # C1-C4, B1-B7: one stage
+        return StageRef(name=subject.strip(), canonical=ca, score=100.0)
+    return StageRef(name=subject.strip(), canonical=None)
+
+
+def _sum_ref(s: str) -> StageRef | None:
+    """'原材料运输与产品分销', '运输相关排放（原材料运输与产品分销）': two stages together, a sum."""
+    inner = regex.search(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$", s)
+    for text in ([inner.group(1)] if inner else []) + [s]:
+        parts = [p for p in SUM_SPLIT.split(text) if p.strip()]
+        if len(parts) < 2:
+            continue
+        hits = [match_stage(p)[0] for p in parts]
+        if all(h is not None for h in hits):
+            return StageRef(name=text.strip(), canonical=None)
+    return None
 
 
 def _subject_stage(subject: str) -> StageRef | None:
@@ -213,6 +481,9 @@ def _subject_stage(subject: str) -> StageRef | None:
     s = STRIP_SUBJECT.sub("", subject.strip(" “”\"'")).strip()
     if not s or "、" in s or "”" in subject or "“" in subject:
         return None
+    ref = _module_ref(s) or _sum_ref(s)
+    if ref is not None:
+        return ref
     # the stage name is the tail of the subject: '1 台产品的原材料获取阶段' -> try progressively shorter tails
     best: tuple[str | None, float, str] = (None, 0.0, s)
     for k in range(len(s)):
@@ -232,10 +503,27 @@ def _subject_stage(subject: str) -> StageRef | None:
 # ---------------------------------------------------------------- boundary: claims and declarations
 
 
+def _context(text: str) -> str:
+    """Text around a term with its line breaks undone (none between CJK characters, a space elsewhere)."""
+    return regex.sub(r"(?<=\p{Han})\n|\n(?=\p{Han})", "", text).replace("\n", " ")
+
+
+def _not_a_claim(flow: TextFlow, m, kind: str) -> bool:
+    """'中国产品全生命周期温室气体排放系数库' (a database), '“摇篮到大门”数据集' (a data set), '不能用于全生命周期比较'
+    (a comparison), 'not cradle-to-grave' (a negation): the term is there, the claim is not."""
+    c = vocab().claims.get(kind, {})
+    after = _context(flow.text[m.end():m.end() + 40])
+    before = _context(flow.text[max(0, m.start() - 20):m.start()])
+    return any(regex.search(p, after, regex.I) for p in c.get("not_after", [])) or \
+        any(regex.search(p, before, regex.I) for p in c.get("not_before", []))
+
+
 def claims(flow: TextFlow) -> list[BoundaryClaim]:
     out = []
     for term, kind in claim_terms():
         for m in regex.finditer(regex.escape(term), flow.text, regex.I):
+            if _not_a_claim(flow, m, kind):
+                continue
             out.append(BoundaryClaim(text=m.group(0), kind=kind, location=flow.location(*m.span())))
     out.sort(key=lambda c: (c.location.page if c.location else 0, c.location.bbox[1] if c.location and c.location.bbox else 0))
     return out
@@ -387,6 +675,12 @@ def functional_units(flow: TextFlow) -> list[Text]:
     for m in regex.finditer(r"(?:功能单位|声明单位|functional unit|declared unit)(?:定义)?\s*(?:为|是|：|:|is)\s*[:：]?\s*"
                             r"(?P<fu>[^。；;\n]{1,60}?)(?=[。；;\n]|$|\.\s)", j.text, regex.I):
         out.append(Text(text=m.group("fu").strip(), location=j.location(*m.span("fu"))))
+    if not out:
+        # 'The functional unit is one TerraShelf shelving unit T-800 (2,000 x 1,000 mm, five shelves), with ...': a
+        # long English sentence; the unit is what comes before its first bracket or comma
+        for m in regex.finditer(r"\b(?:functional|declared) unit (?:is|was defined as|:)\s*(?P<fu>[A-Za-z0-9][^.;()\n,]{2,80}?)"
+                                r"\s*(?=\(|,\s|\.\s|\.$|;|$)", j.text, regex.I):
+            out.append(Text(text=m.group("fu").strip(), location=j.location(*m.span("fu"))))
     return out
 
 

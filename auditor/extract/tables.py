@@ -126,9 +126,13 @@ def _first_col_labels(table: Table, header: Header) -> bool:
 
 
 def _looks_key_value(table: Table) -> bool:
+    """A two-column table of labels and values: a cover box, a document-control table (Title, Client, Report
+    number, Version, Date of issue, Prepared by, Reviewed by)."""
     return any(
-        len(row) >= 2 and row[0].text and regex.search(r"(名称|依据|地址|代表人|联系|编号|日期|name|address|standard)",
-                                                       row[0].text, regex.I)
+        len(row) >= 2 and row[0].text and regex.search(
+            r"(名称|依据|地址|代表人|联系|编号|日期|委托方|型号|机构|name|address|standard|^\s*(?:title|client|version|"
+            r"report\s*(?:no|number)|document\s*(?:no|number)|date\s*of\s*issue|issue\s*date|prepared\s*by|"
+            r"reviewed\s*by|approved\s*by)\b)", row[0].text, regex.I)
         for row in table.rows
     )
 
@@ -442,6 +446,10 @@ def read_product_box(table: Table, header: Header) -> tuple[dict[str, Text], lis
 
 
 def read_key_values(table: Table) -> dict[str, Text]:
+    """Label cell -> the value cell after it. A report number keeps no version glued to it ('CFP-2025-789 版本:
+    A/1'), and a product cell that names its model ('TerraShelf shelving unit, model T-800') gives both."""
+    from .prose import PRODUCT_MODEL, field_value
+
     out: dict[str, Text] = {}
     for row in table.rows:
         cells = [c for i, c in enumerate(row) if c.text and not (c.merged and i and row[i - 1].text == c.text)]
@@ -449,7 +457,14 @@ def read_key_values(table: Table) -> dict[str, Text]:
             key = squash(cells[i].text)
             for field, pat in vocab().key_value_fields.items():
                 if regex.search(pat, key, regex.I) and field not in out:
-                    out[field] = Text(text=cells[i + 1].text, location=cells[i + 1].location)
+                    value = field_value(cells[i + 1].text) if field != "standard" else cells[i + 1].text
+                    out[field] = Text(text=value or cells[i + 1].text, location=cells[i + 1].location)
+    if "product" in out and "model" not in out:
+        pm = PRODUCT_MODEL.match(out["product"].text)
+        if pm:
+            loc = out["product"].location
+            out["product"] = Text(text=pm.group("product"), location=loc)
+            out["model"] = Text(text=pm.group("model"), location=loc)
     return out
 
 
