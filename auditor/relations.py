@@ -30,7 +30,7 @@ import regex
 
 from .model import DataTable, Quantity, TableRelation, TableRow
 from .numbers import Interval
-from .units import activity_unit, check_product, emission_unit, factor_unit
+from .units import EmissionUnit, activity_unit, check_product, emission_unit, factor_unit
 from .vocab import AMBIGUOUS_TRANSPORT, is_total_row, match_stage
 
 IntervalOf = Callable[[Quantity], Interval]
@@ -79,10 +79,16 @@ def _factor_scale(t: DataTable, target: int, qcol: int, fcol: int) -> Decimal | 
     qu = cols[qcol].unit
     if fu is None or eu is None or qu is None:
         return None
-    ok, _, scale = check_product(fu, qu, eu)
+    prefix = Decimal(1)
+    if qu.startswith("10^4 "):
+        qu, prefix = qu[5:], Decimal(10000)
+    try:
+        ok, _, scale = check_product(fu, qu, eu)
+    except KeyError:        # a unit neither the unit table nor pint's names know
+        return None
     if not ok or scale is None:
         return None
-    return Decimal(str(scale)).normalize() * _prefix(cols[qcol].unit_text)
+    return Decimal(str(scale)).normalize() * prefix
 
 
 def _prefix(unit_text: str | None) -> Decimal:
@@ -110,6 +116,7 @@ def check_rows(t: DataTable, rel: TableRelation, interval: IntervalOf = printed_
                scale: Decimal | None = None) -> list[RowCheck]:
     """Every row with all the relation's numbers printed, against the relation (at `scale`, default its own)."""
     k = Decimal(rel.scale) if scale is None else scale
+    by_row = rel.unit_scale == BY_ROW and scale is None
     out: list[RowCheck] = []
     if rel.kind == "sum" and not rel.operands:
         return _check_sums(t, rel, interval)
@@ -127,13 +134,41 @@ def check_rows(t: DataTable, rel: TableRelation, interval: IntervalOf = printed_
             for o in operands:
                 expected = expected + interval(o)
         elif rel.kind == "product":
-            expected = _product([interval(o) for o in operands]).scale(k)
+            rk = (_row_scale(t, rel.target, rel.operands, row) or k) if by_row else k
+            expected = _product([interval(o) for o in operands]).scale(rk)
         else:
             expected = (interval(operands[0]) / interval(operands[1])).scale(k)
         if not expected.bounded:
             continue
         out.append(RowCheck(i, target, expected, operands, k, expected.overlaps(interval(target)), rel.target))
     return out
+
+
+BY_ROW = "by row"
+
+
+def _row_scale(t: DataTable, target: int, operands: list[int], row: TableRow) -> Decimal | None:
+    """The conversion one row's own units imply for emissions = quantity x factor (a unit column per row: 万kWh
+    beside kgCO2e/kWh, t beside kgCO2/kg), None when they imply none."""
+    if len(operands) != 2 or t.columns[operands[1]].role != "factor":
+        return None
+    q, f = _value(row, operands[0]), _value(row, operands[1])
+    if q is None or f is None or not q.unit or not f.unit:
+        return None
+    fu = factor_unit(f.unit)
+    etext = t.columns[target].unit_text or t.columns[target].unit
+    eu = emission_unit(etext.split("/")[0]) if etext else None
+    if fu is None or eu is None:
+        return None
+    qu, prefix = q.unit, Decimal(1)
+    if qu.startswith("10^4 ") and qu != "10^4 kWh":
+        qu, prefix = qu[5:], Decimal(10000)
+    eu = EmissionUnit(eu.mass, fu.emission.series)   # CO2 vs CO2e is the consistency rules' concern, not the mass's
+    try:
+        ok, _, scale = check_product(fu, qu, eu)
+    except KeyError:
+        return None
+    return Decimal(str(scale)).normalize() * prefix if ok and scale is not None else None
 
 
 def _check_row_sum(t: DataTable, rel: TableRelation, interval: IntervalOf) -> list[RowCheck]:
@@ -247,6 +282,20 @@ def discover(t: DataTable, interval: IntervalOf = printed_interval) -> list[Tabl
     every numeric column that has them."""
     best: dict[int, TableRelation] = {}
     for words, kind, target, operands, unit_scale in _candidates(t):
+        if kind == "product" and unit_scale is None:
+            rows_with = [_row_scale(t, target, operands, t.rows[i]) for i in _lines(t)]
+            known = [s for s in rows_with if s is not None]
+            if known and len(set(known)) > 1:       # the rows' own units differ: each row at its own conversion
+                probe = TableRelation(relation=words, kind=kind, target=target, operands=operands,
+                                      unit_scale=BY_ROW, scale=_show(max(set(known), key=known.count)))
+                checks = check_rows(t, probe, interval)
+                agree = sum(c.agrees for c in checks)
+                if checks and agree * 2 >= len(checks) and agree >= 1:
+                    probe.rows, probe.agree = len(checks), agree
+                    old = best.get(target)
+                    if old is None or (probe.agree, -len(probe.operands)) > (old.agree, -len(old.operands)):
+                        best[target] = probe
+                continue
         probe = TableRelation(relation=words, kind=kind, target=target, operands=operands)
         tried: list[tuple[int, int, Decimal]] = []
         scales = ([unit_scale] if unit_scale is not None else []) + [s for s in SCALES if s != unit_scale]
@@ -323,7 +372,7 @@ def quantity_unit(role: str | None, unit_text: str | None) -> str | None:
     """A column's normalised unit from its header unit and role."""
     if not unit_text or role is None:
         return None
-    text = unit_text.replace("万", "")
+    text = unit_text.replace("万", "") if role in ("emissions", "factor", "percent") else unit_text
     if role == "emissions":
         eu = emission_unit(text.split("/")[0])
         return eu.text if eu else None
@@ -332,5 +381,8 @@ def quantity_unit(role: str | None, unit_text: str | None) -> str | None:
         return fu.text if fu else None
     if role == "percent":
         return "%"
+    if unit_text.strip().startswith("万"):       # 万kWh, 万m³, 万t·km: tens of thousands of the unit
+        au = activity_unit(unit_text.strip()[1:])
+        return f"10^4 {au[0]}" if au else None
     au = activity_unit(text)
     return au[0] if au else None

@@ -4,7 +4,7 @@ To add a rule: write its class in the family's module (code, name, severity, doc
 list it in RULES below, and add its cases to tests/rules/cases/. The engine runs exactly the rules listed here."""
 from __future__ import annotations
 
-from .arithmetic import LineProduct, QuotedValueMismatch, StageSum, StageValueDuplicated, TotalSum
+from .arithmetic import LineProduct, PerUnitFootprint, QuotedValueMismatch, StageSum, StageValueDuplicated, TotalSum
 from .boundary import (
     ClaimConflict,
     ClaimStages,
@@ -40,7 +40,7 @@ from .percentage import PercentOfTotal, PercentSum
 from .relations import TableRowRelation, TableSum
 
 RULES = (
-    LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated,
+    LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
     PercentOfTotal, PercentSum,
     FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,

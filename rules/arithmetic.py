@@ -505,3 +505,51 @@ class StageValueDuplicated(Rule):
                     cause="the value of one stage copied into another row",
                     severity="error" if wrong else None,
                     detail=Detail(stated=text, steps=[f"{s.name}: {q.text}" for s, q in hits]))
+
+
+class PerUnitFootprint(Rule):
+    """The footprint per functional unit is the annual total over the annual output: 年排放总量 / 年产量 = 单位产品
+    碳足迹, in the units printed (tCO2e / t = tCO2e/t; x1000 for kgCO2e/t).
+
+    Why: plant-level reports compute a year's emissions and divide by the year's output; the per-unit figure is
+    what the cover and the summary quote, so a slip in the division is the slip a reader sees. It is a different
+    quantity from the annual total and is never compared with it.
+
+    Fails:
+        年排放总量 36,830.80 tCO2e, 年产量 19,200 t, 单位产品碳足迹 1.9113 tCO2e/t   (36,830.80 / 19,200 = 1.9183)
+    Passes:
+        年排放总量 36,830.80 tCO2e, 年产量 19,200 t, 单位产品碳足迹 1.9183 tCO2e/t
+    """
+
+    code = "ARI008"
+    name = "per-unit-footprint"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        from auditor.engine.facts import _mass_ratio, annual_total, per_unit_quotes
+
+        total = annual_total(report)
+        output = report.metadata.annual_output
+        if total is None or output is None:
+            return
+        ids = per_unit_quotes(report)
+        seen = set()
+        for q in report.quotes:
+            if id(q) not in ids or q.value.text in seen:
+                continue
+            seen.add(q.value.text)
+            ratio = _mass_ratio(total.unit, q.value.unit)
+            expected = (ctx.interval(total) / ctx.interval(output)).scale(ratio)
+            if not expected.bounded or expected.overlaps(ctx.interval(q.value)):
+                continue
+            exp = ctx.fmt(expected.mid, q.value.decimals)
+            yield self.finding(
+                f"the footprint per unit is printed as {q.value.text} {q.value.unit or ''} ({q.place}), but the "
+                f"total {total.text} {total.unit or ''} over the annual output {output.text} {output.unit or ''} "
+                f"is {exp}".replace("  ", " "),
+                values=[q.value.text, total.text, output.text], expected=exp, evidence=[q.text],
+                location=q.value.location,
+                cause=cause_for(q.value.text, q.value.value, expected.mid, q.value.decimals),
+                detail=Detail(stated=q.value.text, computed=exp, tolerance=ctx.tolerance_text(),
+                              steps=[f"{total.text} / {output.text}" + (f" x {ratio}" if ratio != 1 else "")
+                                     + f" = {expected.show(q.value.decimals + 2)}"]))

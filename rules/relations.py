@@ -99,6 +99,44 @@ class TableRowRelation(Rule):
                                      f"{ctx.interval(chk.stated).show(chk.stated.decimals + 2)}"]))
 
 
+def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Context):
+    """A results matrix where a module row does not add up to its Total and a module column does not add up to
+    its GWP-total: the cell where the two meet is the one printed wrong when one value repairs both. Yields
+    (finding arguments, indexes of the breaks it explains)."""
+    rows = [(n, b) for n, b in enumerate(breaks) if b[1].kind == "sum" and b[1].operands]
+    cols = [(n, b) for n, b in enumerate(breaks) if b[1].kind == "row-sum"]
+    for n1, (t, rrel, rchk) in rows:
+        for n2, (t2, crel, cchk) in cols:
+            if t2 is not t or cchk.col not in rrel.operands or rchk.row not in crel.operands:
+                continue
+            cell = t.rows[rchk.row].cells[cchk.col] if cchk.col is not None else None
+            if cell is None:
+                continue
+            # the value the row sum asks for, and the one the column sum asks for
+            others_r = [q for q in rchk.operands if q is not cell]
+            by_row = ctx.interval(rchk.stated)
+            for q in others_r:
+                by_row = by_row - ctx.interval(q)
+            by_col = ctx.interval(cchk.stated)
+            for r in crel.operands:
+                part = t.rows[r].cells[cchk.col]
+                if part is not None and part is not cell:
+                    by_col = by_col - ctx.interval(part)
+            if not by_row.overlaps(by_col):
+                continue
+            exp = fmt((max(by_row.lo, by_col.lo) + min(by_row.hi, by_col.hi)) / 2, cell.decimals)
+            col = t.columns[cchk.col].header
+            label = t.rows[rchk.row].label
+            yield {"message": f"{_name(t)}: {label} in column '{col}' is printed as {cell.text}, which breaks both "
+                              f"the row ({rrel.relation}) and the column ({crel.relation}); about {exp} would make "
+                              f"both hold",
+                   "values": [cell.text], "expected": exp, "evidence": [_name(t), label, col],
+                   "location": cell.location, "cause": cause_for(cell.text, cell.value, Decimal(exp), cell.decimals),
+                   "detail": Detail(stated=cell.text, computed=exp, tolerance=ctx.tolerance_text(),
+                                    steps=[f"the row asks for {by_row.show(cell.decimals + 2)}",
+                                           f"the column asks for {by_col.show(cell.decimals + 2)}"])}, {n1, n2}
+
+
 class TableSum(Rule):
     """A 小计 / 合计 / Subtotal / Total row of a table equals the sum of the rows it closes (a total row after
     subtotals: the sum of the subtotals), in every numeric column that has it.
@@ -117,7 +155,14 @@ class TableSum(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
-        for t, rel, chk in _breaks(report, ctx, ("sum", "row-sum")):
+        breaks = list(_breaks(report, ctx, ("sum", "row-sum")))
+        blamed = set()
+        for f, used in _crossings(breaks, ctx):
+            blamed.update(used)
+            yield self.finding(**f)
+        for n, (t, rel, chk) in enumerate(breaks):
+            if n in blamed:
+                continue
             row = t.rows[chk.row]
             exp = fmt(chk.expected.mid, chk.stated.decimals)
             c = chk.col if chk.col is not None else rel.target

@@ -4,12 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import regex
+
 from ..model import InventoryLine, Quantity, Report
 from ..numbers import Interval
-from ..units import check_product, emission_unit, factor_unit
+from ..units import EmissionUnit, check_product, emission_unit, factor_unit
 from ..vocab import stage_label
 
 TOTAL = "__total__"
+PER_UNIT = "__per_unit__"     # the footprint per functional unit, when the report's totals are annual ones
+PER_UNIT_WORDS = regex.compile(r"单位产品|每吨|每台|每件|每套|每千克|每公斤|per\s+(?:tonne|ton|unit|kg|kilogram|piece|"
+                               r"functional\s+unit|declared\s+unit)|/\s*(?:t|台|件|kg|unit)\b", regex.I)
 
 PLACE_NAMES = {"inventory": "the inventory table", "results": "the results table", "summary": "the summary",
                "cover": "the cover", "results_text": "the results section text", "conclusion": "the conclusion",
@@ -48,11 +53,55 @@ def statements(report: Report) -> dict[str, list[Statement]]:
                 add(r.stage.canonical, Statement("results", r.value, r.stage.name, r.percent))
         if report.results.total is not None:
             add(TOTAL, Statement("results_total", report.results.total, "results total", report.results.total_percent))
+    per_unit = per_unit_quotes(report)
     for q in report.quotes:
-        key = q.stage.canonical if q.stage else TOTAL
+        key = q.stage.canonical if q.stage else (PER_UNIT if id(q) in per_unit else TOTAL)
         if key:
             add(key, Statement(q.place, q.value, q.text, q.percent))
     return out
+
+
+def annual_total(report: Report) -> Quantity | None:
+    """The report's total when it is a year's emissions beside an annual output: the results total (else the
+    inventory total), when the report prints an annual output."""
+    if report.metadata.annual_output is None:
+        return None
+    total = report.results.total if report.results and report.results.total is not None else (
+        report.inventory.total if report.inventory else None)
+    if total is None or total.value <= 0 or (total.unit and "/" in total.unit):
+        return None
+    return total
+
+
+def per_unit_quotes(report: Report) -> set[int]:
+    """ids of the total quotes that are the footprint per functional unit of a report whose totals are annual:
+    a unit per something (tCO2e/t, kgCO2e/台), or per-unit words with a value near total / annual output. They
+    are compared with each other and with total / output (ARI008), never with the annual total."""
+    out: set[int] = set()
+    total = annual_total(report)
+    output = report.metadata.annual_output
+    for q in report.quotes:
+        if q.stage is not None:
+            continue
+        if q.value.unit and "/" in q.value.unit:
+            out.add(id(q))
+            continue
+        if total is None or output is None or output.value <= 0 or not PER_UNIT_WORDS.search(q.text):
+            continue
+        implied = total.value / output.value * _mass_ratio(total.unit, q.value.unit)
+        if implied > 0 and abs(q.value.value - implied) <= implied / 2:
+            out.add(id(q))
+    return out
+
+
+def _mass_ratio(total_unit: str | None, quote_unit: str | None) -> Decimal:
+    """tCO2e over t quoted as kgCO2e per t: x1000."""
+    scale = {"t": Decimal(1000), "kg": Decimal(1), "g": Decimal("0.001")}
+    a = emission_unit(total_unit.split("/")[0]) if total_unit else None
+    b = emission_unit(quote_unit.split("/")[0]) if quote_unit else None
+    if a is None or b is None:
+        return Decimal(1)
+    return scale.get(a.mass, Decimal(1)) / scale.get(b.mass, Decimal(1))
 
 
 def stage_name(canonical: str, report: Report) -> str:
@@ -77,8 +126,14 @@ def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal
     except KeyError:      # a unit neither the shipped table nor pint's names know: no conversion is claimed
         return Decimal(1), None
     if not ok:
-        if "gives CO2" in why or "gives CO2e" in why:
-            return Decimal(1), None   # a series difference is reported by the consistency rules
+        if ("gives CO2" in why or "gives CO2e" in why) and eu is not None:
+            # a series difference is reported by the consistency rules; the masses still convert (t x kgCO2/kg
+            # is a tonne of CO2 however the result is labelled)
+            try:
+                ok2, _, scale2 = check_product(fu, line.activity.unit, EmissionUnit(eu.mass, fu.emission.series))
+            except KeyError:
+                return Decimal(1), None
+            return (Decimal(str(scale2)), None) if ok2 and scale2 is not None else (Decimal(1), None)
         return Decimal(1), why
     return Decimal(str(scale)), None
 

@@ -5,12 +5,12 @@ from collections.abc import Callable
 
 import regex
 
-from ..model import Coverage, DataTable, ExtractionNote, Quantity, Report, StageDeclaration, Text
+from ..model import Coverage, DataTable, ExtractionNote, Quantity, QuotedValue, Report, StageDeclaration, Text
 from ..numbers import find_numbers, parse_number
 from ..read.document import CJK, Cell, Document, Table, join_cell_text
 from ..read.ocr import low_confidence_notes
 from . import prose
-from .datatable import data_table, inventory_from, table_contexts, table_kind
+from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
 from .prose import Sections, parse_date
 from .tables import (
     CELL_QTY_RE,
@@ -133,6 +133,8 @@ def _take_key_values(report: Report, table: Table, header: Header) -> None:
             meta.standard.append(v)
         elif getattr(meta, k) is None:
             setattr(meta, k, v)
+            if k == "issue_date":
+                meta.issue_date_value = parse_date(v.text)
 
 
 def _take_stage_table(report: Report, dt: DataTable) -> None:
@@ -183,6 +185,16 @@ def extract(doc: Document) -> Report:
             report.tables.append(dt)
             if dt.kind in ("inventory", "transport", "energy") and "stage" not in header.roles:
                 _take_stage_table(report, dt)
+                continue
+            derived = derived_values(dt) if kind == "unknown" else []
+            for what, label, value in derived:
+                if what == "output":
+                    report.metadata.annual_output = report.metadata.annual_output or value
+                else:
+                    report.quotes.append(QuotedValue(place="results_text", stage=None, value=value,
+                                                     text=f"{label} {value.text} {value.unit_text or ''}".strip()))
+            if derived:
+                dt.read_as = "quotes"
                 continue
             if kind in TABLE_READERS:
                 dt.read_as = kind

@@ -14,6 +14,7 @@ from ..model import (
     Inventory,
     InventoryLine,
     InventoryStage,
+    Quantity,
     StageRef,
     TableColumn,
     TableKind,
@@ -135,6 +136,8 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
     for c in cols:
         if c.role == "unit":
             left = [q.index for q in cols if q.index < c.index and q.role in QUANTITY_ROLES + ("output",)]
+            if not left and c.index > 0 and cols[c.index - 1].role is None:
+                left = [c.index - 1]        # 项目 | 数值 | 单位: the value column left of it
             if left:
                 unit_of[left[-1]] = c.index
         elif c.role == "factor_unit":
@@ -157,7 +160,7 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
                 ucol = unit_of.get(i)
                 utext = row[ucol].text if ucol is not None and ucol < len(row) and row[ucol].text else None
                 if utext:
-                    q.unit, q.unit_text = quantity_unit(cols[i].role, utext), utext
+                    q.unit, q.unit_text = quantity_unit(cols[i].role, utext) or value_unit(utext), utext
                 elif q.unit is None and q.unit_text:
                     q.unit = quantity_unit(cols[i].role, q.unit_text)
             cells.append(q)
@@ -173,6 +176,41 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
     dt.relations = discover(dt)
     dt.numbers_checked = numbers_checked(dt)
     return dt
+
+
+def value_unit(text: str) -> str | None:
+    """A unit printed beside a value of no declared role: an emissions unit, per something or not (tCO₂e/t ->
+    tCO2e/t), else a quantity unit."""
+    from ..units import activity_unit, emission_unit
+
+    num, _, den = fold(text).partition("/")
+    eu = emission_unit(num)
+    if eu is not None:
+        return eu.text + (f"/{den.strip()}" if den.strip() else "")
+    au = activity_unit(text)
+    return au[0] if au else None
+
+
+DERIVED = {"per_unit": regex.compile(r"单位产品|每吨|每台|每件|per\s+(?:unit|tonne|functional)|footprint\s+per", regex.I),
+           "total": regex.compile(r"年排放总量|排放总量|碳排放总量|总排放量|total\s+(?:annual\s+)?emissions", regex.I),
+           "output": regex.compile(r"年产量|产品产量|annual\s+(?:output|production)", regex.I)}
+
+
+def derived_values(dt: DataTable) -> list[tuple[str, str, Quantity]]:
+    """A small table that states the per-unit derivation (年排放总量 | 36,830.80 | tCO₂e; 年产量 | 19,200 | t;
+    单位产品碳足迹 | 1.9183 | tCO₂e/t): (what, label, value) for each such row."""
+    out: list[tuple[str, str, Quantity]] = []
+    if dt.relations or len(dt.rows) > 8:
+        return out
+    for r in dt.rows:
+        nums = [q for q in r.cells if q is not None]
+        if len(nums) != 1 or not r.label:
+            continue
+        for what, rx in DERIVED.items():
+            if rx.search(r.label):
+                out.append((what, r.label, nums[0]))
+                break
+    return out
 
 
 def _is_number(text: str) -> bool:
@@ -205,7 +243,7 @@ def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, s
     f = rel.operands[1] if rel and len(rel.operands) == 2 else f_cols[0]
     # the line products are checked with the printed units (ARI001): a conversion the units do not explain
     # (a column in 万t·km) is left to the table-relation rule, which checks the rows at the confirmed one
-    units_explain = rel is not None and rel.scale == (rel.unit_scale or "1")
+    units_explain = rel is not None and (rel.unit_scale == "by row" or rel.scale == (rel.unit_scale or "1"))
     if not units_explain or (q is not None and "万" in (dt.columns[q].unit_text or "")):
         q = None
     eunit = dt.columns[e].unit
