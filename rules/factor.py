@@ -109,6 +109,12 @@ def is_waste(item: str) -> bool:
     return WASTE_WORDS.search(fold(item).lower()) is not None
 
 
+def _short(v: Decimal, digits: int = 4) -> str:
+    """A number to a few significant digits without trailing zeros: 0.00205, 2.4, 13."""
+    t = sig(v, digits)
+    return t.rstrip("0").rstrip(".") if "." in t else t
+
+
 def factor_scales(fu: FactorUnit | None, per: str | None, ref: RefFactor,
                   emissions_unit: str | None) -> list[Decimal]:
     """What the printed factor is multiplied by to be in the reference's unit: 2,380 kgCO2e/t -> x0.001 (2.38
@@ -197,12 +203,12 @@ class FactorReference(Rule):
         ref, scale, value, lo, hi = candidates[0]
         printed_unit = ln.factor.unit_text or ln.factor.unit
         converted = scale != 1
-        as_ref = f" (= {sig(value, 4)} {ref.unit})" if converted else ""
+        as_ref = f" (= {_short(value)} {ref.unit})" if converted else ""
         ranges = [(r, rlo, rhi) for r, _, _, rlo, rhi in candidates]
         steps = [f"reference {r.id}: {r.value} {r.unit} (plausible {rlo}-{rhi}); source: {r.source}"
                  for r, rlo, rhi in [x for i, x in enumerate(ranges) if x[0] not in [y[0] for y in ranges[:i]]]]
         if converted:
-            steps.append(f"printed {ln.factor.text} {printed_unit or ''} x {sig(scale, 4)} = {sig(value, 4)} {ref.unit}")
+            steps.append(f"printed {ln.factor.text} {printed_unit or ''} x {_short(scale)} = {_short(value)} {ref.unit}")
         shift = unit_slip(value, ref.value, printed_unit) or decimal_shift(value, ref.value) \
             or self._shift_into_range(value, [(r, rlo, rhi) for r, rlo, rhi in ranges if r is ref] or ranges)
         if value <= 0:
@@ -221,10 +227,10 @@ class FactorReference(Rule):
                 values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
                 stage=st.stage.canonical, cause=shift, severity="error",
                 detail=Detail(stated=ln.factor.text, computed=str(ref.value),
-                              steps=steps + [f"{sig(value, 6)} / {ref.value} = {sig(value / ref.value, 4)}"]))
+                              steps=steps + [f"{_short(value, 6)} / {ref.value} = {_short(value / ref.value)}"]))
             return
         if out >= FAR:
-            how = f"{sig(out, 2)}x {'above' if value > hi else 'below'}"
+            how = f"{_short(out, 2)}x {'above' if value > hi else 'below'}"
             yield self.finding(
                 f"{ln.item}: factor {ln.factor.text}{as_ref} is {how} the plausible range {lo}-{hi} {ref.unit} "
                 f"(reference {ref.value}, {ref.source})",
@@ -236,7 +242,7 @@ class FactorReference(Rule):
             return
         yield self.finding(
             f"{ln.item}: factor {ln.factor.text}{as_ref} lies outside the plausible range {lo}-{hi} {ref.unit} "
-            f"({sig(out, 2)}x {'above' if value > hi else 'below'}; reference {ref.value}, {ref.source})",
+            f"({_short(out, 2)}x {'above' if value > hi else 'below'}; reference {ref.value}, {ref.source})",
             values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
             stage=st.stage.canonical, detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
 
