@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale
-from auditor.engine.reference import MASS_PER, RefFactor
+from auditor.engine.reference import MASS_PER, RefFactor, per_scale
 from auditor.model import Detail, Location, Report
 from auditor.numbers import Interval, fold, sig
 from auditor.units import FactorUnit, emission_unit, factor_unit
@@ -115,22 +115,33 @@ def _short(v: Decimal, digits: int = 4) -> str:
     return t.rstrip("0").rstrip(".") if "." in t else t
 
 
+def _printed_unit(q) -> FactorUnit | None:
+    """The factor's unit, from the normalised unit or, failing that, as printed ('tCO2/10^4 m3' does not parse
+    back, '吨CO2/万立方米' does)."""
+    for text in (q.unit, q.unit_text):
+        fu = factor_unit(text) if text else None
+        if fu is not None:
+            return fu
+    return None
+
+
 def factor_scales(fu: FactorUnit | None, per: str | None, ref: RefFactor,
                   emissions_unit: str | None) -> list[Decimal]:
     """What the printed factor is multiplied by to be in the reference's unit: 2,380 kgCO2e/t -> x0.001 (2.38
-    kgCO2e/kg), 2.38 tCO2e/t -> x1. A factor printed without a unit takes the inventory's emissions unit; when
-    that is unknown too, both kg and t of CO2e are possible."""
+    kgCO2e/kg), 2.38 tCO2e/t -> x1, 0.5777 tCO2e/MWh -> x1, 21.62 tCO2/10^4 m3 -> x0.1 (2.162 kgCO2/m3).
+    A factor printed without a unit takes the inventory's emissions unit; when that is unknown too, both kg and
+    t of CO2e are possible."""
     ref_unit = factor_unit(ref.unit)
     if ref_unit is None or per is None:
         return [Decimal(1)]
-    per_scale = MASS_PER[per] / MASS_PER[ref_unit.per] if per in MASS_PER and ref_unit.per in MASS_PER else Decimal(1)
+    per_k = per_scale(per, ref_unit.per)
     ref_mass = MASS_PER[ref_unit.emission.mass]
     if fu is not None:
         masses = [fu.emission.mass]
     else:
         eu = emission_unit(emissions_unit) if emissions_unit else None
         masses = [eu.mass] if eu is not None else (["kg", "t"] if per != ref_unit.per else ["kg"])
-    return [MASS_PER[m] / ref_mass / per_scale for m in masses]
+    return [MASS_PER[m] / ref_mass / per_k for m in masses]
 
 
 class FactorReference(Rule):
@@ -171,7 +182,7 @@ class FactorReference(Rule):
             if key in seen:
                 continue
             seen.add(key)
-            fu = factor_unit(ln.factor.unit) if ln.factor.unit else None
+            fu = _printed_unit(ln.factor)
             if fu is not None and fu.per in ("GJ", "MJ", "TJ"):
                 continue   # honestly labelled per energy: the unit algebra rule deals with it
             per = fu.per if fu is not None else (ln.activity.unit if ln.activity is not None else None)

@@ -62,11 +62,24 @@ def region_key(name: str) -> str:
 
 
 MASS_PER = {"g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
+# activity units a factor can be converted between: (dimension, size in the dimension's base unit)
+BASIS = {"g": ("mass", Decimal("0.001")), "kg": ("mass", Decimal(1)), "t": ("mass", Decimal(1000)),
+         "kWh": ("energy", Decimal(1)), "MWh": ("energy", Decimal(1000)), "10^4 kWh": ("energy", Decimal(10000)),
+         "m3": ("volume", Decimal(1)), "10^4 m3": ("volume", Decimal(10000)), "L": ("volume", Decimal("0.001"))}
 
 
 def same_basis(a: str, b: str) -> bool:
-    """Factors per a and per b compare after a conversion: the same unit, or both per unit of mass."""
-    return a == b or (a in MASS_PER and b in MASS_PER)
+    """Factors per a and per b compare after a conversion: the same unit, or units of one dimension (kg and t,
+    kWh and MWh, m3 and 10^4 m3)."""
+    return a == b or (a in BASIS and b in BASIS and BASIS[a][0] == BASIS[b][0])
+
+
+def per_scale(printed: str, ref: str) -> Decimal:
+    """How many reference units one printed unit is: t -> kg 1000, MWh -> kWh 1000 (1 when they are one unit or
+    cannot be converted)."""
+    if printed != ref and same_basis(printed, ref):
+        return BASIS[printed][1] / BASIS[ref][1]
+    return Decimal(1)
 
 
 def _words(item: str) -> str:
