@@ -283,10 +283,12 @@ class FactorReference(Rule):
             for sign in (1, -1):
                 v = value / Decimal(10) ** (sign * k)
                 for r, lo, hi in ranges:
-                    # near the reference itself, not merely inside a wide range: 0.9 is not aluminium's 9; a
-                    # thousand-fold slip needs only the range when the range is narrower than that
+                    # near the reference itself, not merely inside a wide range: 0.9 is not aluminium's 9 (range
+                    # 4-25); for x100 and more, inside a range much narrower than the power of ten is enough
+                    # (890 for aluminium's 4-25 is x100)
                     near = r.value / Decimal("1.5") <= v <= r.value * Decimal("1.5")
-                    if lo <= v <= hi and (near or (k == 3 and lo > 0 and hi / lo <= 200)):
+                    narrow = k > 1 and lo > 0 and hi / lo <= Decimal(10) ** k / 5
+                    if lo <= v <= hi and (near or narrow):
                         word = "larger" if sign > 0 else "smaller"
                         if k == 3:
                             return (f"1,000x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a value per "
