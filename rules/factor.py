@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale
-from auditor.engine.reference import RefFactor
+from auditor.engine.reference import MASS_PER, RefFactor, per_scale
 from auditor.model import Detail, Location, Report
-from auditor.numbers import Interval, sig
-from auditor.units import emission_unit, factor_unit
+from auditor.numbers import Interval, fold, sig
+from auditor.units import FactorUnit, emission_unit, factor_unit
 from auditor.vocab import norm
 
+FAR = Decimal(10)           # this many times outside the plausible range: an error, whatever the cause
+COVERAGE_LISTED = 12        # items named in the coverage note
 PHYSICAL = {"kg", "t", "g", "m3", "L", "10^4 m3"}
 
 
@@ -95,17 +98,71 @@ class FactorEnergyBasis(Rule):
         return None
 
 
-class FactorReference(Rule):
-    """A factor agrees with the reference library for its material or energy carrier: no decimal shift, no value
-    outside the plausible range.
+WASTE_WORDS = regex.compile(
+    r"废|报废|回收|再生利用|填埋|焚烧|边角料|下脚料|"
+    r"(?<![a-z])(?:waste|scraps?|recycling|recycle|landfill\w*|incinerat\w*|offcuts?|disposal|end[- ]of[- ]life)(?![a-z])")
 
-    Why: a thousand-fold slip (29.004 tCO2e/kg for aluminium) or a factor ten times too small passes every sum
-    but misstates the footprint. Official values are compared exactly; database values as ranges.
+
+def is_waste(item: str) -> bool:
+    """An item that is waste, scrap or its treatment (废钢材, 回收, landfill, steel offcuts): its factor is a
+    treatment factor, never the production factor of the material it names."""
+    return WASTE_WORDS.search(fold(item).lower()) is not None
+
+
+def _short(v: Decimal, digits: int = 4) -> str:
+    """A number to a few significant digits without trailing zeros: 0.00205, 2.4, 13."""
+    t = sig(v, digits)
+    return t.rstrip("0").rstrip(".") if "." in t else t
+
+
+def _printed_unit(q) -> FactorUnit | None:
+    """The factor's unit, from the normalised unit or, failing that, as printed ('tCO2/10^4 m3' does not parse
+    back, '吨CO2/万立方米' does)."""
+    for text in (q.unit, q.unit_text):
+        fu = factor_unit(text) if text else None
+        if fu is not None:
+            return fu
+    return None
+
+
+def factor_scales(fu: FactorUnit | None, per: str | None, ref: RefFactor,
+                  emissions_unit: str | None) -> list[Decimal]:
+    """What the printed factor is multiplied by to be in the reference's unit: 2,380 kgCO2e/t -> x0.001 (2.38
+    kgCO2e/kg), 2.38 tCO2e/t -> x1, 0.5777 tCO2e/MWh -> x1, 21.62 tCO2/10^4 m3 -> x0.1 (2.162 kgCO2/m3).
+    A factor printed without a unit takes the inventory's emissions unit; when that is unknown too, both kg and
+    t of CO2e are possible."""
+    ref_unit = factor_unit(ref.unit)
+    if ref_unit is None or per is None:
+        return [Decimal(1)]
+    per_k = per_scale(per, ref_unit.per)
+    ref_mass = MASS_PER[ref_unit.emission.mass]
+    if fu is not None:
+        masses = [fu.emission.mass]
+    else:
+        eu = emission_unit(emissions_unit) if emissions_unit else None
+        masses = [eu.mass] if eu is not None else (["kg", "t"] if per != ref_unit.per else ["kg"])
+    return [MASS_PER[m] / ref_mass / per_k for m in masses]
+
+
+class FactorReference(Rule):
+    """A factor agrees with the reference library for its material, energy carrier or transport mode: no decimal
+    shift or kg/t slip, no value outside the plausible range. Factors without a reference are counted.
+
+    Why: a thousand-fold slip (29.004 tCO2e/kg for aluminium, a per-t value under a per-kg label) or a factor ten
+    times too small passes every sum but misstates the footprint. Official values are compared exactly, database
+    values as ranges. A factor per t is compared with a per-kg reference after conversion (2,380 kgCO2e/t is 2.38
+    kgCO2e/kg). A factor a power of ten (or far) outside the range is an error naming the likely cause; one merely
+    outside the range (within a few times) a warning. Waste, scrap and end-of-life treatment lines are not
+    compared with the production factor of the material they name (废钢材 0.045 is a treatment factor, not steel).
+    One info finding lists the factors the library cannot judge, so the verifier sees how much was checked.
 
     Fails:
         钢材 | 120 kg | factor 20.5 kgCO2e/kg      (steel is about 2.05; 10x)
+        铝材 | 3 kg | factor 20300 kgCO2e/kg       (the per-t value under a per-kg label)
     Passes:
         钢材 | 120 kg | factor 2.05 kgCO2e/kg
+        热轧型钢 | 0.0147 t | factor 2,380 kgCO2e/t
+        产品处置 | 废钢材 | 89.24 kg | factor 0.045 kgCO2e/kg
     """
 
     code = "FAC002"
@@ -115,46 +172,109 @@ class FactorReference(Rule):
 
     def check(self, report: Report, ctx: Context):
         seen = set()
+        emissions_unit = report.inventory.emissions_unit if report.inventory else None
+        judged = 0
+        unjudged: list[tuple[str, str, Location | None]] = []   # (item, why, location)
         for st, ln in inventory_lines(report):
-            if ln.factor is None or not ln.item or (ln.item, ln.factor.text) in seen:
+            if ln.factor is None or not ln.item:
                 continue
-            refs = ctx.library.for_item(ln.item)
-            if not refs or energy_basis(ln.factor.value, ln.factor.decimals, refs):
+            key = (ln.item, ln.factor.text, ln.factor.unit)
+            if key in seen:
                 continue
-            fu = factor_unit(ln.factor.unit) if ln.factor.unit else None
+            seen.add(key)
+            fu = _printed_unit(ln.factor)
             if fu is not None and fu.per in ("GJ", "MJ", "TJ"):
-                continue
+                continue   # honestly labelled per energy: the unit algebra rule deals with it
             per = fu.per if fu is not None else (ln.activity.unit if ln.activity is not None else None)
-            same_basis = [r for r in refs if per is None or r.per == per] if per else refs
-            if not same_basis:
+            waste = is_waste(ln.item) or st.stage.canonical == "end_of_life"
+            refs = ctx.library.for_item(ln.item, per=per)
+            if waste:
+                refs = [r for r in refs if r.kind != "material"]
+            if not refs:
+                why = "waste or end-of-life treatment" if waste else \
+                    f"no reference per {per}" if ctx.library.for_item(ln.item) else "no reference for the item"
+                unjudged.append((ln.item, why, ln.factor.location))
                 continue
-            printed = ctx.interval(ln.factor)
-            if implied_match(printed, same_basis) is not None:
-                continue
-            seen.add((ln.item, ln.factor.text))
-            ranges = [(r, *self._range(r)) for r in same_basis]
-            if any(lo <= ln.factor.value <= hi for _, lo, hi in ranges):
-                continue
-            ref = same_basis[0]
-            shift = unit_slip(ln.factor.value, ref.value, ln.factor.unit_text or ln.factor.unit) \
-                or decimal_shift(ln.factor.value, ref.value) or self._shift_into_range(ln.factor.value, ranges)
-            steps = [f"reference {r.id}: {r.value} {r.unit} (plausible {lo}-{hi}); source: {r.source}"
-                     for r, lo, hi in ranges]
-            if shift:
-                yield self.finding(
-                    f"{ln.item}: factor {ln.factor.text} is {shift.split(':')[0]}; the reference is {ref.value} "
-                    f"{ref.unit}",
-                    values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                    stage=st.stage.canonical, cause=shift, severity="error",
-                    detail=Detail(stated=ln.factor.text, computed=str(ref.value),
-                                  steps=steps + [f"{ln.factor.text} / {ref.value} = {sig(ln.factor.value / ref.value, 4)}"]))
-                continue
-            _, lo, hi = ranges[0]
+            judged += 1
+            if energy_basis(ln.factor.value, ln.factor.decimals, refs):
+                continue   # the per-GJ value beside kg or m3: FAC001's finding
+            yield from self._judge(st, ln, fu, per, refs, emissions_unit, ctx)
+        if unjudged:
+            yield self._coverage(unjudged, judged + len(unjudged), report)
+
+    def _judge(self, st, ln, fu, per, refs: list[RefFactor], emissions_unit, ctx: Context):
+        printed = ctx.interval(ln.factor)
+        candidates = []   # (ref, scale, value in the reference's unit, lo, hi)
+        for r in refs:
+            lo, hi = self._range(r)
+            for k in factor_scales(fu, per, r, emissions_unit):
+                candidates.append((r, k, ln.factor.value * k, lo, hi))
+                if implied_match(printed.scale(k), [r]) is not None or lo <= ln.factor.value * k <= hi:
+                    return
+        ref, scale, value, lo, hi = candidates[0]
+        printed_unit = ln.factor.unit_text or ln.factor.unit
+        converted = scale != 1
+        as_ref = f" (= {_short(value)} {ref.unit})" if converted else ""
+        ranges = [(r, rlo, rhi) for r, _, _, rlo, rhi in candidates]
+        steps = [f"reference {r.id}: {r.value} {r.unit} (plausible {rlo}-{rhi}); source: {r.source}"
+                 for r, rlo, rhi in [x for i, x in enumerate(ranges) if x[0] not in [y[0] for y in ranges[:i]]]]
+        if converted:
+            steps.append(f"printed {ln.factor.text} {printed_unit or ''} x {_short(scale)} = {_short(value)} {ref.unit}")
+        shift = unit_slip(value, ref.value, printed_unit) or decimal_shift(value, ref.value) \
+            or self._shift_into_range(value, [(r, rlo, rhi) for r, rlo, rhi in ranges if r is ref] or ranges)
+        if value <= 0:
             yield self.finding(
-                f"{ln.item}: factor {ln.factor.text} lies outside the plausible range {lo}-{hi} {ref.unit} "
+                f"{ln.item}: factor {ln.factor.text} is not positive; a production factor for {ref.item} is "
+                f"{lo}-{hi} {ref.unit}", values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item],
+                location=ln.factor.location, stage=st.stage.canonical,
+                cause="a missing value, or a cut-off allocation that the report should state",
+                detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
+            return
+        out = value / hi if value > hi else lo / value
+        if shift:
+            yield self.finding(
+                f"{ln.item}: factor {ln.factor.text}{as_ref} is {shift.split(':')[0]}; the reference is {ref.value} "
+                f"{ref.unit}",
+                values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
+                stage=st.stage.canonical, cause=shift, severity="error",
+                detail=Detail(stated=ln.factor.text, computed=str(ref.value),
+                              steps=steps + [f"{_short(value, 6)} / {ref.value} = {_short(value / ref.value)}"]))
+            return
+        if out >= FAR:
+            how = f"{_short(out, 2)}x {'above' if value > hi else 'below'}"
+            yield self.finding(
+                f"{ln.item}: factor {ln.factor.text}{as_ref} is {how} the plausible range {lo}-{hi} {ref.unit} "
                 f"(reference {ref.value}, {ref.source})",
                 values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                stage=st.stage.canonical, detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
+                stage=st.stage.canonical, severity="error",
+                cause="far outside any plausible value for this item: a wrong unit, or the factor of another "
+                      "material or process",
+                detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
+            return
+        yield self.finding(
+            f"{ln.item}: factor {ln.factor.text}{as_ref} lies outside the plausible range {lo}-{hi} {ref.unit} "
+            f"({_short(out, 2)}x {'above' if value > hi else 'below'}; reference {ref.value}, {ref.source})",
+            values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
+            stage=st.stage.canonical, detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
+
+    def _coverage(self, unjudged, total: int, report: Report):
+        groups: dict[str, list[str]] = {}
+        for item, why, _ in unjudged:
+            if item not in groups.setdefault(why, []):
+                groups[why].append(item)
+        parts = []
+        for why, items in groups.items():
+            shown = ", ".join(items[:COVERAGE_LISTED]) + (f" and {len(items) - COVERAGE_LISTED} more"
+                                                          if len(items) > COVERAGE_LISTED else "")
+            parts.append(f"{why} ({len(items)}): {shown}")
+        return self.finding(
+            f"{len(unjudged)} of {total} factors could not be judged against the reference library: "
+            + "; ".join(parts),
+            values=[str(len(unjudged)), str(total)], evidence=[item for item, _, _ in unjudged],
+            location=unjudged[0][2] or (report.inventory.location if report.inventory else None), severity="info",
+            cause="not verified: no reference value for the item on the basis it is printed in, or a waste "
+                  "treatment factor, which no production factor applies to (add references with --factors)",
+            detail=Detail(steps=[f"{item}: {why}" for item, why, _ in unjudged]))
 
     @staticmethod
     def _shift_into_range(value: Decimal, ranges) -> str | None:
@@ -163,8 +283,12 @@ class FactorReference(Rule):
             for sign in (1, -1):
                 v = value / Decimal(10) ** (sign * k)
                 for r, lo, hi in ranges:
-                    # near the reference itself, not merely inside a wide range: 0.9 is not aluminium's 9
-                    if lo <= v <= hi and r.value / Decimal("1.5") <= v <= r.value * Decimal("1.5"):
+                    # near the reference itself, not merely inside a wide range: 0.9 is not aluminium's 9 (range
+                    # 4-25); for x100 and more, inside a range much narrower than the power of ten is enough
+                    # (890 for aluminium's 4-25 is x100)
+                    near = r.value / Decimal("1.5") <= v <= r.value * Decimal("1.5")
+                    narrow = k > 1 and lo > 0 and hi / lo <= Decimal(10) ** k / 5
+                    if lo <= v <= hi and (near or narrow):
                         word = "larger" if sign > 0 else "smaller"
                         if k == 3:
                             return (f"1,000x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a value per "

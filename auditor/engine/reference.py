@@ -17,6 +17,7 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from ..numbers import fold
 from ..vocab import norm
 
 
@@ -58,6 +59,39 @@ def region_key(name: str) -> str:
     for _ in range(2):
         t = REGION_SUFFIX.sub("", t)
     return t
+
+
+MASS_PER = {"g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
+# activity units a factor can be converted between: (dimension, size in the dimension's base unit)
+BASIS = {"g": ("mass", Decimal("0.001")), "kg": ("mass", Decimal(1)), "t": ("mass", Decimal(1000)),
+         "kWh": ("energy", Decimal(1)), "MWh": ("energy", Decimal(1000)), "10^4 kWh": ("energy", Decimal(10000)),
+         "m3": ("volume", Decimal(1)), "10^4 m3": ("volume", Decimal(10000)), "L": ("volume", Decimal("0.001"))}
+
+
+def same_basis(a: str, b: str) -> bool:
+    """Factors per a and per b compare after a conversion: the same unit, or units of one dimension (kg and t,
+    kWh and MWh, m3 and 10^4 m3)."""
+    return a == b or (a in BASIS and b in BASIS and BASIS[a][0] == BASIS[b][0])
+
+
+def per_scale(printed: str, ref: str) -> Decimal:
+    """How many reference units one printed unit is: t -> kg 1000, MWh -> kWh 1000 (1 when they are one unit or
+    cannot be converted)."""
+    if printed != ref and same_basis(printed, ref):
+        return BASIS[printed][1] / BASIS[ref][1]
+    return Decimal(1)
+
+
+def _words(item: str) -> str:
+    """The printed name folded and lower-cased with its spaces kept (norm drops them: 'paper' -> 'paper')."""
+    return " ".join(fold(item).lower().split())
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(name: str) -> regex.Pattern:
+    """A Latin name as a whole word: no letter directly before or after it (digits may follow: PA66, PP-H)."""
+    body = r"\s*".join(regex.escape(w) for w in fold(name).lower().split())
+    return regex.compile(rf"(?<![a-z]){body}(?:e?s)?(?![a-z])")
 
 
 class RegionalTable(BaseModel):
@@ -142,17 +176,31 @@ class Library(BaseModel):
             return []
         return [ar for ar in self.gwp.values.get(gas, {}) if value in self.gwp_values(gas, ar)]
 
-    def for_item(self, item: str | None) -> list[RefFactor]:
-        """Reference entries whose names occur in a printed item name; the longest name wins."""
+    def for_item(self, item: str | None, per: str | None = None) -> list[RefFactor]:
+        """Reference entries whose names occur in a printed item name; the longest name wins.
+
+        Names in Latin letters match only as whole words (PE is not found in 'paper', air not in 'repair'; a
+        plural s is allowed); others as substrings (钢材 in 冷轧钢材), one-character names only as the whole item.
+        per: only entries on a basis the factor can be converted to (kg, t and g are one basis), so that
+        '滑石粉 铁路' at kgCO2e/(t*km) finds rail freight rather than talc."""
         if not item:
             return []
         t = norm(item)
+        words = _words(item)
         best_len = 0
         hits: list[RefFactor] = []
         for f in self.factors:
+            if per is not None and not same_basis(f.per, per):
+                continue
             for n in f.names:
                 nn = norm(n)
-                if nn and (nn == t or (len(nn) >= 2 and nn in t) or (len(nn) == 1 and t == nn)):
+                if not nn:
+                    continue
+                if nn.isascii():
+                    found = nn == t or _word_pattern(n).search(words) is not None
+                else:
+                    found = nn == t or (len(nn) >= 2 and nn in t)
+                if found:
                     if len(nn) > best_len:
                         best_len, hits = len(nn), [f]
                     elif len(nn) == best_len and f not in hits:
