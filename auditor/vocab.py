@@ -181,3 +181,17 @@ def is_total_row(text: str) -> bool:
 def is_subtotal_row(text: str) -> bool:
     t = norm(text)
     return any(x in t for x in vocab().subtotal_rows)
+
+
+def stage_in(text: str) -> tuple[str, str] | None:
+    """The longest stage term a text contains ('工厂内的生产过程' -> production), as (canonical, term); for captions,
+    headings and list items that wrap a stage name in other words. Short Latin terms do not count."""
+    core = norm(text)
+    best: tuple[int, str, str] | None = None
+    for stage, terms in vocab().stage_terms.items():
+        for term in terms:
+            if len(term) < 2 or (term.isascii() and len(term) < 4):
+                continue
+            if term in core and (best is None or len(term) > best[0]):
+                best = (len(term), stage, term)
+    return (best[1], best[2]) if best else None

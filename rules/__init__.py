@@ -25,6 +25,7 @@ from .consistency import (
 )
 from .extraction import ExtractionProblem, NothingToVerify, TableNotVerified
 from .factor import (
+    FactorCoverage,
     FactorDates,
     FactorEnergyBasis,
     FactorQuotedDifferently,
@@ -42,7 +43,7 @@ from .relations import TableRowRelation, TableSum
 RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
     PercentOfTotal, PercentSum,
-    FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently,
+    FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently, FactorCoverage,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
     NothingToVerify, ExtractionProblem, TableNotVerified,

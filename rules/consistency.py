@@ -335,6 +335,8 @@ class ProductIdentity(Rule):
             if not fm:
                 continue
             rest = norm(regex.split(r"[“\"「(（]", fm.group("rest"))[0])
+            # "1台产品的碳足迹为 1,161.17": what follows 的碳足迹 / 的排放 or a number names no product
+            rest = regex.split(r"的(?:产品)?(?:碳足迹|温室气体|碳排放|排放)|碳足迹|[为是]\s*[\d.,]+", rest)[0]
             if not rest or rest in seen:
                 continue
             seen.add(rest)

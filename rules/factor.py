@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 import regex
 from pydantic import BaseModel, Field
@@ -11,7 +12,7 @@ from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale
 from auditor.engine.reference import MASS_PER, RefFactor, per_scale
-from auditor.model import Detail, Location, Report
+from auditor.model import Detail, Location, Report, Severity
 from auditor.numbers import Interval, fold, sig
 from auditor.units import FactorUnit, emission_unit, factor_unit
 from auditor.vocab import norm
@@ -168,7 +169,9 @@ class FactorReference(Rule):
     code = "FAC002"
     name = "factor-reference-mismatch"
     category = "factor"
-    severity = "warning"
+    severity: ClassVar[Severity] = "warning"
+
+    coverage = False      # FactorCoverage reports what this rule could not judge
 
     def check(self, report: Report, ctx: Context):
         seen = set()
@@ -198,8 +201,9 @@ class FactorReference(Rule):
             judged += 1
             if energy_basis(ln.factor.value, ln.factor.decimals, refs):
                 continue   # the per-GJ value beside kg or m3: FAC001's finding
-            yield from self._judge(st, ln, fu, per, refs, emissions_unit, ctx)
-        if unjudged:
+            if not self.coverage:
+                yield from self._judge(st, ln, fu, per, refs, emissions_unit, ctx)
+        if unjudged and self.coverage:
             yield self._coverage(unjudged, judged + len(unjudged), report)
 
     def _judge(self, st, ln, fu, per, refs: list[RefFactor], emissions_unit, ctx: Context):
@@ -271,7 +275,7 @@ class FactorReference(Rule):
             f"{len(unjudged)} of {total} factors could not be judged against the reference library: "
             + "; ".join(parts),
             values=[str(len(unjudged)), str(total)], evidence=[item for item, _, _ in unjudged],
-            location=unjudged[0][2] or (report.inventory.location if report.inventory else None), severity="info",
+            location=unjudged[0][2] or (report.inventory.location if report.inventory else None),
             cause="not verified: no reference value for the item on the basis it is printed in, or a waste "
                   "treatment factor, which no production factor applies to (add references with --factors)",
             detail=Detail(steps=[f"{item}: {why}" for item, why, _ in unjudged]))
@@ -738,3 +742,23 @@ class FactorQuotedDifferently(Rule):
                 detail=Detail(stated=printed[0], computed=m.value.text,
                               stated_interval=ctx.interval(differ[0][1].factor).pair(8),
                               computed_interval=said.pair(8), tolerance=ctx.tolerance_text()))
+
+
+class FactorCoverage(FactorReference):
+    """Factors the reference library cannot judge are counted and named, once per report: items without a
+    reference on the basis they are printed in, and waste or end-of-life treatments (no production factor
+    applies to them).
+
+    Why: a factor without a reference is not verified, which is neither an error nor a pass; the verifier sees
+    how many factors were judged and which were not (and can add references with --factors).
+
+    Fails:
+        温控器 | 1 个 | factor 12.5 kgCO2e/个   (no reference: counted as not verified)
+    Passes:
+        钢材 | 120 kg | factor 2.05 kgCO2e/kg   (judged against the steel reference)
+    """
+
+    code = "FAC010"
+    name = "factor-not-verified"
+    severity = "info"
+    coverage = True

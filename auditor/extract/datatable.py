@@ -24,7 +24,7 @@ from ..model import (
 from ..numbers import fold
 from ..read.document import Document, Table
 from ..relations import discover, numbers_checked, quantity_unit
-from ..vocab import AMBIGUOUS_TRANSPORT, is_subtotal_row, is_total_row, match_stage, norm, vocab
+from ..vocab import AMBIGUOUS_TRANSPORT, is_subtotal_row, is_total_row, match_stage, norm, stage_in, vocab
 from .prose import Sections
 from .tables import Header, cell_quantity, header_unit
 
@@ -88,20 +88,14 @@ def stage_in_text(text: str | None) -> StageRef | None:
                              flags=regex.I)
             return StageRef(name=name.strip() or text.strip(), canonical=canonical, score=100.0)
     body = CAPTION_RE.match(t)
-    core = norm(body.group("body") if body else regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", t))
-    best: tuple[int, str, str] | None = None
-    for stage, terms in vocab().stage_terms.items():
-        for term in terms:
-            if len(term) < 2 or (term.isascii() and len(term) < 4):
-                continue
-            if term in core and (best is None or len(term) > best[0]):
-                best = (len(term), stage, term)
-    if best is None:
+    core = body.group("body") if body else regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", t)
+    found = stage_in(core)
+    if found is None:
         for term in vocab().ambiguous_transport:
-            if len(term) >= 2 and term in core:
+            if len(term) >= 2 and term in norm(core):
                 return StageRef(name=term, canonical=AMBIGUOUS_TRANSPORT, score=90.0)
         return None
-    return StageRef(name=best[2], canonical=best[1], score=90.0)
+    return StageRef(name=found[1], canonical=found[0], score=90.0)
 
 
 def table_kind(header: Header, base: str) -> TableKind:

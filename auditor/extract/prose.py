@@ -10,7 +10,7 @@ from ..model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration,
 from ..numbers import NUMBER, parse_number
 from ..read.document import TextFlow
 from ..units import activity_unit, emission_unit, factor_unit
-from ..vocab import claim_terms, match_stage, norm, resolve_order, vocab
+from ..vocab import claim_terms, match_stage, norm, resolve_order, stage_in, vocab
 from .tables import make_quantity
 
 NUM = rf"(?:{NUMBER})"
@@ -193,6 +193,7 @@ PCT_ONLY_ZH_RE = regex.compile(
     rf"(?P<subject>[^，,；;。：:!?！？\n（(]{{1,40}}?)\s*(?:的)?\s*(?:碳排放|排放)?\s*"
     rf"(?P<kw>占(?:比|总排放量?的?|总量的?|碳足迹的?)?)\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%",
 )
+CJK_CHAR = regex.compile(r"\p{Han}")
 EN_SUBJECT = r"(?P<subject>[A-Za-z][A-Za-z0-9 ()\-–/&]{1,70}?)"
 QUOTE_EN_RE = regex.compile(
     rf"{EN_SUBJECT}\s+(?:stage\s+)?(?P<kw>contributes|contribute|accounts? for|emits|adds|amounts? to|"
@@ -285,6 +286,8 @@ def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
             if gd.get("pct") is not None and m.span("pct") in seen_pct:
                 continue
             subject = _after_heading(flow, j, sections, m)
+            if rx is QUOTE_RE and not gd.get("kw") and not CJK_CHAR.search(subject):
+                continue   # 'Raw material supply (A1) contributes 114.39 kg CO2e': the English patterns read it
             stage = _subject_stage(subject)
             keyword = bool(gd.get("kw")) if "kw" in gd else True
             if stage is None and (stage_needed_without_kw and not keyword or rx is not QUOTE_RE and
@@ -553,10 +556,15 @@ def declarations(flow: TextFlow, sections: Sections) -> list[StageDeclaration]:
             tm = LIST_TRIGGER.match(clause)
             if not tm:
                 continue
+            if regex.search(r"不包括|不包含|不含|未包括|未包含|排除|除外|exclud|except|not\s+includ", clause[:tm.end()],
+                            regex.I):
+                continue      # "不包括产品分销、…和报废处置": what the boundary leaves out
             body_start = tm.end()
             body = clause[body_start:]
             body = LIST_END.sub("", body) if "、" in body else body
-            items = [x for x in regex.split(r"[、,，/]|\s+and\s+|\s+以及\s*", body) if x.strip()]
+            # "原材料获取、产品使用和废弃处置阶段", "从原材料获取到产品废弃处置（...）": 和 / 到 and brackets part
+            # items too (及 and 与 do not: 原料获取及加工, 原材料开采与加工 are one stage)
+            items = [x for x in regex.split(r"[、,，/()（）]|\s+and\s+|\s+以及\s*|和|到", body) if x.strip()]
             refs = []
             offset = sm.start() + cm.start() + body_start
             cursor = 0
@@ -567,11 +575,14 @@ def declarations(flow: TextFlow, sections: Sections) -> list[StageDeclaration]:
                 cursor = k + len(it) if k >= 0 else cursor
                 c, score = match_stage(name)
                 if c is None:
-                    continue
+                    found = stage_in(name)       # "工厂内的生产过程": a stage named inside other words
+                    if found is None or len(found[1]) * 4 < len(norm(name)):
+                        continue
+                    c, score = found[0], 85.0
                 loc = j.location(offset + k, offset + k + len(it)) if k >= 0 else None
                 refs.append(StageRef(name=name, canonical=c, score=round(score, 1), location=loc))
-            if len(refs) < 2:
-                continue
+            if len({r.canonical for r in refs}) < 2:
+                continue      # a list of processes within one stage is no list of stages
             for r, c in zip(refs, resolve_order([r.canonical for r in refs])):
                 r.canonical = c
             refs = [r for r in refs if r.canonical]

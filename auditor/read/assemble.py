@@ -167,6 +167,7 @@ def table_texts(t) -> list[list[str | None]]:
     def mid(c):
         return (c["top"] + c["bottom"]) / 2
 
+    anchor = _run_anchors(t.page.chars)
     chars = sorted(t.page.chars, key=mid)
     mids = [mid(c) for c in chars]
     out: list[list[str | None]] = []
@@ -180,9 +181,38 @@ def table_texts(t) -> list[list[str | None]]:
                 arr.append(None)
                 continue
             x0, ctop, x1, cbottom = cell
-            arr.append(_cell_text([c for c in row_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+            arr.append(_cell_text([c for c in row_chars if x0 <= anchor.get(id(c), (c["x0"] + c["x1"]) / 2) < x1
                                    and ctop <= mid(c) < cbottom]))
         out.append(arr)
+    return out
+
+
+def _run_anchors(chars: Sequence[Any]) -> dict[int, float]:
+    """Text that overflows its cell ('1200×1000' printed wider than its column, into the next cell) stays in the
+    cell where it starts: characters printed one after the other on a line, each touching the one before, form a
+    run, and a run belongs to the cell holding its first character. A character that overprints the one before
+    (another text object drawn over it) starts a run of its own. Only runs that overflow are moved: {id(char):
+    x of its run's first character's centre}."""
+    out: dict[int, float] = {}
+    run: list[Any] = []
+
+    def close() -> None:
+        if len(run) > 1:
+            start = (run[0]["x0"] + run[0]["x1"]) / 2
+            for c in run[1:]:
+                out[id(c)] = start
+        run.clear()
+
+    for c in chars:
+        prev = run[-1] if run else None
+        if prev is not None and not c["text"].isspace() and abs(c["top"] - prev["top"]) < 1 \
+                and prev["x1"] - 1 <= c["x0"] <= prev["x1"] + 1.2:
+            run.append(c)
+            continue
+        close()
+        if not c["text"].isspace():
+            run.append(c)
+    close()
     return out
 
 
