@@ -144,8 +144,9 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
         first = next((c.text for c in row if c.text), "")
         named = [row[i].text for i in label_cols if i < len(row) and row[i].text and not _is_number(row[i].text)]
         label = " ".join(dict.fromkeys(named or texts[:1]))[:120]
-        kind_ = "total" if is_total_row(first) or (texts and is_total_row(texts[0])) else \
-            "subtotal" if is_subtotal_row(first) or (texts and is_subtotal_row(texts[0])) else "line"
+        # a merged stage cell comes first in a 小计 row of a table with a stage column: any label cell counts
+        kind_ = "total" if is_total_row(first) or any(is_total_row(x) for x in texts[:3]) else \
+            "subtotal" if is_subtotal_row(first) or any(is_subtotal_row(x) for x in texts[:3]) else "line"
         cells = []
         for i in range(table.ncols):
             cell = row[i] if i < len(row) else None
