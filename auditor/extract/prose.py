@@ -522,12 +522,18 @@ def _not_a_claim(flow: TextFlow, m, kind: str) -> bool:
 
 
 def claims(flow: TextFlow) -> list[BoundaryClaim]:
-    out = []
+    found: list[tuple[int, int, str, str]] = []
     for term, kind in claim_terms():
-        for m in regex.finditer(regex.escape(term), flow.text, regex.I):
+        # a space in a term matches a line break too ("from cradle to\ngate with options")
+        pattern = r"\s+".join(regex.escape(w) for w in term.split(" "))
+        for m in regex.finditer(pattern, flow.text, regex.I):
             if _not_a_claim(flow, m, kind):
                 continue
-            out.append(BoundaryClaim(text=m.group(0), kind=kind, location=flow.location(*m.span())))
+            found.append((m.start(), m.end(), " ".join(m.group(0).split()), kind))
+    # "cradle to gate with options" is one claim, not also "cradle to gate"
+    kept = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and (g[1] - g[0]) > (f[1] - f[0])
+                                        for g in found)]
+    out = [BoundaryClaim(text=text, kind=kind, location=flow.location(a, b)) for a, b, text, kind in kept]
     out.sort(key=lambda c: (c.location.page if c.location else 0, c.location.bbox[1] if c.location and c.location.bbox else 0))
     return out
 
