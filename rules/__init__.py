@@ -38,7 +38,7 @@ from .factor import (
 )
 from .meta import RuleCrashed, UnusedWaiver
 from .percentage import PercentOfTotal, PercentSum
-from .relations import TableRowRelation, TableSum
+from .relations import TableRowRelation, TableSum, TableUnitContradiction
 
 RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
@@ -48,7 +48,7 @@ RULES = (
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
     NothingToVerify, ExtractionProblem, TableNotVerified,
     RuleCrashed, UnusedWaiver,
-    TableRowRelation, TableSum,
+    TableRowRelation, TableSum, TableUnitContradiction,
 )
 
 __all__ = ["RULES"]

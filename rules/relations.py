@@ -182,3 +182,50 @@ class TableSum(Rule):
                 detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
                               steps=[" + ".join(q.text for q in chk.operands) + f" = "
                                      f"{chk.expected.show(chk.stated.decimals + 2)}"]))
+
+
+class TableUnitContradiction(Rule):
+    """A column's printed unit is what its numbers imply: when a table's rows agree with emissions = quantity x
+    factor (or t·km = mass x distance) only at a conversion other than the one the printed units give, one
+    column's unit is wrong.
+
+    Why: a factor in kgCO2e/t printed under kgCO2e/kg, emissions in tCO2e under a kgCO2e header, distances in m
+    under km: every row multiplies out, so no single row looks wrong, but the stage total is a thousand times off
+    what its units say.
+
+    Fails:
+        用量 (kg) | 排放因子 (kgCO2e/kg) | 碳排放量 (kgCO2e): 27.03 | 2.60 | 0.0703   (the rows agree only at x0.001)
+    Passes:
+        27.03 | 2.60 | 70.28
+    """
+
+    code = "ARI009"
+    name = "table-unit-contradiction"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
+        for t in report.tables:
+            for rel in _relations(t, ctx):
+                if rel.kind != "product" or rel.unit_scale in (None, "by row") or rel.rows < 2:
+                    continue
+                k, unit_k = Decimal(rel.scale), Decimal(rel.unit_scale or "1")
+                if k == unit_k or unit_k == 0:
+                    continue
+                ratio = k / unit_k
+                target = t.columns[rel.target]
+                ops = [t.columns[c] for c in rel.operands]
+                units = ", ".join(f"'{c.header}'" for c in [*ops, target])
+                yield self.finding(
+                    f"{_name(t)}: the rows agree with {rel.relation} only at x{_show(ratio)} of what the printed "
+                    f"units ({units}) give ({rel.agree} of {rel.rows} rows); one column's unit is not what its "
+                    f"numbers are in", values=[q.text for q in [t.rows[i].cells[rel.target] for i in range(len(t.rows))
+                                                                 if t.rows[i].kind == "line"][:1] if q is not None],
+                    expected=None, evidence=[_name(t), target.header, *[c.header for c in ops]],
+                    location=t.location, stage=t.stage.canonical if t.stage else None,
+                    cause=f"a unit {'a thousand' if ratio in (1000, Decimal('0.001')) else _show(ratio)} times off: "
+                          f"kg for t, kgCO2e for tCO2e, or a per-t factor under a per-kg label",
+                    detail=Detail(steps=[f"the units give x{rel.unit_scale}", f"the rows agree at x{rel.scale}"]))
+
+
+def _show(k: Decimal) -> str:
+    return format(k.normalize(), "f")

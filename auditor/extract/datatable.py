@@ -61,6 +61,11 @@ def table_contexts(doc: Document, tables: list[Table], sections: Sections) -> li
             if CAPTION_RE.match(ln[4]):
                 caption = ln
                 break
+        if caption is None and top < 160:     # a caption left at the foot of the previous page
+            for ln in reversed(above[-2:]):
+                if ln[0] == t.page - 1 and CAPTION_RE.match(ln[4]):
+                    caption = ln
+                    break
         if caption is None:
             for ln in below[:2]:
                 if ln[2] - bottom < 40 and CAPTION_RE.match(ln[4]):
