@@ -28,7 +28,7 @@ from typing import Literal
 
 import regex
 
-from .model import DataTable, Quantity, TableRelation, TableRow
+from .model import DataTable, Location, Quantity, TableRelation, TableRow
 from .numbers import Interval
 from .units import EmissionUnit, activity_unit, check_product, emission_unit, factor_unit
 from .vocab import AMBIGUOUS_TRANSPORT, is_total_row, match_stage
@@ -386,3 +386,16 @@ def quantity_unit(role: str | None, unit_text: str | None) -> str | None:
         return f"10^4 {au[0]}" if au else None
     au = activity_unit(text)
     return au[0] if au else None
+
+
+def broken_cells(tables: list[DataTable], interval: IntervalOf = printed_interval) -> list[Location]:
+    """Locations of the printed results of broken t·km = mass x distance and per-unit = annual / output
+    relations: a line whose quantity is one of them is wrong upstream of its emissions (the table-relation
+    rule reports it; the line product would only repeat it)."""
+    out: list[Location] = []
+    for t in tables:
+        for rel in discover(t, interval):
+            if rel.kind == "quotient" or rel.relation.startswith("t·km"):
+                out.extend(c.stated.location for c in check_rows(t, rel, interval)
+                           if not c.agrees and c.stated.location is not None)
+    return out

@@ -112,9 +112,14 @@ class LineProduct(Rule):
         inv = report.inventory
         if inv is None:
             return
+        from auditor.relations import broken_cells
+
+        upstream = broken_cells(report.tables, ctx.interval)   # t·km not mass x distance: ARI006 names the cause
         for st in inv.stages:
             for line in st.lines:
                 if line.emissions is None or line.activity is None or line.factor is None:
+                    continue
+                if line.activity.location is not None and line.activity.location in upstream:
                     continue
                 computed = line_interval(line, ctx.interval, inv.emissions_unit)
                 assert computed is not None   # activity and factor are checked just above

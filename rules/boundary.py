@@ -74,7 +74,8 @@ class ClaimStages(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context):
-        present = set(data_stages(report)) or set(declared(report))
+        order = vocab().stage_order
+        present = {s for s in (set(data_stages(report)) or set(declared(report))) if s in order}
         if not present:
             return
         kinds = effective_claims(report)

@@ -100,8 +100,9 @@ class FactorEnergyBasis(Rule):
 
 
 WASTE_WORDS = regex.compile(
-    r"废|报废|回收|再生利用|填埋|焚烧|边角料|下脚料|"
-    r"(?<![a-z])(?:waste|scraps?|recycling|recycle|landfill\w*|incinerat\w*|offcuts?|disposal|end[- ]of[- ]life)(?![a-z])")
+    r"废|报废|回收|再生|填埋|焚烧|边角料|下脚料|"
+    r"(?<![a-z])(?:waste|scraps?|recycling|recycle|recycled|post[- ]consumer|secondary|landfill\w*|incinerat\w*|"
+    r"offcuts?|disposal|end[- ]of[- ]life)(?![a-z])|(?<![a-z])r(?:hdpe|ldpe|pet|pp|pe|abs|ps)(?![a-z])")
 
 
 def is_waste(item: str) -> bool:

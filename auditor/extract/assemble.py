@@ -9,6 +9,7 @@ from ..model import Coverage, DataTable, ExtractionNote, Quantity, QuotedValue, 
 from ..numbers import find_numbers, parse_number
 from ..read.document import CJK, Cell, Document, Table, join_cell_text
 from ..read.ocr import low_confidence_notes
+from ..vocab import AMBIGUOUS_TRANSPORT, resolve_order
 from . import prose
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
 from .prose import Sections, parse_date
@@ -212,6 +213,11 @@ def extract(doc: Document) -> Report:
         reader = TABLE_READERS.get(kind)
         if reader is not None:
             reader(report, table, header)
+    if report.inventory:      # a bare 运输 / transport stage is resolved by its place among all the stages
+        refs = [s.stage for s in report.inventory.stages]
+        for ref, c in zip(refs, resolve_order([r.canonical for r in refs])):
+            if ref.canonical == AMBIGUOUS_TRANSPORT:
+                ref.canonical = c
     # prose
     for k, v in prose.cover_fields(flow).items():
         if k == "issue_date":

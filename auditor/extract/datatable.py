@@ -170,6 +170,10 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
     stage = None
     if "stage" not in header.roles:
         stage = stage_in_text(ctx.caption.text if ctx.caption else None) or stage_in_text(ctx.section)
+        if stage is None and kind in ("inventory", "energy") and _energy_table(table, header, ctx):
+            # its place: the energy a plant uses is the production stage's (GB/T 24067 5.2, ISO 14067 6.3.5)
+            stage = StageRef(name=(ctx.caption.text if ctx.caption else ctx.section) or "energy", canonical="production",
+                             score=60.0)
     dt = DataTable(kind=kind, caption=ctx.caption, section=ctx.section, stage=stage, columns=cols, rows=rows,
                    location=table.location)
     dt.numbers = sum(1 for r in rows for q in r.cells if q is not None)
@@ -211,6 +215,19 @@ def derived_values(dt: DataTable) -> list[tuple[str, str, Quantity]]:
                 out.append((what, r.label, nums[0]))
                 break
     return out
+
+
+ENERGY_WORDS = regex.compile(r"能源|能耗|电力|用电|天然气|蒸汽|公用工程|energy|electricity|natural\s+gas|steam|utilities|"
+                            r"fuel", regex.I)
+
+
+def _energy_table(table: Table, header: Header, ctx: Context) -> bool:
+    """A table of the energy carriers a plant uses (its caption, heading or item column says energy)."""
+    if ENERGY_WORDS.search(" ".join(x for x in [ctx.caption.text if ctx.caption else "", ctx.section or "",
+                                                 *header.texts] if x)):
+        return True
+    items = [row[c].text for row in table.rows[header.rows:] for c in header.cols("item") if c < len(row)]
+    return bool(items) and sum(1 for t in items if ENERGY_WORDS.search(t)) * 2 >= len(items)
 
 
 def _is_number(text: str) -> bool:

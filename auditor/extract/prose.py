@@ -56,7 +56,8 @@ def parse_date(text: str) -> date | None:
 def _numbered_heading(t: str) -> bool:
     """'3.2.2 系统边界', '5 Carbon footprint calculation': a short numbered line, not a sentence and not the tail
     of a wrapped sentence that happens to start with a number ('95 according to ISO 14067:2018.')."""
-    m = regex.match(r"^(\d+)(\.\d+)*\.?\s*([\p{Han}A-Za-z])[^。，,]{0,30}$", t)
+    m = regex.match(r"^(\d+)(\.\d+)*\.?\s*([\p{Han}A-Za-z])[^。，,]{0,30}$", t) or \
+        regex.match(r"^(\d+)(\.\d+)+\.?\s*([A-Z])[^。，,;:]{0,55}$", t)   # '2.3 Energy at the plant (Scope 1 and 2)"
     if not m or regex.search(r"\.{4,}", t) or int(m.group(1)) > 30:
         return False
     if regex.search(r"[.。;；:：,，]$", t):
@@ -194,6 +195,8 @@ PCT_ONLY_ZH_RE = regex.compile(
     rf"(?P<kw>占(?:比|总排放量?的?|总量的?|碳足迹的?)?)\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%",
 )
 CJK_CHAR = regex.compile(r"\p{Han}")
+CONTRIBUTES = regex.compile(r"贡献|contribut|accounts?\s+for|adds", regex.I)
+TOTAL_SUBJECT = regex.compile(r"产品|碳足迹|总|合计|全部|整体|total|overall|footprint|product|all\s+stages|in\s+all", regex.I)
 EN_SUBJECT = r"(?P<subject>[A-Za-z][A-Za-z0-9 ()\-–/&]{1,70}?)"
 QUOTE_EN_RE = regex.compile(
     rf"{EN_SUBJECT}\s+(?:stage\s+)?(?P<kw>contributes|contribute|accounts? for|emits|adds|amounts? to|"
@@ -290,6 +293,8 @@ def quoted_values(flow: TextFlow, sections: Sections) -> list[QuotedValue]:
                 continue   # 'Raw material supply (A1) contributes 114.39 kg CO2e': the English patterns read it
             stage = _subject_stage(subject)
             keyword = bool(gd.get("kw")) if "kw" in gd else True
+            if stage is None and CONTRIBUTES.search(gd.get("kw") or "") and not TOTAL_SUBJECT.search(subject):
+                continue   # '其中热轧带钢贡献 2,136.10 kgCO₂e': one item's contribution, not the product total
             if stage is None and (stage_needed_without_kw and not keyword or rx is not QUOTE_RE and
                                   stage_needed_without_kw):
                 m.rejected = True   # 'X 12.3 kgCO2e' with no word for emissions: a quote only when X is a stage

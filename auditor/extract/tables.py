@@ -34,6 +34,8 @@ from ..vocab import (
     vocab,
 )
 
+SPACE_GROUPED = regex.compile(r"^\s*[-−+]?\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:\.\d+)?(?:\s*%|\s+\D.*)?\s*$")
+STAGE_SUBTOTAL = regex.compile(r"\s*(?:小计|合计|sub-?total)\s*$", regex.I)
 YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 CELL_QTY_RE = regex.compile(rf"^\s*({NUMBER})\s*(%?)\s*(.*?)\s*$")
 UNIT_IN_BRACKETS = regex.compile(r"[(（\[]\s*([^()（）\[\]]+?)\s*[)）\]]")
@@ -100,8 +102,9 @@ def classify(table: Table, header: Header) -> str:
     if "stage" in r and ("emissions" in r or "percent" in r):
         return "results"
     years = [t for t in header.texts if YEAR_RE.search(t)]
-    if years and ("region" in r or len(years) >= 1 and _first_col_labels(table, header)) and _speaks_of_factors(table):
-        return "factor_table"
+    if years and ("region" in r or len(years) >= 1 and _first_col_labels(table, header)) and _speaks_of_factors(table) \
+            and sum(1 for row in table.rows[header.rows:] for c in row if _numeric(c)) >= 2:
+        return "factor_table"   # (a document-control table naming the reporting year holds no factors)
     if _looks_key_value(table):
         return "key_value"
     return "unknown"
@@ -144,7 +147,10 @@ def cell_quantity(cell: Cell, unit: str | None = None, unit_text: str | None = N
                   unit_note: str | None = None) -> Quantity | None:
     if not cell.text or cell.merged:
         return None
-    m = CELL_QTY_RE.match(cell.text)
+    text = cell.text
+    if SPACE_GROUPED.match(text):     # '11 303.1', '45 310.20 tCO2e': thousands grouped by spaces (ISO 31-0)
+        text = regex.sub(r"(?<=\d)[ \u00a0\u2009\u202f](?=\d{3}(?!\d))", "", text)
+    m = CELL_QTY_RE.match(text)
     if not m:
         return None
     p = parse_number(m.group(1))
@@ -153,7 +159,7 @@ def cell_quantity(cell: Cell, unit: str | None = None, unit_text: str | None = N
     trailing = m.group(3)
     pct = bool(m.group(2))
     return make_quantity(p, cell.location, unit="%" if pct else unit, unit_text=trailing or unit_text,
-                         unit_note=unit_note, conf=cell.conf, shown=cell.text.strip() if pct else m.group(1))
+                         unit_note=unit_note, conf=cell.conf, shown=text.strip() if pct else m.group(1))
 
 
 def make_quantity(p: Parsed, location: Location | None, unit: str | None = None, unit_text: str | None = None,
@@ -374,6 +380,16 @@ def read_results(table: Table, header: Header) -> ResultsTable:
         ref = stage_ref(row[stage_col])
         refs.append(ref)
         res.rows.append(ResultRow(stage=ref, value=value, percent=pct))
+    # sub-stage rows closed by a '原材料获取小计' row per stage: the subtotal rows are the stage values, the rows
+    # above them their parts (the table's own sums check those)
+    subtotals = [r for r in res.rows if STAGE_SUBTOTAL.search(r.stage.name)]
+    if subtotals:
+        for r in subtotals:
+            name = STAGE_SUBTOTAL.sub("", r.stage.name).strip() or r.stage.name
+            canonical, score = match_stage(name)
+            r.stage = StageRef(name=name, canonical=canonical, score=round(score, 1), location=r.stage.location)
+        res.rows = subtotals
+        refs = [r.stage for r in subtotals]
     _resolve_refs(refs)
     return res
 

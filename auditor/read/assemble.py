@@ -64,9 +64,28 @@ def finish_page(number: int, height: float, ruled: list[Table], flows: list[Text
                 knows: TablePolicy | None) -> tuple[list[Table], TextFlow]:
     """The last step of every page, whichever source read it: the unruled tables among its prose lines, then all
     tables top to bottom and the remaining lines as one flow."""
-    unruled, flows = unruled_tables(flows, number, height, previous, knows)
+    unruled, flows = unruled_tables(flows, number, height, previous, knows, heads=ruled)
     lines = TextFlow.concat(flows, sep="\n") if flows else TextFlow()
-    return sorted(ruled + unruled, key=lambda t: t.bbox[1]), lines
+    return _join_heads(sorted(ruled + unruled, key=lambda t: t.bbox[1])), lines
+
+
+def _heads_body(head: Table, body: Table) -> bool:
+    """A header ruled above and below (a 三线表's, a booktabs table's) with its body printed without lines right
+    under it: one table."""
+    return (head.ruled and not body.ruled and len(head.rows) <= 2 and head.ncols == body.ncols
+            and head.page == body.page and 0 <= body.bbox[1] - head.bbox[3] < 40)
+
+
+def _join_heads(tables: list[Table]) -> list[Table]:
+    out: list[Table] = []
+    for t in tables:
+        if out and _heads_body(out[-1], t):
+            h = out.pop()
+            out.append(Table(page=h.page, bbox=(min(h.bbox[0], t.bbox[0]), h.bbox[1], max(h.bbox[2], t.bbox[2]),
+                                                t.bbox[3]), rows=h.rows + t.rows, ruled=False))
+            continue
+        out.append(t)
+    return out
 
 
 def _inside(obj, boxes) -> bool:
@@ -76,7 +95,7 @@ def _inside(obj, boxes) -> bool:
 
 
 def unruled_tables(flows: list[TextFlow], number: int, height: float, previous: Page | None,
-                   knows: TablePolicy | None = None) -> tuple[list[Table], list[TextFlow]]:
+                   knows: TablePolicy | None = None, heads: Sequence[Table] = ()) -> tuple[list[Table], list[TextFlow]]:
     """Tables printed without lines, among the page's prose lines; kept only when the report reader knows the
     kind of table (`knows`; without one every candidate is kept), or it goes on from an unruled table at the foot
     of the previous page."""
@@ -87,6 +106,8 @@ def unruled_tables(flows: list[TextFlow], number: int, height: float, previous: 
     def accept(table: Table) -> bool:
         if knows is None or knows(table):
             return True
+        if any(_heads_body(h, table) for h in heads):
+            return True       # the body of a table whose header alone is ruled
         return (last is not None and previous is not None and not last.ruled and last.ncols == table.ncols
                 and last.bbox[3] > 0.7 * previous.height and table.bbox[1] < 0.25 * height)
 
