@@ -36,7 +36,7 @@ from .vocab import AMBIGUOUS_TRANSPORT, is_total_row, match_stage
 IntervalOf = Callable[[Quantity], Interval]
 RelationKind = Literal["product", "quotient", "sum", "row-sum"]
 
-QUANTITY_ROLES = ("activity", "per_unit", "annual", "mass", "tkm")
+QUANTITY_ROLES = ("activity", "per_unit", "annual", "mass", "tkm", "fuel")
 SCALES = [Decimal(1), Decimal("0.001"), Decimal(1000), Decimal("0.0001"), Decimal(10000), Decimal("0.01"),
           Decimal(100), Decimal(10), Decimal("0.1")]
 _MASS_T = {"t": Decimal(1), "kg": Decimal("0.001"), "g": Decimal("0.000001")}
@@ -264,6 +264,10 @@ def _candidates(t: DataTable) -> list[tuple[str, RelationKind, int, list[int], D
         for m in _cols(t, "mass"):
             for d in _cols(t, "distance"):
                 out.append(("t·km = mass x distance", "product", k, [m, d], _tkm_scale(t, k, m, d)))
+    for f in _cols(t, "fuel"):
+        for n in _cols(t, "trips"):
+            for q in _cols(t, "per_trip"):
+                out.append(("fuel = trips x fuel per trip", "product", f, [n, q], Decimal(1)))
     for p in _cols(t, "per_unit"):
         for a in _cols(t, "annual"):
             for o in _cols(t, "output"):
@@ -395,7 +399,7 @@ def broken_cells(tables: list[DataTable], interval: IntervalOf = printed_interva
     out: list[Location] = []
     for t in tables:
         for rel in discover(t, interval):
-            if rel.kind == "quotient" or rel.relation.startswith("t·km"):
+            if rel.kind == "quotient" or rel.relation.startswith(("t·km", "fuel =")):
                 out.extend(c.stated.location for c in check_rows(t, rel, interval)
                            if not c.agrees and c.stated.location is not None)
     return out

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent / "data" / "review"
 CLEAN = ["A_clean", "B_clean", "BgridSpace_clean", "Bgrid_clean", "C_clean", "C_blank"]
 # (report, rule, the printed value the finding must name)
 DEFECTS = [("A_typo", "ARI001", "223.72"), ("A_tkm", "ARI006", "202.770"), ("B_typo", "ARI001", "2483.2"),
-           ("C_subtotal", "ARI007", "127.49"), ("D_tkm", "ARI006", "11.2000"), ("D_matrix", "ARI007", "4.94E+01")]
+           ("C_subtotal", "ARI007", "127.49"), ("Bgrid_litres", "ARI006", "1,192,720"), ("D_tkm", "ARI006", "11.2000"), ("D_matrix", "ARI007", "4.94E+01")]
 
 
 def errors(name: str):

@@ -31,7 +31,7 @@ from .tables import Header, cell_quantity, header_unit
 CAPTION_RE = regex.compile(r"^\s*(?:表|table|tab\.)\s*[\dA-Z]+(?:[.\-–—]\d+)*\s*[:：.]?\s*(?P<body>.*)$", regex.I)
 MODULE_RE = regex.compile(r"[(（]\s*(?P<m>A1\s*[-–]\s*A3|A[1-5]|B[1-7]|C1\s*[-–]\s*C4|C[1-4]|D)\s*[)）]|"
                           r"\bmodules?\s+(?P<m2>A1\s*[-–]\s*A3|A[1-5]|B[1-7]|C1\s*[-–]\s*C4|C[1-4]|D)\b")
-QUANTITY_ROLES = ("activity", "per_unit", "annual", "mass", "tkm")
+QUANTITY_ROLES = ("activity", "per_unit", "annual", "mass", "tkm", "fuel")
 
 
 @dataclass
@@ -108,7 +108,7 @@ def table_kind(header: Header, base: str) -> TableKind:
     r = {x for x in header.roles if x}
     if base == "results":
         return "results"
-    if "tkm" in r or ("mass" in r and "distance" in r):
+    if "tkm" in r or ("mass" in r and "distance" in r) or ("fuel" in r and "trips" in r):
         return "transport"
     if "annual" in r and ("output" in r or "per_unit" in r):
         return "energy"
@@ -292,7 +292,7 @@ def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, s
 
 
 def _first_quantity(dt: DataTable) -> int | None:
-    for role in ("per_unit", "activity", "tkm", "annual", "mass"):
+    for role in ("per_unit", "activity", "tkm", "fuel", "annual", "mass"):
         for c in dt.columns:
             if c.role == role:
                 return c.index

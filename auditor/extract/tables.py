@@ -95,7 +95,7 @@ def classify(table: Table, header: Header) -> str:
     r = {x for x in header.roles if x}
     if ("included" in r or "excluded" in r) and "stage" in r:
         return "boundary"
-    if "factor" in r and ("activity" in r or "item" in r or "stage" in r):
+    if "factor" in r and ("activity" in r or "fuel" in r or "item" in r or "stage" in r):
         return "inventory"
     if ("functional_unit" in r or "model" in r) and "emissions" in r:
         return "product"
