@@ -88,10 +88,30 @@ def _words(item: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _word_pattern(name: str) -> regex.Pattern:
-    """A Latin name as a whole word: no letter directly before or after it (digits may follow: PA66, PP-H)."""
-    body = r"\s*".join(regex.escape(w) for w in fold(name).lower().split())
-    return regex.compile(rf"(?<![a-z]){body}(?:e?s)?(?![a-z])")
+def _word_forms(name: str) -> tuple[str, ...]:
+    """A Latin name as it may be printed: its words with single spaces, or run together."""
+    words = fold(name).lower().split()
+    return tuple(dict.fromkeys([" ".join(words), "".join(words)]))
+
+
+def _whole_word(name: str, text: str) -> bool:
+    """A Latin name as a whole word of text: no letter directly before or after it (digits may follow: PA66,
+    PP-H; a plural s or es may too). Plain string search: a regex per name costs more to compile than to run."""
+    for form in _word_forms(name):
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            before = text[start - 1] if start else ""
+            rest = text[end:]
+            if rest.startswith("es"):
+                rest = rest[2:]
+            elif rest.startswith("s"):
+                rest = rest[1:]
+            after = rest[:1]
+            if not ("a" <= before <= "z") and not ("a" <= after <= "z"):
+                return True
+            start = text.find(form, start + 1)
+    return False
 
 
 class RegionalTable(BaseModel):
@@ -197,7 +217,7 @@ class Library(BaseModel):
                 if not nn:
                     continue
                 if nn.isascii():
-                    found = nn == t or _word_pattern(n).search(words) is not None
+                    found = nn == t or _whole_word(n, words)
                 else:
                     found = nn == t or (len(nn) >= 2 and nn in t)
                 if found:
