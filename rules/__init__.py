@@ -37,12 +37,12 @@ from .factor import (
     FactorVintage,
 )
 from .meta import RuleCrashed, UnusedWaiver
-from .percentage import PercentOfTotal, PercentSum
+from .percentage import PercentOfTotal, PercentSum, StageSumQuoted
 from .relations import TableRowRelation, TableSum, TableUnitContradiction
 
 RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
-    PercentOfTotal, PercentSum,
+    PercentOfTotal, PercentSum, StageSumQuoted,
     FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently, FactorCoverage,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,

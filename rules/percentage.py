@@ -156,3 +156,88 @@ class PercentSum(Rule):
                           stated_interval=stated.pair(8),
                           tolerance="the sum of the parts' rounding intervals; " + ctx.tolerance_text(),
                           steps=[" + ".join(p.text for p in parts) + f" -> {computed.show(4)}"]))
+
+
+def _sum_parts(name: str) -> list[str] | None:
+    """The stages a quoted sum names: 'A1-A3' (modules A1 to A3), 'A2 and A4', '原材料运输与产品分销'; None when the
+    name is no sum of known stages."""
+    import regex
+
+    from auditor.vocab import match_stage
+
+    modules = ["A1", "A2", "A3", "A4", "A5"]
+    stage_of = {"A1": "raw_material_acquisition", "A2": "raw_material_transport", "A3": "production",
+                "A4": "distribution", "A5": "installation"}
+    m = regex.search(r"\b(A[1-5])\s*[-–~]\s*(A[1-5])\b", name, regex.I)
+    if m:
+        a, b = modules.index(m.group(1).upper()), modules.index(m.group(2).upper())
+        if a < b:
+            return [stage_of[x] for x in modules[a:b + 1]]
+    codes = regex.findall(r"\b(A[1-5])\b", name, regex.I)
+    if len(codes) >= 2 and regex.search(r"\band\b|&|\+|,", name, regex.I):
+        return [stage_of[c.upper()] for c in codes]
+    parts = [p for p in regex.split(r"\s*(?:与|和|及|以及|加|\band\b|&|\+)\s*", name) if p.strip()]
+    if len(parts) >= 2:
+        found = [match_stage(p)[0] for p in parts]
+        if all(f and f != "transport?" for f in found):
+            return [f for f in found if f]
+    return None
+
+
+class StageSumQuoted(Rule):
+    """A value or share quoted for several stages together ('A1-A3 account for 87.9% of the total', '原材料运输与
+    产品分销合计 77.60 kgCO₂e') is the sum of those stages in the results table.
+
+    Why: EN 15804 studies summarise the product stage A1-A3, and reports group the transport stages; the sum is
+    computed by hand and quoted in the summary, where a slip is what the reader takes away.
+
+    Fails:
+        results A1 114.39 (79.8%), A2 0.89 (0.6%), A3 10.80 (7.5%); summary: A1-A3 account for 89.9%
+    Passes:
+        ... summary: A1-A3 account for 87.9%
+    """
+
+    code = "PCT003"
+    name = "stage-sum-quoted"
+    severity = "error"
+
+    def check(self, report: Report, ctx: Context):
+        res = report.results
+        if res is None or not res.rows:
+            return
+        by_stage: dict[str, list] = {}
+        for r in res.rows:
+            if r.stage.canonical:
+                by_stage.setdefault(r.stage.canonical, []).append(r)
+        for q in report.quotes:
+            if q.stage is None or q.stage.canonical is not None:
+                continue
+            parts = _sum_parts(q.stage.name)
+            if not parts or any(p not in by_stage for p in parts):
+                continue
+            rows = [by_stage[p][0] for p in parts]
+            share = q.value if q.value.unit == "%" else q.percent
+            checks = []
+            if q.value.unit != "%" and all(r.value is not None for r in rows):
+                checks.append((q.value, sum_intervals(ctx.interval(r.value) for r in rows), "value"))
+            if share is not None:
+                if all(r.percent is not None for r in rows):
+                    expected = sum_intervals(ctx.interval(r.percent) for r in rows if r.percent is not None)
+                elif res.total is not None:
+                    expected = (sum_intervals(ctx.interval(r.value) for r in rows) / ctx.interval(res.total)).scale(
+                        Decimal(100))
+                else:
+                    continue
+                checks.append((share, expected, "share"))
+            for stated, expected, what in checks:
+                if not expected.bounded or expected.overlaps(ctx.interval(stated)):
+                    continue
+                exp = fmt(expected.mid, stated.decimals)
+                names = " + ".join(r.stage.name for r in rows)
+                yield self.finding(
+                    f"{q.stage.name}: the {what} quoted is {stated.text}{'%' if what == 'share' and '%' not in stated.text else ''}"
+                    f" ({q.place}), but {names} in the results table give {exp}{'%' if what == 'share' else ''}",
+                    values=[stated.text], expected=exp, evidence=[q.text], location=stated.location,
+                    cause=cause_for(stated.text.rstrip("%"), stated.value, expected.mid, stated.decimals),
+                    detail=Detail(stated=stated.text, computed=exp, tolerance=ctx.tolerance_text(),
+                                  steps=[f"{names} = {expected.show(stated.decimals + 2)}"]))

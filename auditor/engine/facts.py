@@ -42,8 +42,9 @@ def statements(report: Report) -> dict[str, list[Statement]]:
         out.setdefault(key, []).append(st)
 
     if report.inventory:
+        fossil = _fossil_only(report)
         for s in report.inventory.stages:
-            if s.stage.canonical and s.emissions is not None:
+            if s.stage.canonical and s.emissions is not None and id(s) not in fossil:
                 add(s.stage.canonical, Statement("inventory", s.emissions, s.stage.name))
         if report.inventory.total is not None:
             add(TOTAL, Statement("inventory_total", report.inventory.total, "inventory total"))
@@ -58,6 +59,35 @@ def statements(report: Report) -> dict[str, list[Statement]]:
         key = q.stage.canonical if q.stage else (PER_UNIT if id(q) in per_unit else TOTAL)
         if key:
             add(key, Statement(q.place, q.value, q.text, q.percent))
+    return out
+
+
+def _agree(a: Quantity, b: Quantity) -> bool:
+    return Interval.printed(a.value, a.decimals).overlaps(Interval.printed(b.value, b.decimals))
+
+
+def _fossil_only(report: Report) -> set[int]:
+    """ids of inventory stages whose value is the stage's GWP-fossil in the report's indicator matrix and not its
+    GWP-total (an inventory of fossil emissions beside a matrix that adds biogenic and luluc): such a stage value
+    is not a statement of the stage's GWP-total, which the results table gives."""
+    from ..vocab import match_stage
+
+    out: set[int] = set()
+    if not report.inventory:
+        return out
+    for t in report.tables:
+        rows = {("fossil" if "fossil" in r.label.lower() else "total"): r for r in t.rows
+                if regex.search(r"gwp[\s\-_]*(fossil|total)", r.label, regex.I)}
+        if len(rows) < 2:
+            continue
+        cols = {match_stage(c.header)[0]: c.index for c in t.columns if c.header}
+        for st in report.inventory.stages:
+            col = cols.get(st.stage.canonical)
+            if col is None or st.emissions is None:
+                continue
+            f, g = rows["fossil"].cells[col], rows["total"].cells[col]
+            if f is not None and g is not None and _agree(st.emissions, f) and not _agree(st.emissions, g):
+                out.add(id(st))
     return out
 
 
