@@ -242,6 +242,11 @@ class StageSum(Rule):
                 cause = self._slip(report, st, parts, computed, stated, stmts, ctx) or self._matched \
                     or self._fallback or cause_for(st.emissions.text, st.emissions.value, computed.mid,
                                                    st.emissions.decimals)
+            # the line number the cause names is a number the finding rests on
+            for ln in st.lines:
+                for q in (ln.emissions, ln.activity, ln.factor):
+                    if q is not None and cause and f" {q.text} looks mistyped" in cause and q.text not in values:
+                        values.append(q.text)
             steps = []
             for ln, p in zip(st.lines, parts):
                 if ln.emissions is not None:
