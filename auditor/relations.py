@@ -28,9 +28,9 @@ from typing import Literal
 
 import regex
 
-from .model import DataTable, Location, Quantity, TableRelation, TableRow
+from .model import DataTable, Quantity, TableRelation, TableRow
 from .numbers import Interval
-from .units import EmissionUnit, activity_unit, check_product, emission_unit, factor_unit
+from .units import TEN4, EmissionUnit, activity_unit, check_product, emission_unit, factor_unit
 from .vocab import AMBIGUOUS_TRANSPORT, is_total_row, match_stage
 
 IntervalOf = Callable[[Quantity], Interval]
@@ -79,21 +79,18 @@ def _factor_scale(t: DataTable, target: int, qcol: int, fcol: int) -> Decimal | 
     qu = cols[qcol].unit
     if fu is None or eu is None or qu is None:
         return None
-    prefix = Decimal(1)
-    if qu.startswith("10^4 "):
-        qu, prefix = qu[5:], Decimal(10000)
     try:
         ok, _, scale = check_product(fu, qu, eu)
     except KeyError:        # a unit neither the unit table nor pint's names know
         return None
     if not ok or scale is None:
         return None
-    return Decimal(str(scale)).normalize() * prefix
+    return Decimal(str(scale)).normalize()
 
 
-def _prefix(unit_text: str | None) -> Decimal:
-    """'万t·km', '万kWh': the column's numbers are in tens of thousands."""
-    return Decimal(10000) if unit_text and "万" in unit_text else Decimal(1)
+def _prefix(unit: str | None) -> Decimal:
+    """A column in 万t·km, 万kWh (unit '10^4 ...'): its numbers are in tens of thousands."""
+    return Decimal(10000) if unit and unit.startswith(TEN4) else Decimal(1)
 
 
 def _tkm_scale(t: DataTable, target: int, mcol: int, dcol: int) -> Decimal | None:
@@ -102,7 +99,7 @@ def _tkm_scale(t: DataTable, target: int, mcol: int, dcol: int) -> Decimal | Non
     d = {"km": Decimal(1), "m": Decimal("0.001")}.get(cols[dcol].unit or "")
     if m is None or d is None:
         return None
-    return m * d / _prefix(cols[target].unit_text)
+    return m * d / _prefix(cols[target].unit)
 
 
 def _product(ivs: list[Interval]) -> Interval:
@@ -160,15 +157,12 @@ def _row_scale(t: DataTable, target: int, operands: list[int], row: TableRow) ->
     eu = emission_unit(etext.split("/")[0]) if etext else None
     if fu is None or eu is None:
         return None
-    qu, prefix = q.unit, Decimal(1)
-    if qu.startswith("10^4 ") and qu != "10^4 kWh":
-        qu, prefix = qu[5:], Decimal(10000)
     eu = EmissionUnit(eu.mass, fu.emission.series)   # CO2 vs CO2e is the consistency rules' concern, not the mass's
     try:
-        ok, _, scale = check_product(fu, qu, eu)
+        ok, _, scale = check_product(fu, q.unit, eu)
     except KeyError:
         return None
-    return Decimal(str(scale)).normalize() * prefix if ok and scale is not None else None
+    return Decimal(str(scale)).normalize() if ok and scale is not None else None
 
 
 def _check_row_sum(t: DataTable, rel: TableRelation, interval: IntervalOf) -> list[RowCheck]:
@@ -271,12 +265,8 @@ def _candidates(t: DataTable) -> list[tuple[str, RelationKind, int, list[int], D
     for p in _cols(t, "per_unit"):
         for a in _cols(t, "annual"):
             for o in _cols(t, "output"):
-                out.append(("per-unit = annual / output", "quotient", p, [a, o], _prefix(_unit_text(t, a))))
+                out.append(("per-unit = annual / output", "quotient", p, [a, o], _prefix(t.columns[a].unit)))
     return out
-
-
-def _unit_text(t: DataTable, col: int) -> str | None:
-    return next((c.unit_text for c in t.columns if c.index == col), None)
 
 
 def discover(t: DataTable, interval: IntervalOf = printed_interval) -> list[TableRelation]:
@@ -387,19 +377,7 @@ def quantity_unit(role: str | None, unit_text: str | None) -> str | None:
         return "%"
     if unit_text.strip().startswith("万"):       # 万kWh, 万m³, 万t·km: tens of thousands of the unit
         au = activity_unit(unit_text.strip()[1:])
-        return f"10^4 {au[0]}" if au else None
+        return TEN4 + au[0] if au else None
     au = activity_unit(text)
     return au[0] if au else None
 
-
-def broken_cells(tables: list[DataTable], interval: IntervalOf = printed_interval) -> list[Location]:
-    """Locations of the printed results of broken t·km = mass x distance and per-unit = annual / output
-    relations: a line whose quantity is one of them is wrong upstream of its emissions (the table-relation
-    rule reports it; the line product would only repeat it)."""
-    out: list[Location] = []
-    for t in tables:
-        for rel in discover(t, interval):
-            if rel.kind == "quotient" or rel.relation.startswith(("t·km", "fuel =")):
-                out.extend(c.stated.location for c in check_rows(t, rel, interval)
-                           if not c.agrees and c.stated.location is not None)
-    return out

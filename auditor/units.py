@@ -199,11 +199,19 @@ def _table() -> dict:
         return {"mass": {}, "ratio": {}}
 
 
+TEN4 = "10^4 "      # 万: tens of thousands of a unit (万kWh, 万m³, 万t·km)
+
+
 def _convert(kind: str, src: str, dst: str) -> float | None:
     key = f"{src}>{dst}"
     table = _table()[kind]
     if key in table:
         return table[key]
+    if src.startswith(TEN4) or dst.startswith(TEN4):   # any unit in tens of thousands, table or not
+        base = _convert(kind, src.removeprefix(TEN4), dst.removeprefix(TEN4))
+        if base is None:
+            return None
+        return base * (10000 if src.startswith(TEN4) else 1) / (10000 if dst.startswith(TEN4) else 1)
     import pint
 
     try:

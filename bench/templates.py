@@ -105,16 +105,22 @@ def _dec(s: str) -> Decimal | None:
         return None
 
 
+def _common_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix (not overlapping it) of two strings."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    return i, j
+
+
 def changed_phrases(printed: str, correct: str, normalise: bool = True) -> list[str]:
     """For a changed word/unit/claim: the printed phrase and its changed parts (absent from the correct text)."""
     p, c = (norm(printed), norm(correct or "")) if normalise else (printed.strip(), (correct or "").strip())
     out = [p] if len(p) >= 2 and p not in c else []
-    i = 0
-    while i < min(len(p), len(c)) and p[i] == c[i]:
-        i += 1
-    j = 0
-    while j < min(len(p), len(c)) - i and p[-1 - j] == c[-1 - j]:
-        j += 1
+    i, j = _common_ends(p, c)
     a, b = i, len(p) - j
     word = re.compile(r"[A-Za-z0-9./\-₂₃₄]")
     while a > 0 and b > a and word.match(p[a]) and word.match(p[a - 1]):
@@ -244,12 +250,7 @@ def _text_changes(old: str, new: str, block: int) -> list[dict]:
     if len(ta) == len(tb) and re.sub(r"\d[\d,]*(?:\.\d+)?%?", "#", old) == re.sub(r"\d[\d,]*(?:\.\d+)?%?", "#", new):
         return [{"printed": mb.group(0), "correct": ma.group(0), "where": f"block {block}: …{new[max(0, mb.start() - 20):mb.end() + 5]}…"}
                 for ma, mb in zip(ta, tb) if ma.group(0) != mb.group(0)]
-    i = 0
-    while i < min(len(old), len(new)) and old[i] == new[i]:
-        i += 1
-    j = 0
-    while j < min(len(old), len(new)) - i and old[-1 - j] == new[-1 - j]:
-        j += 1
+    i, j = _common_ends(old, new)
     return [{"printed": new[i:len(new) - j], "correct": old[i:len(old) - j], "where": f"block {block}"}]
 
 
@@ -520,6 +521,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-misses", action="store_true", help="list every miss with its top new finding")
     ap.add_argument("--json", default=None, help="write the clean reports and every outcome here")
     args = ap.parse_args(argv)
+    if args.json:   # refused before the run: an input, an existing PDF, a folder, a folder that is not there
+        from auditor.outpaths import UnsafeOutput, check_output
+
+        try:
+            check_output(Path(args.json), [], "--json")
+        except UnsafeOutput as e:
+            ap.error(str(e))
     templates = []
     for t in (x.strip() for x in args.templates.split(",") if x.strip()):
         if t == "seed":
@@ -583,9 +591,11 @@ def main(argv: list[str] | None = None) -> int:
             for o in warned:
                 print(f"  {o['template']} s{o['seed']} {o['producer']} {o['kind']}: {o['catch']}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"seeds": seeds, "producers": producers, "templates": templates,
+        from auditor.outpaths import atomic_write_text
+
+        atomic_write_text(Path(args.json), json.dumps({"seeds": seeds, "producers": producers, "templates": templates,
                                                "cleans": cleans, "outcomes": outcomes},
-                                              ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+                                              ensure_ascii=False, indent=1, default=str))
     return 0
 
 

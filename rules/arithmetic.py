@@ -112,9 +112,9 @@ class LineProduct(Rule):
         inv = report.inventory
         if inv is None:
             return
-        from auditor.relations import broken_cells
+        from auditor.engine.facts import broken_cells
 
-        upstream = broken_cells(report.tables, ctx.interval)   # t·km not mass x distance: ARI006 names the cause
+        upstream = broken_cells(report, ctx)   # t·km not mass x distance: ARI006 names the cause
         for st in inv.stages:
             for line in st.lines:
                 if line.emissions is None or line.activity is None or line.factor is None:
@@ -536,7 +536,7 @@ class PerUnitFootprint(Rule):
     severity = "error"
 
     def check(self, report: Report, ctx: Context):
-        from auditor.engine.facts import _mass_ratio, annual_total, per_unit_quotes
+        from auditor.engine.facts import annual_total, mass_ratio, per_unit_quotes
 
         total = annual_total(report)
         output = report.metadata.annual_output
@@ -548,7 +548,7 @@ class PerUnitFootprint(Rule):
             if id(q) not in ids or q.value.text in seen:
                 continue
             seen.add(q.value.text)
-            ratio = _mass_ratio(total.unit, q.value.unit)
+            ratio = mass_ratio(total.unit, q.value.unit)
             expected = (ctx.interval(total) / ctx.interval(output)).scale(ratio)
             if not expected.bounded or expected.overlaps(ctx.interval(q.value)):
                 continue

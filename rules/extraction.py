@@ -93,14 +93,6 @@ class ExtractionProblem(Rule):
                                severity=n.severity)
 
 
-def _table_name(t) -> str:
-    if t.caption:
-        return t.caption.text
-    if t.section:
-        return f"the table under '{t.section}'"
-    return f"the table on p.{t.location.page}" if t.location else "a table"
-
-
 class TableNotVerified(Rule):
     """A numeric table in which no relation was recognised is listed as not verified, with its caption: its
     numbers took part in no check.
@@ -119,12 +111,12 @@ class TableNotVerified(Rule):
     severity = "info"
 
     def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
-        from auditor.relations import discover
+        from auditor.engine.facts import table_name, table_relations
 
         if not_a_report(report):
             return      # EXT001 says the document is no PCF report: its tables are not the verifier's concern
         for t in report.tables:
-            if t.read_as or t.numbers < 2 or t.relations or discover(t, ctx.interval):
+            if t.read_as or t.numbers < 2 or t.relations or table_relations(t, ctx):
                 continue
-            yield self.finding(f"{_table_name(t)}: {t.numbers} numbers, no relation among its columns was recognised; "
-                               f"not verified", evidence=[_table_name(t)], location=t.location)
+            yield self.finding(f"{table_name(t)}: {t.numbers} numbers, no relation among its columns was recognised; "
+                               f"not verified", evidence=[table_name(t)], location=t.location)

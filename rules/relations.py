@@ -6,33 +6,16 @@ from decimal import Decimal
 
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for
+from auditor.engine.facts import table_name, table_relations
 from auditor.model import DataTable, Detail, Finding, Report, TableRelation
 from auditor.numbers import fmt
-from auditor.relations import RowCheck, check_rows, covered_by, discover
-
-
-def _name(t: DataTable) -> str:
-    if t.caption:
-        return t.caption.text
-    if t.section:
-        return f"the table under '{t.section}'"
-    return f"the table on p.{t.location.page}" if t.location else "a table"
-
-
-def _relations(t: DataTable, ctx: Context) -> list[TableRelation]:
-    """The relations the rows confirm at the configured tolerance (the extractor's, found at the default one,
-    are re-found so a configured rounding or slack applies)."""
-    found = discover(t, ctx.interval)
-    covered = {(r.kind, r.target, tuple(r.operands)): r.covered_by for r in t.relations}
-    for r in found:
-        r.covered_by = covered.get((r.kind, r.target, tuple(r.operands))) if t.relations else covered_by(t, r)
-    return found
+from auditor.relations import RowCheck, check_rows
 
 
 def _breaks(report: Report, ctx: Context, kinds: tuple[str, ...]) -> Iterator[tuple[DataTable, TableRelation,
                                                                                       RowCheck]]:
     for t in report.tables:
-        for rel in _relations(t, ctx):
+        for rel in table_relations(t, ctx):
             if rel.kind not in kinds or rel.covered_by:
                 continue
             for chk in check_rows(t, rel, ctx.interval):
@@ -84,10 +67,10 @@ class TableRowRelation(Rule):
             conv = f" x {rel.scale}" if scale != 1 else ""
             exp = fmt(chk.expected.mid, chk.stated.decimals)
             yield self.finding(
-                f"{_name(t)}, row '{row.label}': {shown}{conv} = {exp}, but {chk.stated.text} is printed in "
+                f"{table_name(t)}, row '{row.label}': {shown}{conv} = {exp}, but {chk.stated.text} is printed in "
                 f"'{target}' ({rel.relation}, which the table's other rows confirm: {rel.agree} of {rel.rows})",
                 values=[chk.stated.text, *[q.text for q in chk.operands]], expected=exp,
-                evidence=[_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
+                evidence=[table_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
                 stage=t.stage.canonical if t.stage else None, cause=_likely(rel, chk),
                 detail=Detail(stated=chk.stated.text, computed=exp,
                               stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
@@ -127,10 +110,10 @@ def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Con
             exp = fmt((max(by_row.lo, by_col.lo) + min(by_row.hi, by_col.hi)) / 2, cell.decimals)
             col = t.columns[cchk.col].header
             label = t.rows[rchk.row].label
-            yield {"message": f"{_name(t)}: {label} in column '{col}' is printed as {cell.text}, which breaks both "
+            yield {"message": f"{table_name(t)}: {label} in column '{col}' is printed as {cell.text}, which breaks both "
                               f"the row ({rrel.relation}) and the column ({crel.relation}); about {exp} would make "
                               f"both hold",
-                   "values": [cell.text], "expected": exp, "evidence": [_name(t), label, col],
+                   "values": [cell.text], "expected": exp, "evidence": [table_name(t), label, col],
                    "location": cell.location, "cause": cause_for(cell.text, cell.value, Decimal(exp), cell.decimals),
                    "detail": Detail(stated=cell.text, computed=exp, tolerance=ctx.tolerance_text(),
                                     steps=[f"the row asks for {by_row.show(cell.decimals + 2)}",
@@ -175,8 +158,8 @@ class TableSum(Rule):
             else:
                 what = f"the rows above '{row.label}' add up to {exp} in '{col}', but the row is printed as"
             yield self.finding(
-                f"{_name(t)}: {what} {chk.stated.text}", values=[chk.stated.text], expected=exp,
-                evidence=[_name(t), row.label],
+                f"{table_name(t)}: {what} {chk.stated.text}", values=[chk.stated.text], expected=exp,
+                evidence=[table_name(t), row.label],
                 location=chk.stated.location or row.location, stage=t.stage.canonical if t.stage else None,
                 cause=cause_for(chk.stated.text, chk.stated.value, chk.expected.mid, chk.stated.decimals),
                 detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
@@ -205,7 +188,7 @@ class TableUnitContradiction(Rule):
 
     def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
         for t in report.tables:
-            for rel in _relations(t, ctx):
+            for rel in table_relations(t, ctx):
                 if rel.kind != "product" or rel.unit_scale in (None, "by row") or rel.rows < 2:
                     continue
                 k, unit_k = Decimal(rel.scale), Decimal(rel.unit_scale or "1")
@@ -216,11 +199,11 @@ class TableUnitContradiction(Rule):
                 ops = [t.columns[c] for c in rel.operands]
                 units = ", ".join(f"'{c.header}'" for c in [*ops, target])
                 yield self.finding(
-                    f"{_name(t)}: the rows agree with {rel.relation} only at x{_show(ratio)} of what the printed "
+                    f"{table_name(t)}: the rows agree with {rel.relation} only at x{_show(ratio)} of what the printed "
                     f"units ({units}) give ({rel.agree} of {rel.rows} rows); one column's unit is not what its "
                     f"numbers are in", values=[q.text for q in [t.rows[i].cells[rel.target] for i in range(len(t.rows))
                                                                  if t.rows[i].kind == "line"][:1] if q is not None],
-                    expected=None, evidence=[_name(t), target.header, *[c.header for c in ops]],
+                    expected=None, evidence=[table_name(t), target.header, *[c.header for c in ops]],
                     location=t.location, stage=t.stage.canonical if t.stage else None,
                     cause=f"a unit {'a thousand' if ratio in (1000, Decimal('0.001')) else _show(ratio)} times off: "
                           f"kg for t, kgCO2e for tCO2e, or a per-t factor under a per-kg label",

@@ -84,6 +84,7 @@ class Context:
 
     config: Config = field(default_factory=Config)
     library: Library = field(default_factory=load_library)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)   # what several rules derive once per audit
 
     def interval(self, q: Quantity) -> Interval:
         t = self.config.tolerance

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import regex
 
-from ..model import InventoryLine, Quantity, Report
+from ..model import DataTable, InventoryLine, Location, Quantity, Report, TableRelation
 from ..numbers import Interval
+from ..relations import check_rows, covered_by, discover
 from ..units import EmissionUnit, check_product, emission_unit, factor_unit
 from ..vocab import stage_label
 
@@ -118,13 +119,13 @@ def per_unit_quotes(report: Report) -> set[int]:
             continue
         if total is None or output is None or output.value <= 0 or not PER_UNIT_WORDS.search(q.text):
             continue
-        implied = total.value / output.value * _mass_ratio(total.unit, q.value.unit)
+        implied = total.value / output.value * mass_ratio(total.unit, q.value.unit)
         if implied > 0 and abs(q.value.value - implied) <= implied / 2:
             out.add(id(q))
     return out
 
 
-def _mass_ratio(total_unit: str | None, quote_unit: str | None) -> Decimal:
+def mass_ratio(total_unit: str | None, quote_unit: str | None) -> Decimal:
     """tCO2e over t quoted as kgCO2e per t: x1000."""
     scale = {"t": Decimal(1000), "kg": Decimal(1), "g": Decimal("0.001")}
     a = emission_unit(total_unit.split("/")[0]) if total_unit else None
@@ -230,3 +231,38 @@ def total_sums(report: Report) -> list[TotalSum]:
             out.append(TotalSum(inv.total, parts, "the inventory table", [s.stage.name for s in inv.stages]))
     return out
 
+
+
+def table_name(t: DataTable) -> str:
+    """How a finding names a table: its caption, else the heading it stands under, else its page."""
+    if t.caption:
+        return t.caption.text
+    if t.section:
+        return f"the table under '{t.section}'"
+    return f"the table on p.{t.location.page}" if t.location else "a table"
+
+
+def table_relations(t: DataTable, ctx) -> list[TableRelation]:
+    """The relations a table's rows confirm at the configured tolerance, found once per audit (the extractor's
+    were found at the default one), each with the rule that already checks it row by row."""
+    key = ("table-relations", id(t))
+    if key not in ctx.memo:
+        found = discover(t, ctx.interval)
+        known = {(r.kind, r.target, tuple(r.operands)): r.covered_by for r in t.relations}
+        for r in found:
+            r.covered_by = known.get((r.kind, r.target, tuple(r.operands))) if t.relations else covered_by(t, r)
+        ctx.memo[key] = found
+    return ctx.memo[key]
+
+
+def broken_cells(report: Report, ctx) -> list[Location]:
+    """Locations of the printed results of broken t·km = mass x distance, fuel = trips x fuel per trip and
+    per-unit = annual / output relations: a line whose quantity is one of them is wrong upstream of its
+    emissions (ARI006 reports it; the line product would only repeat it)."""
+    out: list[Location] = []
+    for t in report.tables:
+        for rel in table_relations(t, ctx):
+            if rel.kind == "quotient" or rel.relation.startswith(("t·km", "fuel =")):
+                out.extend(c.stated.location for c in check_rows(t, rel, ctx.interval)
+                           if not c.agrees and c.stated.location is not None)
+    return out

@@ -6,17 +6,18 @@ from collections.abc import Callable
 import regex
 
 from ..model import Coverage, DataTable, ExtractionNote, Quantity, QuotedValue, Report, StageDeclaration, Text
-from ..numbers import find_numbers, parse_number
+from ..numbers import find_numbers
 from ..read.document import CJK, Cell, Document, Table, join_cell_text
 from ..read.ocr import low_confidence_notes
+from ..relations import covered_by
 from ..vocab import AMBIGUOUS_TRANSPORT, resolve_order
 from . import prose
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
 from .prose import Sections, parse_date
 from .tables import (
-    CELL_QTY_RE,
     Header,
     classify,
+    numeric_text,
     read_boundary_table,
     read_factor_table,
     read_header,
@@ -180,7 +181,7 @@ def extract(doc: Document) -> Report:
         header = read_header(table)
         kind = classify(table, header)
         cov.tables_used[kind] = cov.tables_used.get(kind, 0) + 1
-        numbers = sum(1 for row in table.rows for c in row if c.text and not c.merged and _numeric_cell(c.text))
+        numbers = sum(1 for row in table.rows for c in row if c.text and not c.merged and numeric_text(c.text))
         dt = data_table(table, header, table_kind(header, kind), ctx) if numbers >= 2 else None
         if dt is not None:
             report.tables.append(dt)
@@ -199,10 +200,8 @@ def extract(doc: Document) -> Report:
                 continue
             if kind in TABLE_READERS:
                 dt.read_as = kind
-            if kind == "inventory":   # a table with a stage column: its lines and stage sums are the ARI rules'
-                for rel in dt.relations:
-                    if dt.columns[rel.target].role == "emissions" and rel.kind in ("product", "sum"):
-                        rel.covered_by = "ARI001" if rel.kind == "product" else "ARI002"
+            for rel in dt.relations:   # a table with a stage column: its line products and stage sums are ARI's
+                rel.covered_by = covered_by(dt, rel)
         if kind == "unknown" and numbers >= 2 and (dt is None or not dt.relations):
             report.notes.append(ExtractionNote(
                 code="table-unread", severity="info", location=table.location,
@@ -306,7 +305,7 @@ def _number_coverage(report: Report, tables: list[Table], flow) -> None:
     in the text that no quote, factor or field took are listed as notes, so a reader sees what was not read."""
     cov = report.coverage
     used = {_key(q.location) for _, q in labelled_quantities(report)} - {None}
-    cells = [c for t in tables for row in t.rows for c in row if c.text and not c.merged and _numeric_cell(c.text)]
+    cells = [c for t in tables for row in t.rows for c in row if c.text and not c.merged and numeric_text(c.text)]
     cov.table_numbers = len(cells)
     cov.table_numbers_used = sum(1 for c in cells if _key(c.location) in used)
     j = flow.joined()
@@ -325,11 +324,6 @@ def _number_coverage(report: Report, tables: list[Table], flow) -> None:
             code="prose-value-unread", severity="info", location=loc, text=p.text,
             message=f"'{p.text}' in '…{context}…' is printed with an emissions unit but was not read as a stage, "
                     f"total or factor value, so nothing checks it"))
-
-
-def _numeric_cell(text: str) -> bool:
-    m = CELL_QTY_RE.match(text)
-    return bool(m) and parse_number(m.group(1)) is not None and not m.group(3)
 
 
 def _notes(report: Report, doc: Document) -> None:

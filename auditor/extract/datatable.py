@@ -26,7 +26,7 @@ from ..read.document import Document, Table
 from ..relations import discover, numbers_checked, quantity_unit
 from ..vocab import AMBIGUOUS_TRANSPORT, is_subtotal_row, is_total_row, match_stage, norm, stage_in, vocab
 from .prose import Sections
-from .tables import Header, cell_quantity, header_unit
+from .tables import Header, cell_quantity, header_unit, numeric_text, row_location
 
 CAPTION_RE = regex.compile(r"^\s*(?:表|table|tab\.)\s*[\dA-Z]+(?:[.\-–—]\d+)*\s*[:：.]?\s*(?P<body>.*)$", regex.I)
 MODULE_RE = regex.compile(r"[(（]\s*(?P<m>A1\s*[-–]\s*A3|A[1-5]|B[1-7]|C1\s*[-–]\s*C4|C[1-4]|D)\s*[)）]|"
@@ -145,9 +145,9 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
                 unit_of[left[-1]] = c.index
     rows = []
     for row in table.rows[header.rows:]:
-        texts = [c.text for c in row if c.text and not _is_number(c.text)]
+        texts = [c.text for c in row if c.text and not numeric_text(c.text)]
         first = next((c.text for c in row if c.text), "")
-        named = [row[i].text for i in label_cols if i < len(row) and row[i].text and not _is_number(row[i].text)]
+        named = [row[i].text for i in label_cols if i < len(row) and row[i].text and not numeric_text(row[i].text)]
         label = " ".join(dict.fromkeys(named or texts[:1]))[:120]
         # a merged stage cell comes first in a 小计 row of a table with a stage column: any label cell counts
         kind_ = "total" if is_total_row(first) or any(is_total_row(x) for x in texts[:3]) else \
@@ -166,7 +166,7 @@ def data_table(table: Table, header: Header, kind: TableKind, ctx: Context) -> D
             cells.append(q)
         if not any(cells) and not texts:
             continue
-        rows.append(TableRow(label=label, kind=kind_, cells=cells, location=_row_location(row)))
+        rows.append(TableRow(label=label, kind=kind_, cells=cells, location=row_location(row)))
     stage = None
     if "stage" not in header.roles:
         stage = stage_in_text(ctx.caption.text if ctx.caption else None) or stage_in_text(ctx.section)
@@ -230,20 +230,6 @@ def _energy_table(table: Table, header: Header, ctx: Context) -> bool:
     return bool(items) and sum(1 for t in items if ENERGY_WORDS.search(t)) * 2 >= len(items)
 
 
-def _is_number(text: str) -> bool:
-    return bool(regex.fullmatch(r"\s*[-−+]?[\d,]*\d(?:\.\d+)?(?:[eE][-+]?\d+)?\s*%?\s*", text))
-
-
-def _row_location(row):
-    from ..model import Location
-
-    boxes = [(c.page, c.bbox) for c in row if c.bbox]
-    if not boxes:
-        return None
-    return Location(page=boxes[0][0], bbox=(min(b[0] for _, b in boxes), min(b[1] for _, b in boxes),
-                                            max(b[2] for _, b in boxes), max(b[3] for _, b in boxes)))
-
-
 def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, str | None]:
     """The inventory lines of a table without a stage column: one stage (the table's), one line per row that
     holds a quantity, a factor or emissions; its subtotal (or, in a table of one stage, its total) is the stage's
@@ -259,9 +245,9 @@ def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, s
     e, q = (rel.target, rel.operands[0]) if rel else (e_cols[0], _first_quantity(dt))
     f = rel.operands[1] if rel and len(rel.operands) == 2 else f_cols[0]
     # the line products are checked with the printed units (ARI001): a conversion the units do not explain
-    # (a column in 万t·km) is left to the table-relation rule, which checks the rows at the confirmed one
+    # (rows that agree only at x1000 of what the units say) is left to the table-relation rules
     units_explain = rel is not None and (rel.unit_scale == "by row" or rel.scale == (rel.unit_scale or "1"))
-    if not units_explain or (q is not None and "万" in (dt.columns[q].unit_text or "")):
+    if not units_explain:
         q = None
     eunit = dt.columns[e].unit
     st = InventoryStage(stage=dt.stage)

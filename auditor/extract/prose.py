@@ -155,13 +155,18 @@ def cover_fields(flow: TextFlow) -> dict[str, Text]:
                     continue
                 a = start + m.start(1)
                 out[key] = Text(text=value, location=flow.location(a, a + len(value)))
-    if "product" in out and "model" not in out:
-        pm = PRODUCT_MODEL.match(out["product"].text)
-        if pm:
-            loc = out["product"].location
-            out["product"] = Text(text=pm.group("product"), location=loc)
-            out["model"] = Text(text=pm.group("model"), location=loc)
+    split_model(out)
     return out
+
+
+def split_model(fields: dict[str, Text]) -> None:
+    """'… shelving unit, model T-800' read as the product: the product and its model, when no model was read."""
+    if "product" in fields and "model" not in fields:
+        pm = PRODUCT_MODEL.match(fields["product"].text)
+        if pm:
+            loc = fields["product"].location
+            fields["product"] = Text(text=pm.group("product"), location=loc)
+            fields["model"] = Text(text=pm.group("model"), location=loc)
 
 
 # ---------------------------------------------------------------- quoted values

@@ -342,12 +342,22 @@ def _read_line(row: list[Cell], header: Header, stage: StageRef, factor_unit_hdr
             factor = cell_quantity(row[c], fu.text if fu else None, t, fu.per_note if fu else None)
     if activity is None and factor is None:
         return None
+    return InventoryLine(stage=stage, item=item, activity=activity, factor=factor, location=row_location(row))
+
+
+def row_location(row: list[Cell]) -> Location | None:
+    """The box around a row's cells, on the page of its first cell."""
     boxes = [(c.page, c.bbox) for c in row if c.bbox]
-    loc = None
-    if boxes:
-        loc = Location(page=boxes[0][0], bbox=(min(b[0] for _, b in boxes), min(b[1] for _, b in boxes),
-                                               max(b[2] for _, b in boxes), max(b[3] for _, b in boxes)))
-    return InventoryLine(stage=stage, item=item, activity=activity, factor=factor, location=loc)
+    if not boxes:
+        return None
+    return Location(page=boxes[0][0], bbox=(min(b[0] for _, b in boxes), min(b[1] for _, b in boxes),
+                                            max(b[2] for _, b in boxes), max(b[3] for _, b in boxes)))
+
+
+def numeric_text(text: str) -> bool:
+    """A cell that holds a number and nothing else ('1,071.02', '88.31%', '1.14E+02'), no unit after it."""
+    m = CELL_QTY_RE.match(text)
+    return bool(m) and parse_number(m.group(1)) is not None and not m.group(3)
 
 
 # ---------------------------------------------------------------- results
@@ -464,7 +474,7 @@ def read_product_box(table: Table, header: Header) -> tuple[dict[str, Text], lis
 def read_key_values(table: Table) -> dict[str, Text]:
     """Label cell -> the value cell after it. A report number keeps no version glued to it ('CFP-2025-789 版本:
     A/1'), and a product cell that names its model ('TerraShelf shelving unit, model T-800') gives both."""
-    from .prose import PRODUCT_MODEL, field_value
+    from .prose import field_value, split_model
 
     out: dict[str, Text] = {}
     for row in table.rows:
@@ -475,12 +485,7 @@ def read_key_values(table: Table) -> dict[str, Text]:
                 if regex.search(pat, key, regex.I) and field not in out:
                     value = field_value(cells[i + 1].text) if field != "standard" else cells[i + 1].text
                     out[field] = Text(text=value or cells[i + 1].text, location=cells[i + 1].location)
-    if "product" in out and "model" not in out:
-        pm = PRODUCT_MODEL.match(out["product"].text)
-        if pm:
-            loc = out["product"].location
-            out["product"] = Text(text=pm.group("product"), location=loc)
-            out["model"] = Text(text=pm.group("model"), location=loc)
+    split_model(out)
     return out
 
 

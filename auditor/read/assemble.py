@@ -188,7 +188,13 @@ def table_texts(t) -> list[list[str | None]]:
     def mid(c):
         return (c["top"] + c["bottom"]) / 2
 
-    anchor = _run_anchors(t.page.chars)
+    anchor = getattr(t.page, "_run_anchors", None)    # once per page, not once per table on it
+    if anchor is None:
+        anchor = _run_anchors(t.page.chars)
+        try:
+            t.page._run_anchors = anchor
+        except AttributeError:
+            pass
     chars = sorted(t.page.chars, key=mid)
     mids = [mid(c) for c in chars]
     out: list[list[str | None]] = []

@@ -1,8 +1,13 @@
 import sys, subprocess
-sys.path.insert(0,'/tmp/review')
+import os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); os.makedirs('/tmp/review', exist_ok=True)
 from common import r, D
+# gen_b.py DEFECT [grid] [comma]: the same study with a full grid or rules under the rows only, thousands
+# grouped by spaces or by commas (B = rules + spaces, Bcomma, Bgrid, BgridSpace = grid + spaces)
 defect = sys.argv[1] if len(sys.argv)>1 else 'clean'
-def f(x,n=1): return f"{r(x,n):,.{n}f}".replace(',', '\u2009' if False else ' ')
+grid = 'grid' in sys.argv[2:]
+comma = 'comma' in sys.argv[2:]
+stem = {(False, False): 'B', (False, True): 'Bcomma', (True, True): 'Bgrid', (True, False): 'BgridSpace'}[grid, comma]
+def f(x,n=1): return f"{r(x,n):,.{n}f}" if comma else f"{r(x,n):,.{n}f}".replace(',', ' ')
 out=D('16400')  # t pellets per year
 mats=[('Post-consumer HDPE bales','Supplier EPD (2023)',D('19850'),D('0.412')),
 ('Virgin HDPE (blend-in)','ecoinvent 3.10, RER',D('1240'),D('1.930')),
@@ -41,7 +46,7 @@ html=f"""<html><head><meta charset="utf-8"><style>
 body{{font-family:'DejaVu Sans',Arial;font-size:10pt;margin:0}}
 @page{{size:A4;margin:22mm 18mm}}
 h1{{font-size:15pt;color:#1d4e89;border-bottom:2px solid #1d4e89}} h2{{font-size:12pt;color:#1d4e89}}
-table{{border-collapse:collapse;width:100%;margin:6px 0 4px}} td,th{{border-bottom:1px solid #999;padding:3px 5px;font-size:9pt}}
+table{{border-collapse:collapse;width:100%;margin:6px 0 4px}} td,th{{{'border' if grid else 'border-bottom'}:1px solid #999;padding:3px 5px;font-size:9pt}}
 th{{background:#1d4e89;color:white;text-align:left}} td:not(:first-child){{text-align:right}}
 .cap{{font-size:9pt;font-style:italic;color:#333}} .pb{{page-break-before:always}} .tot td{{font-weight:bold;border-top:2px solid #000}}
 .dc td{{text-align:left!important;border:1px solid #999}}
@@ -93,6 +98,6 @@ green-power tariff would cut the footprint by up to {f(s2/out*1000)} kg CO2e/t.<
 <p>Data quality was rated good (primary data for all foreground flows). The sensitivity of the result to the supplier EPD factor for
 bales (±10%) is ±{f(me[0]*D('0.1')/out*1000)} kg CO2e/t.</p>
 </body></html>"""
-open(f'/tmp/review/B_{defect}.html','w').write(html)
-subprocess.run(['/usr/bin/chromium','--headless','--no-sandbox','--disable-gpu','--no-pdf-header-footer',f'--print-to-pdf=/tmp/review/B_{defect}.pdf',f'/tmp/review/B_{defect}.html'],capture_output=True)
+open(f'/tmp/review/{stem}_{defect}.html','w').write(html)
+subprocess.run(['/usr/bin/chromium','--headless','--no-sandbox','--disable-gpu','--no-pdf-header-footer',f'--print-to-pdf=/tmp/review/{stem}_{defect}.pdf',f'/tmp/review/{stem}_{defect}.html'],capture_output=True)
 print(defect,'ms',ms,'ls',ls,'dist',dist,'s1',s1,'s2',s2,'total',total,'pu',pu, me, le, ee)

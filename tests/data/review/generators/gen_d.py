@@ -1,5 +1,5 @@
 import sys
-sys.path.insert(0,'/tmp/review')
+import os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); os.makedirs('/tmp/review', exist_ok=True)
 from common import r, D, fmt
 from reportlab.platypus import SimpleDocTemplate, Paragraph, Table, TableStyle, Spacer, PageBreak
 from reportlab.lib.pagesizes import A4, landscape
