@@ -14,6 +14,7 @@ from .extract import extract, knows_table
 from .model import AuditOutput, ErrorInfo, Report, ReportResult, ToolInfo
 from .read import PdfError, open_document
 from .read.guard import AuditTimeout, deadline
+from .read.ocr import OcrOptions
 from .version import __version__
 
 
@@ -34,7 +35,7 @@ def audit_report(report: Report, config: Config | None = None, path: str | None 
                         summary=report_summary(report, prose), identity=identity_of(report, config, library))
 
 
-def parse(path: str | Path, ocr: str = "auto", password: str | None = None, config: Config | None = None,
+def parse(path: str | Path, ocr: str | OcrOptions = "auto", password: str | None = None, config: Config | None = None,
           progress=None) -> Report:
     """Read a PDF into the structured report (raises PdfError; AuditTimeout past config.limits.timeout_s).
     `progress`: an optional callback progress(stage, done, total), stage "reading" (per page) then "extracting"."""
@@ -53,7 +54,7 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
+def audit(path: str | Path, config: Config | None = None, ocr: str | OcrOptions = "auto",
           password: str | None = None, progress=None) -> ReportResult:
     """Audit one PDF. Never raises for a bad input: the result has status 'error' and says why.
     `progress`: an optional callback progress(stage, done, total): "reading" per page, then "rules", and "done"
@@ -66,7 +67,7 @@ def audit(path: str | Path, config: Config | None = None, ocr: str = "auto",
             progress("done", 0, None)
 
 
-def _audit(path: str | Path, config: Config | None, ocr: str, password: str | None, progress) -> ReportResult:
+def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, password: str | None, progress) -> ReportResult:
     path = Path(path)
     config = config or Config()
     sha = None
@@ -106,5 +107,5 @@ def _audit(path: str | Path, config: Config | None, ocr: str, password: str | No
     return result
 
 
-def audit_many(paths, config: Config | None = None, ocr: str = "auto", password: str | None = None) -> AuditOutput:
+def audit_many(paths, config: Config | None = None, ocr: str | OcrOptions = "auto", password: str | None = None) -> AuditOutput:
     return AuditOutput(tool=tool_info(), reports=[audit(p, config, ocr, password) for p in paths])

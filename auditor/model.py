@@ -278,6 +278,7 @@ class Coverage(Model):
     pages: int = 0
     text_pages: int = 0
     ocr_pages: list[int] = Field(default_factory=list)
+    ocr_engine: str | None = Field(None, description="the OCR engine (version, settings) that read the ocr_pages")
     tables: int = 0
     tables_used: dict[str, int] = Field(default_factory=dict)
     inventory_stages: int = 0

@@ -9,6 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "pdf"
 
 
+def pytest_configure(config):
+    """OCR readings are cached in a folder of this session's own (shared by the CLI runs it starts), never in the
+    user's cache: each scanned page is read once per session, and never taken from an earlier one."""
+    import os
+    import tempfile
+
+    if "AUDITOR_OCR_CACHE" not in os.environ or os.environ.get("AUDITOR_TEST_OWN_CACHE", "1") == "1":
+        os.environ["AUDITOR_OCR_CACHE"] = tempfile.mkdtemp(prefix="auditor-test-ocr-")
+        os.environ["AUDITOR_TEST_OWN_CACHE"] = "0"   # workers and subprocesses keep the session's folder
+
+
 @lru_cache(maxsize=None)
 def audited(name: str):
     """Audit a fixture PDF once per test session (parsing is the slow part)."""

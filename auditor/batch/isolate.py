@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..engine.config import Config
 from ..model import ErrorInfo, ReportResult
+from ..read.ocr import OcrOptions
 
 if TYPE_CHECKING:
     import ctypes
@@ -41,7 +42,7 @@ class Settings:
     """What every file of a batch is audited with (picklable: it travels to Dask workers)."""
 
     config: Config = field(default_factory=Config)
-    ocr: str = "auto"
+    ocr: str | OcrOptions = "auto"    # a mode, or the OCR options (engine, dpi, cache)
     timeout: float | None = 300.0
     max_memory_mb: int | None = None
     password: str | None = None    # for encrypted PDFs; never stored

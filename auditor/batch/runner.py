@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from ..model import SEVERITY_RANK
+from ..read.ocr import OcrOptions
 from ..read.reader import sha256_file
 from .isolate import TRANSIENT_CODES, Job, Settings, error_result
 from .store import Store
@@ -115,7 +116,10 @@ def config_hash(settings: Settings) -> str:
 
     cfg = settings.config.model_dump(mode="json", exclude={"source", "fail_on"})
     h = hashlib.sha256(json.dumps(cfg, sort_keys=True, ensure_ascii=False).encode())
-    h.update(f"|ocr={settings.ocr}".encode())
+    ocr = OcrOptions.of(settings.ocr)     # where readings are cached does not change them
+    h.update(f"|ocr={ocr.mode}".encode())
+    if ocr.engine is not None or ocr.dpi != OcrOptions().dpi:
+        h.update(f"|{ocr.engine}|{ocr.dpi}".encode())
     data = resources.files("auditor").joinpath("data")
     for item in sorted(data.iterdir(), key=lambda x: x.name):
         if item.name.endswith((".toml", ".json")):

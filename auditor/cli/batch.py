@@ -15,7 +15,12 @@ from .options import (
     factors_option,
     fail_on_option,
     ignore_option,
+    OcrEngineName,
+    ocr_cache_option,
+    ocr_dpi_option,
+    ocr_engine_option,
     ocr_option,
+    ocr_options,
     password_option,
     select_option,
 )
@@ -54,6 +59,9 @@ def batch(
     ignore: list[str] = ignore_option(),
     factors: list[Path] = factors_option(),
     ocr: OcrMode = ocr_option(),
+    ocr_engine: Optional[OcrEngineName] = ocr_engine_option(),
+    ocr_dpi: int = ocr_dpi_option(),
+    ocr_cache: Optional[str] = ocr_cache_option("the batch database"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="progress bar on stderr "
                                                                                    "(default: if a terminal)"),
     password: Optional[str] = password_option(),
@@ -79,7 +87,8 @@ def batch(
         except ImportError:
             typer.echo("auditor: --executor dask needs Dask: pip install 'pcf-auditor[distributed]'", err=True)
             raise typer.Exit(2) from None
-    settings = Settings(config=cfg, ocr=ocr.value, timeout=timeout_per_file or None, max_memory_mb=max_memory or None,
+    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache if ocr_cache is not None else f"sqlite:{db}")
+    settings = Settings(config=cfg, ocr=ocr_opts, timeout=timeout_per_file or None, max_memory_mb=max_memory or None,
                         password=password)
     opts = BatchOptions(paths=paths, settings=settings, jobs=jobs or default_jobs(), db=db, jsonl=jsonl, csv=csv_out,
                         resume=resume, executor=executor.value, scheduler=scheduler, send_files=send_files,

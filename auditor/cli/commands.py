@@ -17,7 +17,12 @@ from .options import (
     factors_option,
     fail_on_option,
     ignore_option,
+    OcrEngineName,
+    ocr_cache_option,
+    ocr_dpi_option,
+    ocr_engine_option,
     ocr_option,
+    ocr_options,
     password_option,
     select_option,
 )
@@ -185,6 +190,9 @@ def check(
                                                                                 "baseline file"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="DIR", help="write annotated copies of the PDFs into DIR"),
     ocr: OcrMode = ocr_option(),
+    ocr_engine: Optional[OcrEngineName] = ocr_engine_option(),
+    ocr_dpi: int = ocr_dpi_option(),
+    ocr_cache: Optional[str] = ocr_cache_option(),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
     password: Optional[str] = password_option(),
@@ -221,9 +229,10 @@ def check(
             results.append(ReportResult(path=str(p), status="error",
                                         error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
     from .progress import terminal_progress
+    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache)
     for f in files:
         # None unless stderr is a terminal; audit() ends it with "done" however the file ends
-        results.append(audit(f, cfg, ocr=ocr.value, password=password, progress=terminal_progress(Path(f).name)))
+        results.append(audit(f, cfg, ocr=ocr_opts, password=password, progress=terminal_progress(Path(f).name)))
     report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
     loaded_baseline = None
@@ -267,12 +276,16 @@ def extract(
     path: Path = typer.Argument(..., metavar="PDF", help="a PDF"),
     format: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json or markdown"),
     ocr: OcrMode = ocr_option(),
+    ocr_engine: Optional[OcrEngineName] = ocr_engine_option(),
+    ocr_dpi: int = ocr_dpi_option(),
+    ocr_cache: Optional[str] = ocr_cache_option(),
     password: Optional[str] = password_option(),
     config: Optional[Path] = config_option("auditor.toml or pyproject.toml (for its limits)"),
 ):
     """Print the structured report the parser read from a PDF."""
     from ..api import one_line, parse
     from ..read.document import PdfError
+    from .progress import terminal_progress
     from ..read.guard import AuditTimeout
 
     if format not in ("json", "markdown"):
@@ -280,7 +293,8 @@ def extract(
         raise typer.Exit(2)
     cfg = build_config(config, [], [], [])
     try:
-        report = parse(path, ocr=ocr.value, password=password, config=cfg)
+        report = parse(path, ocr=ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache), password=password, config=cfg,
+                       progress=terminal_progress(path.name))
     except PdfError as e:
         typer.echo(f"auditor: {path}: {e.code}: {one_line(e.message)}", err=True)
         raise typer.Exit(2) from None

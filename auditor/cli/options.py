@@ -49,6 +49,35 @@ def ocr_option():
     return typer.Option(OcrMode.auto, "--ocr", metavar="auto|off|force", help="OCR pages without a text layer: auto, off, force")
 
 
+class OcrEngineName(str, Enum):
+    rapidocr = "rapidocr"
+    tesseract = "tesseract"
+
+
+def ocr_engine_option():
+    return typer.Option(None, "--ocr-engine", metavar="rapidocr|tesseract", envvar="AUDITOR_OCR_ENGINE",
+                        show_envvar=False, help="OCR engine: rapidocr (default, bundled models) or tesseract "
+                                                "(needs Tesseract with chi_sim installed)")
+
+
+def ocr_dpi_option():
+    return typer.Option(200, "--ocr-dpi", min=72, max=600, metavar="DPI", help="resolution pages are read at "
+                                                                               "by OCR")
+
+
+def ocr_cache_option(default_help: str = "a folder in ~/.cache/auditor/ocr"):
+    return typer.Option(None, "--ocr-cache", metavar="DIR|off", help=f"where OCR readings are kept by page-image "
+                                                                     f"hash, or off (default: {default_help}; "
+                                                                     f"AUDITOR_OCR_CACHE)")
+
+
+def ocr_options(mode: OcrMode, engine: Optional[OcrEngineName], dpi: int, cache: Optional[str]):
+    """The OcrOptions the command line asks for."""
+    from ..read.ocr import OcrOptions
+
+    return OcrOptions(mode=mode.value, engine=engine.value if engine else None, dpi=dpi, cache=cache)
+
+
 def password_option():
     return typer.Option(None, "--password", metavar="PASSWORD", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
                         help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the "

@@ -25,11 +25,11 @@ def terminal_progress(name: str):
                 bar.stop()
                 task = None
             return
-        text = f"{name}: reading page" if stage == "reading" else f"{name}: applying the rules"
+        text = {"reading": f"{name}: reading page", "ocr": f"{name}: OCR page"}.get(stage, f"{name}: applying the rules")
         if task is None:
             bar.start()
             task = bar.add_task(text, total=total)
-        bar.update(task, description=text, completed=done if stage == "reading" else total, total=total)
+        bar.update(task, description=text, completed=done if stage in ("reading", "ocr") else total, total=total)
         bar.refresh()   # every page: the only output, written when stderr is a terminal
 
     return progress

@@ -171,8 +171,9 @@ def extract(doc: Document) -> Report:
     n_cjk = len(CJK.findall(flow.text[:20000]))
     n_latin = len(regex.findall(r"[A-Za-z]", flow.text[:20000]))
     report.language = "zh" if n_cjk >= n_latin / 4 else "en"
-    cov = Coverage(pages=len(doc.pages), text_pages=sum(1 for p in doc.pages if p.chars),
-                   ocr_pages=[p.number for p in doc.pages if p.ocr])
+    cov = Coverage(pages=len(doc.pages), text_pages=sum(1 for p in doc.pages if p.chars and not p.ocr),
+                   ocr_pages=[p.number for p in doc.pages if p.ocr],
+                   ocr_engine=doc.ocr_engine if any(p.ocr for p in doc.pages) else None)
     tables = merge_continued([t for p in doc.pages for t in p.tables])
     cov.tables = len(tables)
     meta = report.metadata

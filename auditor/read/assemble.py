@@ -19,6 +19,7 @@ from .document import (
     drop_cjk_latin_spaces,
     fold_chars,
     join_cell_text,
+    unreadable,
 )
 
 
@@ -57,7 +58,8 @@ def assemble_page(number: int, width: float, height: float, tables: list[Table],
         flows = [_line_flow(line, number) for line in tm.extract_text_lines(strip=True, return_chars=True)]
     all_tables, lines = finish_page(number, height, tables, flows, previous, accept)
     return Page(number=number, width=width, height=height, lines=lines, tables=all_tables,
-                chars=sum(1 for c in chars if not c["text"].isspace()), images=images)
+                chars=sum(1 for c in chars if not c["text"].isspace()), images=images,
+                garbage=sum(1 for c in chars if unreadable(c["text"])))
 
 
 def finish_page(number: int, height: float, ruled: list[Table], flows: list[TextFlow], previous: Page | None,
@@ -128,7 +130,7 @@ def _line_flow(line: dict, page: int) -> TextFlow:
         ch = text[i]
         if k < len(chars) and text.startswith(chars[k]["text"], i) and chars[k]["text"]:
             c = chars[k]
-            g = Glyph(page, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+            g = Glyph(page, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), c.get("conf"))
             for sub in c["text"]:
                 pairs.append((sub, g))
             i += len(c["text"])
@@ -151,11 +153,13 @@ def tables_from_finder(found: Any, number: int) -> list[Table]:
 
 
 def _grid(t: Any, page: int) -> list[list[Cell]]:
-    texts = table_texts(t)
+    confs: list[list[float | None]] = []
+    texts = table_texts(t, confs)
 
     def cell(r: int, c: int, bbox: tuple[float, float, float, float]) -> Cell:
         raw = texts[r][c] if r < len(texts) and c < len(texts[r]) else None
-        return Cell(text=join_cell_text(raw or ""), page=page, bbox=bbox)
+        conf = confs[r][c] if r < len(confs) and c < len(confs[r]) else None
+        return Cell(text=join_cell_text(raw or ""), page=page, bbox=bbox, conf=conf)
 
     return grid(t, page, cell)
 
@@ -179,10 +183,11 @@ def grid(t: Any, page: int, cell: CellReader) -> list[list[Cell]]:
     return [cells for _, cells in rows]
 
 
-def table_texts(t) -> list[list[str | None]]:
+def table_texts(t, confs: list[list[float | None]] | None = None) -> list[list[str | None]]:
     """What pdfplumber's ``Table.extract()`` returns (a character belongs to the cell holding its centre; each
     cell's text in lines and words, 3-point tolerances), in O(characters log characters) instead of rows x page
-    characters: the characters are sorted by the height of their centre once, and each row takes its slice."""
+    characters: the characters are sorted by the height of their centre once, and each row takes its slice.
+    `confs`, when given, gets each cell's lowest character confidence (characters read by OCR), row by row."""
     from bisect import bisect_left
 
     def mid(c):
@@ -203,14 +208,21 @@ def table_texts(t) -> list[list[str | None]]:
         row_chars = chars[bisect_left(mids, top):bisect_left(mids, bottom)]
         row_chars = [c for c in row_chars if row.bbox[0] <= (c["x0"] + c["x1"]) / 2 < row.bbox[2]]
         arr: list[str | None] = []
+        low: list[float | None] = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
+                low.append(None)
                 continue
             x0, ctop, x1, cbottom = cell
-            arr.append(_cell_text([c for c in row_chars if x0 <= anchor.get(id(c), (c["x0"] + c["x1"]) / 2) < x1
-                                   and ctop <= mid(c) < cbottom]))
+            inside = [c for c in row_chars if x0 <= anchor.get(id(c), (c["x0"] + c["x1"]) / 2) < x1
+                      and ctop <= mid(c) < cbottom]
+            arr.append(_cell_text(inside))
+            cs = [c["conf"] for c in inside if "conf" in c and not c["text"].isspace()]
+            low.append(min(cs) if cs else None)
         out.append(arr)
+        if confs is not None:
+            confs.append(low)
     return out
 
 

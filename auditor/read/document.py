@@ -24,6 +24,7 @@ class Char(TypedDict, total=False):
     bottom: float
     doctop: float
     upright: bool
+    conf: float          # read by OCR: the engine's confidence, 0-100
 
 
 class Edge(TypedDict, total=False):
@@ -40,6 +41,13 @@ class Edge(TypedDict, total=False):
 
 
 CJK = regex.compile(r"[\p{Han}\p{Katakana}\p{Hiragana}\u3000-\u303f\uff00-\uffef，。；：、（）“”‘’《》【】]")
+
+
+def unreadable(ch: str) -> bool:
+    """A character a text layer holds in place of an unmapped glyph: U+FFFD, a private-use code point, a control
+    character, pdfminer's (cid:N)."""
+    o = ord(ch[0]) if ch else 0
+    return o == 0xFFFD or 0xE000 <= o <= 0xF8FF or (o < 0x20 and ch not in "\t\n\r") or ch.startswith("(cid:")
 
 
 class PdfError(Exception):
@@ -216,6 +224,8 @@ class Page:
     chars: int = 0
     ocr: bool = False
     images: int = 0
+    garbage: int = 0      # characters of the text layer that are unmapped glyphs (U+FFFD, private use, (cid:N))
+    invisible: int = 0    # characters drawn invisible (an OCR layer over a scanned image)
 
 
 @dataclass
@@ -225,6 +235,7 @@ class Document:
     pages: list[Page]
     producer: str | None = None
     notes: list[ExtractionNote] = field(default_factory=list)     # what reading the file could not do (OCR)
+    ocr_engine: str | None = None                                  # the engine (and version) that read pages
 
     @property
     def prose(self) -> TextFlow:

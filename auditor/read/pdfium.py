@@ -88,6 +88,7 @@ class PdfiumPage:
     chars: list[Char]
     edges: list[Edge]
     images: int
+    invisible: int = 0     # characters drawn in the invisible text mode (counted on pages holding images)
 
 
 def read_pdfium_page(fast: Any, index: int) -> PdfiumPage:
@@ -112,11 +113,32 @@ def read_pdfium_page(fast: Any, index: int) -> PdfiumPage:
         tp = page.get_textpage()
         try:
             chars = _pdfium_chars(tp, left, top)
+            invisible = _invisible_chars(tp) if images else 0
         finally:
             tp.close()
     finally:
         page.close()
-    return PdfiumPage(width=float(width), height=float(height), chars=chars, edges=edges, images=images)
+    return PdfiumPage(width=float(width), height=float(height), chars=chars, edges=edges, images=images,
+                      invisible=invisible)
+
+
+def _invisible_chars(tp: Any) -> int:
+    """How many characters are drawn invisible (text render mode 3: a scanner's OCR layer over its image)."""
+    import pypdfium2.raw as raw
+
+    n = 0
+    handle = tp.raw
+    seen: dict[int, bool] = {}
+    for k in range(tp.count_chars()):
+        obj = raw.FPDFText_GetTextObject(handle, k)
+        if not obj:
+            continue
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        hidden = seen.get(key)
+        if hidden is None:
+            hidden = seen[key] = raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
+        n += hidden
+    return n
 
 
 def _path_edges(obj: Any, forms: list[Any], left: float, top: float, out: list[Edge]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from ..model import ExtractionNote
 from .assemble import assemble_page, find_ruled_tables
 from .document import Document, Page, PdfError, TablePolicy
+from .ocr import OcrOptions, why_ocr
 from .guard import AuditTimeout, Limits, check_streams, sniff
 from .pdfium import encryption_summary, metadata, open_pdfium, read_pdfium_page, unsupported_reason
 from .pdfminer import close_pdfminer, open_pdfminer, pdfminer_page
@@ -29,7 +30,7 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None, password: str | None = None,
+def open_document(path: str | Path, ocr: str | OcrOptions = "auto", sha256: str | None = None, password: str | None = None,
                   limits: Limits | None = None, parser: str | None = None, progress: Progress | None = None,
                   tables: TablePolicy | None = None) -> Document:
     """Read a PDF into a Document. Raises PdfError with a stable code when it cannot.
@@ -43,6 +44,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
     raised after the read carries the digest in `.sha256`. `sha256`: the digest, when the caller knows it.
     `progress`: called as progress("reading", pages_done, pages) after each page.
     `password`: opens an encrypted file. `limits`: pages and stream sizes refused before parsing.
+    `ocr`: a mode (auto, off, force) or OcrOptions (engine, dpi, cache): see auditor.read.ocr.
     `tables`: which unruled tables to keep (the report reader's `knows_table`); None keeps every candidate."""
     path = Path(path)
     try:
@@ -53,7 +55,7 @@ def open_document(path: str | Path, ocr: str = "auto", sha256: str | None = None
     parser = parser or os.environ.get("AUDITOR_PARSER", "pdfium")
     if parser not in ("pdfium", "pdfplumber"):
         raise ValueError(f"parser must be pdfium or pdfplumber, not {parser!r}")
-    reader = Reader(path, data, digest, ocr, password, limits or Limits(), parser, progress, tables)
+    reader = Reader(path, data, digest, OcrOptions.of(ocr), password, limits or Limits(), parser, progress, tables)
     try:
         return reader.read()
     except PdfError as e:
@@ -67,7 +69,7 @@ class Reader:
     path: Path
     data: bytes
     digest: str
-    ocr: str
+    ocr: OcrOptions
     password: str | None
     limits: Limits
     parser: str
@@ -94,19 +96,21 @@ class Reader:
                         return pdfminer_page(plumber, i, previous, self.tables)
                     quick = read_pdfium_page(fast, i)
                     found = find_ruled_tables(quick.width, quick.height, quick.chars, quick.edges, i + 1)
-                    return assemble_page(i + 1, quick.width, quick.height, found, quick.chars, quick.images,
-                                         previous, self.tables)
+                    built = assemble_page(i + 1, quick.width, quick.height, found, quick.chars, quick.images,
+                                          previous, self.tables)
+                    built.invisible = quick.invisible
+                    return built
 
                 pages = self._read_pages(n, page)
             finally:
                 close_pdfminer(plumber)
             doc = Document(path=str(self.path), sha256=self.digest, pages=pages,
                            producer=str(producer) if producer else None)
-            if self.ocr == "force" or (self.ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages)):
-                from .ocr import ocr_missing_pages  # (imported only when a page needs it)
+            if any(why_ocr(p, self.ocr.mode) for p in doc.pages):
+                from .ocr import ocr_missing_pages  # (the engines are imported only when a page needs one)
 
                 # the document already open (with its password) renders the pages: the file is not reopened
-                ocr_missing_pages(doc, fast, mode=self.ocr, tables=self.tables)
+                ocr_missing_pages(doc, fast, mode=self.ocr, tables=self.tables, progress=self.progress)
         finally:
             fast.close()
         return doc
@@ -134,7 +138,7 @@ class Reader:
         doc.notes.append(ExtractionNote(
             code="reader-fallback", severity="info",
             message=f"PDFium refused the file ({why.rstrip('.')}); it was read with pdfminer (pdfplumber) instead"))
-        if self.ocr != "off" and any(p.chars == 0 and p.images > 0 for p in doc.pages):
+        if any(why_ocr(p, self.ocr.mode) for p in doc.pages):
             doc.notes.append(ExtractionNote(
                 code="ocr-unavailable", severity="warning",
                 message="pages without a text layer were not read: OCR renders pages with pdfium, which cannot "
