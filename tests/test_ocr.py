@@ -9,7 +9,7 @@ import json
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ def _rapid_ok() -> bool:
 pytestmark = pytest.mark.skipif(not _rapid_ok(), reason="rapidocr cannot run here: OCR not tested")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(path: str, **kw):
     from auditor.api import parse
 

@@ -10,12 +10,12 @@ import typer
 
 from .options import (
     FailOn,
+    OcrEngineName,
     OcrMode,
     config_option,
     factors_option,
     fail_on_option,
     ignore_option,
-    OcrEngineName,
     ocr_cache_option,
     ocr_dpi_option,
     ocr_engine_option,

@@ -11,13 +11,13 @@ import typer
 from .batch import batch as batch_command
 from .options import (
     FailOn,
+    OcrEngineName,
     OcrMode,
     build_config,
     config_option,
     factors_option,
     fail_on_option,
     ignore_option,
-    OcrEngineName,
     ocr_cache_option,
     ocr_dpi_option,
     ocr_engine_option,
@@ -285,8 +285,8 @@ def extract(
     """Print the structured report the parser read from a PDF."""
     from ..api import one_line, parse
     from ..read.document import PdfError
-    from .progress import terminal_progress
     from ..read.guard import AuditTimeout
+    from .progress import terminal_progress
 
     if format not in ("json", "markdown"):
         typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)

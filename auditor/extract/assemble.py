@@ -41,8 +41,9 @@ def merge_continued(tables: list[Table]) -> list[Table]:
         if prev is not None and _continues(prev, t):
             h_prev = read_header(prev)
             h_new = read_header(t)
-            if classify(t, h_new) == "unknown" or h_new.texts == h_prev.texts:
-                body = t.rows[h_new.rows:] if h_new.texts == h_prev.texts else t.rows
+            same = _same_header(h_new.texts, h_prev.texts)
+            if classify(t, h_new) == "unknown" or same:
+                body = t.rows[h_new.rows:] if same else t.rows
                 rows = list(prev.rows)
                 if body and rows and _is_row_tail(body[0], rows[-1]):
                     rows[-1] = _join_rows(rows[-1], body[0])
@@ -51,6 +52,17 @@ def merge_continued(tables: list[Table]) -> list[Table]:
                 continue
         out.append(t)
     return out
+
+
+def _same_header(a: list[str], b: list[str]) -> bool:
+    """The header repeated: the same texts, spaces aside, or all but a character or two (a scanned page's OCR
+    reads the same header a little differently on each page)."""
+    from rapidfuzz.fuzz import ratio
+
+    if len(a) != len(b):
+        return False
+    pairs = [("".join(x.split()), "".join(y.split())) for x, y in zip(a, b)]
+    return all(x == y or ratio(x, y) >= 85 for x, y in pairs) and any(x for x, _ in pairs)
 
 
 def _continues(prev: Table, t: Table) -> bool:

@@ -13,8 +13,8 @@ from typing import Any
 from ..model import ExtractionNote
 from .assemble import assemble_page, find_ruled_tables
 from .document import Document, Page, PdfError, TablePolicy
-from .ocr import OcrOptions, why_ocr
 from .guard import AuditTimeout, Limits, check_streams, sniff
+from .ocr import OcrOptions, why_ocr
 from .pdfium import encryption_summary, metadata, open_pdfium, read_pdfium_page, unsupported_reason
 from .pdfminer import close_pdfminer, open_pdfminer, pdfminer_page
 

@@ -8,7 +8,6 @@ Readings are cached by page-image hash (see cache). Every run is offline: no mod
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -121,9 +121,9 @@ class RapidEngine:
     def read(self, image: Any) -> list[Word]:
         import numpy as np
 
-        out = self._ocr(np.asarray(image.convert("RGB")), use_det=True, use_cls=False, use_rec=True)
+        out: Any = self._ocr(np.asarray(image.convert("RGB")), use_det=True, use_cls=False, use_rec=True)
         txts = getattr(out, "txts", None)
-        if not txts:
+        if not txts or getattr(out, "boxes", None) is None:
             return []
         words: list[Word] = []
         results = list(getattr(out, "word_results", None) or ())

@@ -157,7 +157,7 @@ def _merge_runs(runs: list[tuple[int, int, int]], tol: int = 3) -> list[Ruling]:
 
 
 def rulings(img: Any, dpi: int) -> tuple[list[Ruling], list[Ruling]]:
-    """Horizontal and vertical table rulings in a grayscale page image (pixels). Vertical ones must end on
+    """Horizontal and vertical table rulings in a grayscale page image (pixels). Vertical ones must end in
     horizontal ones, so the strokes of large characters are not taken for lines."""
     from PIL import Image
 
@@ -171,7 +171,9 @@ def rulings(img: Any, dpi: int) -> tuple[list[Ruling], list[Ruling]]:
         if v.c1 - v.c0 > dpi * 0.04:
             continue
         ends = [h for h in hs if h.a0 - tol <= v.pos <= h.a1 + tol]
-        if any(abs(h.pos - v.a0) <= tol for h in ends) and any(abs(h.pos - v.a1) <= tol for h in ends):
+        # a ruling runs into the lines it joins (its dark run goes on through their pixels); the stroke of a
+        # tall letter in a tight row stops short of them, however close
+        if any(h.c0 - tol <= v.a0 <= h.c1 + 1 for h in ends) and any(h.c0 - 1 <= v.a1 <= h.c1 + tol for h in ends):
             vs.append(v)
     hs = [h for h in hs if any(h.a0 - tol <= v.pos <= h.a1 + tol and v.a0 - tol <= h.pos <= v.a1 + tol for v in vs)]
     return hs, vs

@@ -6,6 +6,7 @@ tables (ruled ones by pdfplumber's table finder, unruled ones from the alignment
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..document import Char, Edge, Page, TablePolicy
 from .engines import Engine, Word
 from .image import edges, erase, line_direction, render, rotate, rulings, skew_angle, to_gray
 
-PIPELINE = "ocr-page/1"         # bump when what is cached (below) changes meaning
+PIPELINE = "ocr-page/2"         # bump when what is cached (below) changes meaning
 DOUBT = 85.0                    # a page read with a mean confidence under this may be upside down: check
 
 
@@ -85,11 +86,17 @@ def read_image(engine: Engine, rgb: Any, dpi: int) -> PageRead:
 
 
 
-def words_to_chars(words: list[Word], scale: float) -> list[Char]:
+def words_to_chars(words: list[Word], scale: float, walls: Sequence[tuple[float, float, float]] = ()) -> list[Char]:
     """Characters in points, each with its share of its word's box and the word's confidence. Within an engine
     line, words that touch (or nearly: less than the line's height apart) are closed up so that no space is read
     inside a run of characters; where the engine printed a space, a space character is put between them, as a text
-    layer has it (a wider gap is left to the line builder, which reads it as a space or a column gap)."""
+    layer has it (a wider gap is left to the line builder, which reads it as a space or a column gap). Nothing is
+    closed up across a wall (a vertical ruling: x, top, bottom in pixels): the text on its two sides is in two
+    cells, even when the engine read it as one line."""
+
+    def walled(x0: float, x1: float, top: float, bottom: float) -> bool:
+        return any(x0 - 2 <= x <= x1 + 2 and t <= bottom and b >= top for x, t, b in walls)
+
     out: list[Char] = []
     lines: dict[int, list[Word]] = {}
     for w in words:
@@ -108,7 +115,7 @@ def words_to_chars(words: list[Word], scale: float) -> list[Char]:
                 if w.space and out and 0 <= gap < 2 * height:
                     last = out[-1]
                     out.append({**last, "text": " ", "x0": last["x1"], "x1": w.x0 / scale})
-                elif not w.space and 0 < gap < 0.8 * height:
+                elif not w.space and 0 < gap < 0.8 * height and not walled(prev.x1, w.x0, w.top, w.bottom):
                     x0 = prev.x1          # closed up
             step = (w.x1 - x0) / len(text)
             for i, ch in enumerate(text):
@@ -134,7 +141,7 @@ def assemble(read: PageRead, page: Page, dpi: int, previous: Page | None, tables
 
     scale = dpi / 72
     width, height = read.size[0] / scale, read.size[1] / scale
-    chars = words_to_chars(read.words, scale)
+    chars = words_to_chars(read.words, scale, [((c0 + c1) / 2, a0, a1) for a0, a1, c0, c1 in read.v])
     found = find_ruled_tables(width, height, chars, page_edges(read, scale), page.number)
     built = assemble_page(page.number, width, height, found, chars, page.images, previous, tables)
     page.lines, page.tables, page.ocr = built.lines, built.tables, True
