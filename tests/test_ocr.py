@@ -80,7 +80,7 @@ def test_scan_audits_like_its_born_digital_source():
     scan, born = audit(SCAN), audit(FIXTURES / "synth-3-seed-docx.pdf")
     assert scan.status == born.status == "ok"
     assert scan.counts["error"] == born.counts["error"] == 0
-    assert {s.stage for s in scan.stages} == {s.stage for s in born.stages}
+    assert [(s.canonical, s.stated) for s in scan.stages] == [(s.canonical, s.stated) for s in born.stages]
 
 
 def test_numbers_read_wrong_by_ocr_are_never_confident():
@@ -158,6 +158,19 @@ def test_words_become_characters_closed_up_within_a_run_and_spaced_where_printed
     liao = next(c for c in chars if c["text"] == "料")
     eight = next(c for c in chars if c["text"] == "8")
     assert eight["x0"] == liao["x1"]          # closed up: no gap the line builder would read as a space
+
+
+def test_a_word_read_across_a_ruling_is_cut_there():
+    from auditor.read.ocr.page import words_to_chars
+
+    ws = [Word("(t·km))(tCO2e)", 100, 50, 240, 70, 99, 0, True)]
+    chars = words_to_chars(ws, 1.0, walls=[(170.0, 0.0, 100.0)])
+    left = "".join(c["text"] for c in chars if c["x1"] <= 170)
+    right = "".join(c["text"] for c in chars if c["x0"] >= 170)
+    assert left == "(t·km))" and right == "(tCO2e)"
+    first_right = next(c for c in chars if c["x0"] >= 170)
+    last_left = [c for c in chars if c["x1"] <= 170][-1]
+    assert first_right["x0"] - last_left["x1"] > 3        # two runs: neither overflows into the other cell
 
 
 # ---------------------------------------------------------------- upright and deskewed
@@ -341,3 +354,36 @@ def test_tesseract_engine_reads_a_page_where_installed(tmp_path):
     pdf = one_page_pdf(page_image(2), tmp_path / "one.pdf")
     r = parse(pdf, ocr=OcrOptions(engine="tesseract", cache="off"))
     assert r.coverage.ocr_pages == [1] and r.coverage.ocr_engine.lower().startswith("tesseract")
+
+
+def test_a_batch_keeps_its_ocr_readings_in_its_database(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    one_page_pdf(page_image(2), folder / "scan.pdf")
+    db = tmp_path / "r.sqlite"
+    res = subprocess.run([sys.executable, "-m", "auditor", "batch", str(folder), "--db", str(db), "--jobs", "1",
+                          "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert res.returncode in (0, 1), res.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM ocr_pages").fetchone()[0] == 1
+        status = con.execute("SELECT status FROM reports").fetchone()[0]
+    assert status == "ok"
+
+
+def test_a_lone_stroke_is_told_by_its_slant():
+    from PIL import Image, ImageDraw
+
+    from auditor.read.ocr.page import _stroke
+
+    def mark(points):
+        from PIL import ImageOps
+
+        img = Image.new("L", (30, 40), 255)
+        ImageDraw.Draw(img).line(points, fill=0, width=3)
+        return img.crop(ImageOps.invert(img).getbbox())     # as the reader crops it: to its ink
+
+    assert _stroke(mark([(22, 2), (8, 38)])) == "/"
+    assert _stroke(mark([(15, 2), (15, 38)])) == "1"
+    assert _stroke(mark([(8, 2), (22, 38)])) == "\\"

@@ -177,7 +177,9 @@ NUM_S = r"(?<![\dA-Za-z.])(?:[-−–+]\s?)?(?:\d{1,3}(?:\s?,\s?\d{3})+|\d+)(?:\
 # the unit a footprint is expressed per: '/t', '/台', 'per unit', 'per m2' (not '/kWh' or '/(t·km)': factors)
 PER = (r"(?:\s*(?:/|per\s+)\s*(?P<per>台|件|套|个|块|只|樘|吨|t|kg|千克|m2|m²|㎡|平方米|m3|m³|立方米|"
        r"(?:functional|declared)\s+unit|unit|piece|pc|tonne|ton|FU)(?![A-Za-z0-9·/²³]|\.[A-Za-z]))")
-NOT_PER = r"(?![A-Za-z0-9₂]*/)"       # 'kgCO2e/kWh': a factor, not a footprint (nor kgCO2 followed by 'e/kWh')
+# 'kgCO2e/kWh': a factor, not a footprint (nor kgCO2 followed by 'e/kWh'); 'tCO2e/年产量' (a division in a sentence,
+# its spaces lost by OCR) is a total
+NOT_PER = r"(?![A-Za-z0-9₂]*/\s*(?:[A-Za-z0-9(（\[·]|吨|千克|克|台|件|套|个|只|块|度|千瓦时|立方|平方|公里|米|升|单位))"
 UNIT_Q = rf"(?P<unit>{UNIT_EMIS}){PER}?{NOT_PER}"
 PCT_AFTER = (rf"(?:\s*[（(]\s*(?:占比?|约)?\s*(?P<pct>{NUM_S})\s*%\s*[)）]"
              rf"|\s*[，,]\s*占(?:比|总排放量?的?|总量的?|碳足迹的?)?\s*(?:为|约)?\s*(?P<pct>{NUM_S})\s*%)?")

@@ -84,7 +84,7 @@ def read_header(table: Table) -> Header:
             row = table.rows[r]
             if c < len(row) and row[c].text and row[c].text not in parts:
                 parts.append(row[c].text)
-        texts.append(" ".join(parts))
+        texts.append(balanced(" ".join(parts)))
     data_row = sum(1 for c in first if _numeric(c) and not YEAR_RE.fullmatch(c.text.strip())) >= 2
     # a row of values (the headerless continuation of a table) is no header, whatever words its cells hold
     roles = [header_role(t)[0] if t and not data_row else None for t in texts]
@@ -166,6 +166,25 @@ def make_quantity(p: Parsed, location: Location | None, unit: str | None = None,
                   unit_note: str | None = None, conf: float | None = None, shown: str | None = None) -> Quantity:
     return Quantity(text=shown or p.text, value=p.value, decimals=p.decimals, unit=unit, unit_text=unit_text or None,
                     unit_note=unit_note, location=location, confidence=conf)
+
+
+def balanced(text: str) -> str:
+    """A header's brackets made whole: a closing bracket with no opening one is dropped, an opening one never
+    closed is closed at the end ('EF (kg CO2e/t·km' when the ')' was printed past the cell's ruling, as scans and
+    tight cells do)."""
+    pairs = {")": "(", "）": "（", "]": "["}
+    closes = {v: k for k, v in pairs.items()}
+    out: list[str] = []
+    stack: list[str] = []
+    for ch in text:
+        if ch in pairs:
+            if not stack or stack[-1] != pairs[ch]:
+                continue
+            stack.pop()
+        elif ch in closes:
+            stack.append(ch)
+        out.append(ch)
+    return ("".join(out) + "".join(closes[o] for o in reversed(stack))).strip()
 
 
 def header_unit(text: str) -> str | None:

@@ -66,6 +66,10 @@ class Engine(Protocol):
         """Whether the page's text lines run top to bottom (None: the engine cannot tell)."""
         ...
 
+    def read_crop(self, image: Any) -> tuple[str, float | None] | None:
+        """The text of a small crop holding one short line (a table cell), with its confidence."""
+        ...
+
 
 def get_engine(name: str | None = None) -> Engine:
     """The engine by name (AUDITOR_OCR_ENGINE, else rapidocr); raises EngineUnavailable with the reason."""
@@ -107,7 +111,7 @@ class RapidEngine:
         self._version = getattr(rapidocr, "__version__", None) or _dist_version("rapidocr")
         threads = int(os.environ.get("AUDITOR_OCR_THREADS", "0")) or -1
         self._ocr = RapidOCR(params={
-            "Global.log_level": "error", "Global.return_word_box": True, "Global.max_side_len": 10000,
+            "Global.log_level": "error", "Global.return_word_box": True, "Global.return_single_char_box": True, "Global.max_side_len": 10000,
             "Global.min_side_len": 16, "Global.text_score": TEXT_SCORE,
             "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
@@ -116,7 +120,7 @@ class RapidEngine:
 
     @property
     def version(self) -> str:
-        return f"rapidocr {self._version} det{DET_SIDE} s{TEXT_SCORE}"
+        return f"rapidocr {self._version} det{DET_SIDE} s{TEXT_SCORE} chars"
 
     def read(self, image: Any) -> list[Word]:
         import numpy as np
@@ -148,6 +152,21 @@ class RapidEngine:
                 words.append(Word(text, float(min(xs)), top, float(max(xs)), bottom, min(float(wscore), 1.0) * 100, k,
                                   space))
         return words
+
+    def read_crop(self, image: Any) -> tuple[str, float | None] | None:
+        import numpy as np
+        from PIL import Image
+
+        pad = max(8, image.height // 2)
+        framed = Image.new("L", (image.width + 2 * pad, image.height + 2 * pad), 255)
+        framed.paste(image.convert("L"), (pad, pad))
+        out: Any = self._ocr(np.asarray(framed.convert("RGB")), use_det=False, use_cls=False, use_rec=True)
+        txts = getattr(out, "txts", None)
+        if not txts:
+            return None
+        scores = getattr(out, "scores", None) or [None]
+        score = scores[0]
+        return str(txts[0]), None if score is None else min(float(score), 1.0) * 100
 
     def _boxes(self, image: Any, side: int = 1000) -> tuple[Any, Any]:
         """The text-line boxes detected on the page reduced to `side` pixels (and the reduced page)."""
@@ -258,10 +277,13 @@ class TesseractEngine:
         return self._version
 
     def read(self, image: Any) -> list[Word]:
+        return self._run(image, "3")
+
+    def _run(self, image: Any, psm: str) -> list[Word]:
         with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
             png = Path(tmp) / "page.png"
             image.convert("L").save(png)
-            proc = subprocess.run([self.exe, str(png), "stdout", "-l", self.lang, "--psm", "3", "tsv"],
+            proc = subprocess.run([self.exe, str(png), "stdout", "-l", self.lang, "--psm", psm, "tsv"],
                                   capture_output=True, text=True, timeout=600,
                                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         words: list[Word] = []
@@ -279,6 +301,18 @@ class TesseractEngine:
 
     def sideways(self, image: Any) -> bool | None:
         return None           # the pixels decide (image.line_direction)
+
+    def read_crop(self, image: Any) -> tuple[str, float | None] | None:
+        from PIL import Image
+
+        pad = 12
+        framed = Image.new("L", (image.width + 2 * pad, image.height + 2 * pad), 255)
+        framed.paste(image.convert("L"), (pad, pad))
+        words = self._run(framed, "7")
+        if not words:
+            return None
+        confs = [w.conf for w in words if w.conf is not None]
+        return " ".join(w.text for w in words), (min(confs) if confs else None)
 
     def upside_down(self, image: Any) -> bool | None:
         if not self.osd:

@@ -14,7 +14,7 @@ from ..document import Char, Edge, Page, TablePolicy
 from .engines import Engine, Word
 from .image import edges, erase, line_direction, render, rotate, rulings, skew_angle, to_gray
 
-PIPELINE = "ocr-page/2"         # bump when what is cached (below) changes meaning
+PIPELINE = "ocr-page/4"         # bump when what is cached (below) changes meaning
 DOUBT = 85.0                    # a page read with a mean confidence under this may be upside down: check
 
 
@@ -72,6 +72,8 @@ def read_image(engine: Engine, rgb: Any, dpi: int) -> PageRead:
         return engine.read(erase(img, hs, vs) if hs or vs else img), hs, vs
 
     words, hs, vs = read(gray)
+    words += _lone_cells(engine, gray, hs, vs, words)
+    _strokes(words, erase(gray, hs, vs) if hs or vs else gray)
     confs = [w.conf for w in words if w.conf is not None]
     mean = sum(confs) / len(confs) if confs else 0.0
     if (not words or mean < DOUBT) and engine.upside_down(gray):
@@ -84,6 +86,88 @@ def read_image(engine: Engine, rgb: Any, dpi: int) -> PageRead:
                     h=[(float(r.a0), float(r.a1), float(r.c0), float(r.c1)) for r in hs],
                     v=[(float(r.a0), float(r.a1), float(r.c0), float(r.c1)) for r in vs])
 
+
+
+def _lone_cells(engine: Engine, gray: Any, hs: list, vs: list, words: list[Word]) -> list[Word]:
+    """The ruled cells the page reading left empty though they hold ink: text detection misses a lone short mark
+    in a cell of its own ('t', '/', '-'); each is recognised from its own crop."""
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    from pdfplumber.table import TableFinder
+
+    from ..assemble import EdgePage
+
+    page: Any = EdgePage(gray.width, gray.height, [], edges(hs, vs, 1.0))
+    centres = [((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in words]
+    out: list[Word] = []
+    clean = erase(gray, hs, vs)
+    line = max((w.line for w in words), default=0) + 1
+    for table in TableFinder(page).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell is None:
+                    continue
+                x0, top, x1, bottom = cell
+                if any(x0 <= cx < x1 and top <= cy < bottom for cx, cy in centres):
+                    continue
+                ink = _ink(clean, (int(x0) + 3, int(top) + 3, int(x1) - 3, int(bottom) - 3))
+                if ink is None:
+                    continue
+                read = engine.read_crop(clean.crop(ink))
+                if read is None or not read[0].strip():
+                    continue
+                text, conf = read
+                out.append(Word(text.strip(), ink[0], ink[1], ink[2], ink[3], conf, line, True))
+                line += 1
+    return out
+
+
+STROKES = frozenset("1lI|/\\")
+
+
+def _strokes(words: list[Word], img: Any) -> None:
+    """Every lone stroke (a line of one character: '1', '/', '|') told by its slant in the image."""
+    count: dict[int, int] = {}
+    for w in words:
+        count[w.line] = count.get(w.line, 0) + 1
+    for w in words:
+        if count[w.line] == 1 and w.text in STROKES:
+            ink = _ink(img, (int(w.x0) - 2, int(w.top), int(w.x1) + 2, int(w.bottom)), min_dark=6)
+            if ink is not None:
+                w.text = _stroke(img.crop(ink)) or w.text
+
+
+def _stroke(img: Any) -> str | None:
+    """A lone stroke told by its slant: '/' (a cell's "none") leans right, '1' stands upright; recognisers read a
+    slash alone as a one."""
+    w, h = img.size
+    if h < 6:
+        return None
+    px = img.load()
+
+    def mean_x(rows: range) -> float | None:
+        xs = [x for y in rows for x in range(w) if px[x, y] < 128]
+        return sum(xs) / len(xs) if xs else None
+
+    top, bottom = mean_x(range(0, h // 3)), mean_x(range(h - h // 3, h))
+    if top is None or bottom is None:
+        return None
+    lean = (top - bottom) / h
+    return "/" if lean > 0.2 else "\\" if lean < -0.2 else "1" if w < 0.6 * h else None
+
+
+def _ink(img: Any, box: tuple[int, int, int, int], min_dark: int = 12) -> tuple[int, int, int, int] | None:
+    """The box of the dark pixels inside box (page pixels), None when there are too few to be a mark."""
+    from PIL import ImageOps
+
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        return None
+    crop = img.crop(box)
+    mask = ImageOps.invert(crop).point(lambda v: 255 if v > 110 else 0)
+    bb = mask.getbbox()
+    if bb is None or (mask.histogram()[255] if mask.mode == "L" else 0) < min_dark:
+        return None
+    return box[0] + bb[0], box[1] + bb[1], box[0] + bb[2], box[1] + bb[3]
 
 
 def words_to_chars(words: list[Word], scale: float, walls: Sequence[tuple[float, float, float]] = ()) -> list[Char]:
@@ -99,7 +183,7 @@ def words_to_chars(words: list[Word], scale: float, walls: Sequence[tuple[float,
 
     out: list[Char] = []
     lines: dict[int, list[Word]] = {}
-    for w in words:
+    for w in _split_at_walls(words, walls):
         lines.setdefault(w.line, []).append(w)
     for ln in lines.values():
         ln.sort(key=lambda w: w.x0)
@@ -129,6 +213,41 @@ def words_to_chars(words: list[Word], scale: float, walls: Sequence[tuple[float,
     return out
 
 
+def _split_at_walls(words: list[Word], walls: Sequence[tuple[float, float, float]], gap: float = 4.0) -> list[Word]:
+    """A word the engine read across a vertical ruling ("(t·km))(tCO2e)" over two header cells) cut in two there,
+    the characters shared out by position; and between two characters of a line on either side of a ruling a gap
+    is kept, so the text on its two sides is two runs (two cells), not one that overflows."""
+    out = _cut_words(words, walls, gap)
+    lines: dict[int, list[Word]] = {}
+    for w in out:
+        lines.setdefault(w.line, []).append(w)
+    for ln in lines.values():
+        ln.sort(key=lambda w: w.x0)
+        for a, b in zip(ln, ln[1:]):
+            ca, cb = (a.x0 + a.x1) / 2, (b.x0 + b.x1) / 2
+            wall = next((x for x, t, bt in walls if ca < x <= cb and t <= b.bottom and bt >= b.top), None)
+            if wall is not None and b.x0 - a.x1 < 2 * gap:
+                a.x1 = max(a.x0 + 1, min(a.x1, wall - gap))
+                b.x0 = min(b.x1 - 1, max(b.x0, wall + gap))
+    return out
+
+
+def _cut_words(words: list[Word], walls: Sequence[tuple[float, float, float]], gap: float) -> list[Word]:
+    out: list[Word] = []
+    todo = [Word(w.text, w.x0, w.top, w.x1, w.bottom, w.conf, w.line, w.space) for w in words]
+    while todo:
+        w = todo.pop()
+        n = len(w.text)
+        cut = next((x for x, t, b in walls if w.x0 + gap < x < w.x1 - gap and t <= w.bottom and b >= w.top), None)
+        if cut is None or n < 2:
+            out.append(w)
+            continue
+        k = min(n - 1, max(1, round((cut - w.x0) / (w.x1 - w.x0) * n)))
+        todo.append(Word(w.text[:k], w.x0, w.top, cut - gap, w.bottom, w.conf, w.line, w.space))
+        todo.append(Word(w.text[k:], cut + gap, w.top, w.x1, w.bottom, w.conf, w.line, False))
+    return out
+
+
 def page_edges(read: PageRead, scale: float) -> list[Edge]:
     from .image import Ruling
 
@@ -154,8 +273,14 @@ def ocr_page(engine: Engine, pdf: Any, page: Page, dpi: int, cache: Any, previou
     rgb = render(pdf, page.number, dpi)
     key = image_key(rgb, dpi, engine)
     hit = cache.get(key) if cache is not None else None
-    read = PageRead.from_json(hit) if hit is not None else read_image(engine, rgb, dpi)
-    if hit is None and cache is not None:
-        cache.put(key, read.to_json())
+    if hit is None:
+        # a fresh reading goes through the same JSON as a cached one: a re-audit reads exactly the same page
+        hit = read_image(engine, rgb, dpi).to_json()
+        if cache is not None:
+            cache.put(key, hit)
+        cached = False
+    else:
+        cached = True
+    read = PageRead.from_json(hit)
     assemble(read, page, dpi, previous, tables)
-    return read, hit is not None
+    return read, cached
