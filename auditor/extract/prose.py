@@ -210,9 +210,10 @@ QUOTE_EN_RE = regex.compile(
     rf"emissions(?: are| of)?|is|are|:)\s*(?P<num>{NUM_S})\s*{UNIT_Q}(?:\s*\(\s*(?P<pct>{NUM_S})\s*%\s*\))?",
     regex.I,
 )
-# ', manufacturing (A3) 10.80 kg CO2e (7.5%)': the next stage of a list, without a verb
+# ', manufacturing (A3) 10.80 kg CO2e (7.5%)': the next stage of a list, without a verb (no space after the
+# bracket, as OCR reads it now and then: '(A3)10.80')
 LIST_EN_RE = regex.compile(
-    rf"(?<=[,;]\s?|\band\s)\s*{EN_SUBJECT}\s+(?P<num>{NUM_S})\s*{UNIT_Q}(?:\s*\(\s*(?P<pct>{NUM_S})\s*%\s*\))?",
+    rf"(?<=[,;]\s?|\band\s)\s*{EN_SUBJECT}(?:\s+|(?<=\)))(?P<num>{NUM_S})\s*{UNIT_Q}(?:\s*\(\s*(?P<pct>{NUM_S})\s*%\s*\))?",
     regex.I,
 )
 # 'A1-A3 account for 87.9% of the total'

@@ -149,7 +149,7 @@ def _stroke(img: Any) -> str | None:
         xs = [x for y in rows for x in range(w) if px[x, y] < 128]
         return sum(xs) / len(xs) if xs else None
 
-    top, bottom = mean_x(range(0, h // 3)), mean_x(range(h - h // 3, h))
+    top, bottom = mean_x(range(h // 3)), mean_x(range(h - h // 3, h))
     if top is None or bottom is None:
         return None
     lean = (top - bottom) / h
