@@ -133,9 +133,17 @@ def test_ocr_off_leaves_the_page_unread_and_says_so():
 def test_progress_is_reported_per_ocr_page(tmp_path):
     from auditor.api import parse
 
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for n in (1, 2):
+        w.add_page(PdfReader(SCAN).pages[n])
+    pdf = tmp_path / "two.pdf"
+    with open(pdf, "wb") as f:
+        w.write(f)
     calls = []
-    parse(SCAN, ocr=OcrOptions(cache=str(tmp_path)), progress=lambda s, d, t: calls.append((s, d, t)))
-    assert [c for c in calls if c[0] == "ocr"] == [("ocr", i, 7) for i in range(1, 8)]
+    parse(pdf, ocr=OcrOptions(cache=str(tmp_path / "c")), progress=lambda s, d, t: calls.append((s, d, t)))
+    assert [c for c in calls if c[0] == "ocr"] == [("ocr", 1, 2), ("ocr", 2, 2)]
 
 
 # ---------------------------------------------------------------- words to characters

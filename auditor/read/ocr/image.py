@@ -156,15 +156,34 @@ def _merge_runs(runs: list[tuple[int, int, int]], tol: int = 3) -> list[Ruling]:
     return rules
 
 
+def _join(rules: list[Ruling], tol: int = 2, gap: int = 3) -> list[Ruling]:
+    """Pieces of one line joined: a scanned line that steps a pixel sideways (a residual tilt) or is broken by
+    noise comes out of the run merger as pieces side by side, overlapping or a few pixels apart along it."""
+    out: list[Ruling] = []
+    last: dict[int, Ruling] = {}          # the latest ruling at each rounded position
+    for r in sorted(rules, key=lambda r: (r.a0, r.pos)):
+        k = round(r.pos)
+        for j in range(k - tol, k + tol + 1):
+            o = last.get(j)
+            if o is not None and r.a0 <= o.a1 + gap and abs(o.pos - r.pos) <= tol:
+                o.a1 = max(o.a1, r.a1)
+                o.c0, o.c1 = min(o.c0, r.c0), max(o.c1, r.c1)
+                break
+        else:
+            out.append(r)
+            last[k] = r
+    return out
+
+
 def rulings(img: Any, dpi: int) -> tuple[list[Ruling], list[Ruling]]:
     """Horizontal and vertical table rulings in a grayscale page image (pixels). Vertical ones must end in
     horizontal ones, so the strokes of large characters are not taken for lines."""
     from PIL import Image
 
-    hs = [r for r in _merge_runs(_runs(img, int(dpi * 0.3))) if r.c1 - r.c0 <= dpi * 0.04]
+    hs = [r for r in _join(_merge_runs(_runs(img, int(dpi * 0.3)))) if r.c1 - r.c0 <= dpi * 0.04]
     if len(hs) < 2:
         return hs, []
-    vs_all = _merge_runs(_runs(img.transpose(Image.Transpose.TRANSPOSE), int(dpi * 0.08)))
+    vs_all = _join(_merge_runs(_runs(img.transpose(Image.Transpose.TRANSPOSE), int(dpi * 0.08))))
     tol = dpi * 0.03
     vs = []
     for v in vs_all:
@@ -172,8 +191,11 @@ def rulings(img: Any, dpi: int) -> tuple[list[Ruling], list[Ruling]]:
             continue
         ends = [h for h in hs if h.a0 - tol <= v.pos <= h.a1 + tol]
         # a ruling runs into the lines it joins (its dark run goes on through their pixels); the stroke of a
-        # tall letter in a tight row stops short of them, however close
-        if any(h.c0 - tol <= v.a0 <= h.c1 + 1 for h in ends) and any(h.c0 - 1 <= v.a1 <= h.c1 + tol for h in ends):
+        # tall letter in a tight row stops short of them, however close. A run longer than any letter (a third of
+        # an inch) that ends near them is a ruling too, its ends lost to the scan's noise
+        into = any(h.c0 - tol <= v.a0 <= h.c1 + 1 for h in ends) and any(h.c0 - 1 <= v.a1 <= h.c1 + tol for h in ends)
+        near = any(abs(h.pos - v.a0) <= tol for h in ends) and any(abs(h.pos - v.a1) <= tol for h in ends)
+        if into or (near and v.a1 - v.a0 >= dpi / 3):
             vs.append(v)
     hs = [h for h in hs if any(h.a0 - tol <= v.pos <= h.a1 + tol and v.a0 - tol <= h.pos <= v.a1 + tol for v in vs)]
     return hs, vs

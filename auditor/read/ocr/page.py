@@ -8,13 +8,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..document import Char, Edge, Page, TablePolicy
 from .engines import Engine, Word
 from .image import edges, erase, line_direction, render, rotate, rulings, skew_angle, to_gray
 
-PIPELINE = "ocr-page/4"         # bump when what is cached (below) changes meaning
+PIPELINE = "ocr-page/6"         # the format of what is cached (below)
 DOUBT = 85.0                    # a page read with a mean confidence under this may be upside down: check
 
 
@@ -41,10 +43,25 @@ class PageRead:
                         [tuple(r) for r in d.get("v", [])])
 
 
-def image_key(img: Any, dpi: int, engine: Engine) -> str:
-    """The cache key of a page image: its pixels, the resolution, the engine with its version and settings."""
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the code that turns a page image into a reading (these modules): a reading is reused only by
+    the code that made it, so no change of it can be hidden by the cache."""
     h = hashlib.sha256()
-    h.update(f"{PIPELINE}|{engine.version}|{dpi}|{img.mode}|{img.size}|".encode())
+    here = Path(__file__).resolve().parent
+    for name in ("engines.py", "image.py", "page.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()[:16]
+
+
+def image_key(img: Any, dpi: int, engine: Engine) -> str:
+    """The cache key of a page image: its pixels, the resolution, the engine with its version and settings, the
+    code that reads it."""
+    h = hashlib.sha256()
+    h.update(f"{PIPELINE}|{code_digest()}|{engine.version}|{dpi}|{img.mode}|{img.size}|".encode())
     h.update(img.tobytes())
     return h.hexdigest()
 
