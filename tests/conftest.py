@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ def pytest_configure(config):
         os.environ["AUDITOR_TEST_OWN_CACHE"] = "0"   # workers and subprocesses keep the session's folder
 
 
-@lru_cache(maxsize=None)
+@cache
 def audited(name: str):
     """Audit a fixture PDF once per test session (parsing is the slow part)."""
     from auditor.api import audit
@@ -31,3 +31,15 @@ def audited(name: str):
 @pytest.fixture
 def fixture_pdf():
     return lambda name: FIXTURES / name
+
+
+def can_ocr() -> bool:
+    """Whether the default OCR engine runs here (the tests of scans skip, saying why, when it does not)."""
+    from auditor.read.ocr import EngineUnavailable
+    from auditor.read.ocr.engines import get_engine
+
+    try:
+        get_engine("rapidocr")
+        return True
+    except EngineUnavailable:
+        return False

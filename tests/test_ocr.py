@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
+from conftest import can_ocr
 
 from auditor.read.ocr import EngineUnavailable, OcrOptions
 from auditor.read.ocr.engines import Word, get_engine
@@ -22,15 +23,7 @@ FIXTURES = ROOT / "fixtures" / "pdf"
 SCAN = FIXTURES / "synth-3-seed-scan.pdf"
 
 
-def _rapid_ok() -> bool:
-    try:
-        get_engine("rapidocr")
-        return True
-    except EngineUnavailable:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _rapid_ok(), reason="rapidocr cannot run here: OCR not tested")
+pytestmark = pytest.mark.skipif(not can_ocr(), reason="rapidocr cannot run here: OCR not tested")
 
 
 @cache
@@ -131,9 +124,9 @@ def test_ocr_off_leaves_the_page_unread_and_says_so():
 
 
 def test_progress_is_reported_per_ocr_page(tmp_path):
-    from auditor.api import parse
-
     from pypdf import PdfReader, PdfWriter
+
+    from auditor.api import parse
 
     w = PdfWriter()
     for n in (1, 2):

@@ -9,9 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
-from auditor.read.ocr import EngineUnavailable
-from auditor.read.ocr.engines import get_engine
+from conftest import can_ocr
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANS = ROOT / "fixtures" / "pdf" / "scan"
@@ -23,15 +21,7 @@ SAMPLE = ["tpl-bom-zh-html-150-stamp.pdf", "tpl-transport-zh-docx-150-mixed.pdf"
 DEFECTS = ["tpl-transport-zh-tkm-200.pdf"]
 
 
-def _can_ocr() -> bool:
-    try:
-        get_engine("rapidocr")
-        return True
-    except EngineUnavailable:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _can_ocr(), reason="rapidocr cannot run here: scans not tested")
+pytestmark = pytest.mark.skipif(not can_ocr(), reason="rapidocr cannot run here: scans not tested")
 
 
 @cache

@@ -155,11 +155,8 @@ class RapidEngine:
 
     def read_crop(self, image: Any) -> tuple[str, float | None] | None:
         import numpy as np
-        from PIL import Image
 
-        pad = max(8, image.height // 2)
-        framed = Image.new("L", (image.width + 2 * pad, image.height + 2 * pad), 255)
-        framed.paste(image.convert("L"), (pad, pad))
+        framed = _framed(image, max(8, image.height // 2))
         out: Any = self._ocr(np.asarray(framed.convert("RGB")), use_det=False, use_cls=False, use_rec=True)
         txts = getattr(out, "txts", None)
         if not txts:
@@ -218,6 +215,15 @@ class RapidEngine:
                 if score >= 0.8:
                     votes += 1 if str(label) == "180" else -1
         return votes > 0
+
+
+def _framed(image: Any, pad: int) -> Any:
+    """A crop set in white margins: recognisers read a word better with paper around it."""
+    from PIL import Image
+
+    out = Image.new("L", (image.width + 2 * pad, image.height + 2 * pad), 255)
+    out.paste(image.convert("L"), (pad, pad))
+    return out
 
 
 def _dist_version(name: str) -> str:
@@ -303,12 +309,7 @@ class TesseractEngine:
         return None           # the pixels decide (image.line_direction)
 
     def read_crop(self, image: Any) -> tuple[str, float | None] | None:
-        from PIL import Image
-
-        pad = 12
-        framed = Image.new("L", (image.width + 2 * pad, image.height + 2 * pad), 255)
-        framed.paste(image.convert("L"), (pad, pad))
-        words = self._run(framed, "7")
+        words = self._run(_framed(image, 12), "7")
         if not words:
             return None
         confs = [w.conf for w in words if w.conf is not None]
