@@ -184,7 +184,8 @@ def test_skew_is_measured(angle):
     img = page_image(3)
     base = skew_angle(img)
     tilted = rotate(img, angle)
-    assert abs(skew_angle(tilted) - (base - angle)) < 0.15 or abs(skew_angle(tilted) + angle - base) < 0.15
+    assert abs(skew_angle(tilted) - (base - angle)) < 0.15
+    assert abs(skew_angle(rotate(tilted, skew_angle(tilted)))) < 0.15       # and turning by it straightens
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
@@ -236,6 +237,17 @@ def test_an_invisible_text_layer_that_does_not_match_the_image_is_replaced(tmp_p
     assert "Lorem" not in " ".join(q.text for q in r.quotes)
 
 
+def test_a_poster_page_is_read_at_a_lower_resolution_than_an_a4_page():
+    from auditor.read.document import Page, TextFlow
+    from auditor.read.ocr.page import MAX_PIXELS, page_dpi
+
+    a4 = Page(number=1, width=595, height=842, lines=TextFlow())
+    poster = Page(number=1, width=8400, height=8400, lines=TextFlow())
+    assert page_dpi(a4, 200) == 200
+    low = page_dpi(poster, 200)
+    assert low < 200 and (8400 / 72 * low) ** 2 <= MAX_PIXELS
+
+
 def test_why_ocr_decides_per_page():
     from auditor.read.document import Page, TextFlow
     from auditor.read.ocr import why_ocr
@@ -257,6 +269,9 @@ def test_unmapped_glyphs_are_counted_as_garbage():
 
     assert unreadable("\ue001") and unreadable("\ufffd") and unreadable("(cid:42)") and unreadable("\x03")
     assert not unreadable("碳") and not unreadable("a") and not unreadable(" ")
+    from auditor.read.document import count_unreadable
+
+    assert count_unreadable(["碳", "\ue001", "(cid:42)", "a", "\ufffd", "\n", "\x03"]) == 4
 
 
 # ---------------------------------------------------------------- cache
@@ -340,6 +355,11 @@ def test_cli_takes_engine_dpi_and_cache(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "auditor", "extract", str(pdf), "--ocr-engine", "paddle"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "paddle" in bad.stderr
+    for cache_spec in (f"sqlite:{pdf}", str(pdf)):     # the input as the cache's database, a file as its folder
+        bad = subprocess.run([sys.executable, "-m", "auditor", "extract", str(pdf), "--ocr-cache", cache_spec],
+                             capture_output=True, text=True, timeout=300)
+        assert bad.returncode == 2 and "--ocr-cache" in bad.stderr and "Traceback" not in bad.stderr
+    assert pdf.read_bytes()[:5] == b"%PDF-"          # the input untouched
 
 
 # ---------------------------------------------------------------- Tesseract, where installed

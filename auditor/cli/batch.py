@@ -87,7 +87,8 @@ def batch(
         except ImportError:
             typer.echo("auditor: --executor dask needs Dask: pip install 'pcf-auditor[distributed]'", err=True)
             raise typer.Exit(2) from None
-    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache if ocr_cache is not None else f"sqlite:{db}")
+    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache if ocr_cache is not None else f"sqlite:{db}",
+                           inputs=list(paths))
     settings = Settings(config=cfg, ocr=ocr_opts, timeout=timeout_per_file or None, max_memory_mb=max_memory or None,
                         password=password)
     opts = BatchOptions(paths=paths, settings=settings, jobs=jobs or default_jobs(), db=db, jsonl=jsonl, csv=csv_out,

@@ -229,7 +229,7 @@ def check(
             results.append(ReportResult(path=str(p), status="error",
                                         error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
     from .progress import terminal_progress
-    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache)
+    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache, inputs=list(paths))
     for f in files:
         # None unless stderr is a terminal; audit() ends it with "done" however the file ends
         results.append(audit(f, cfg, ocr=ocr_opts, password=password, progress=terminal_progress(Path(f).name)))
@@ -292,8 +292,9 @@ def extract(
         typer.echo(f"auditor: unknown format {format!r}; choose json or markdown", err=True)
         raise typer.Exit(2)
     cfg = build_config(config, [], [], [])
+    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache, inputs=[path])
     try:
-        report = parse(path, ocr=ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache), password=password, config=cfg,
+        report = parse(path, ocr=ocr_opts, password=password, config=cfg,
                        progress=terminal_progress(path.name))
     except PdfError as e:
         typer.echo(f"auditor: {path}: {e.code}: {one_line(e.message)}", err=True)

@@ -71,11 +71,30 @@ def ocr_cache_option(default_help: str = "a folder in ~/.cache/auditor/ocr"):
                                                                      f"AUDITOR_OCR_CACHE)")
 
 
-def ocr_options(mode: OcrMode, engine: Optional[OcrEngineName], dpi: int, cache: Optional[str]):
-    """The OcrOptions the command line asks for."""
+def ocr_options(mode: OcrMode, engine: Optional[OcrEngineName], dpi: int, cache: Optional[str],
+                inputs: list[Path] = ()):
+    """The OcrOptions the command line asks for. A cache that would write over a file is refused (exit 2, one
+    line): a PDF or an input as its database, a file as its folder."""
     from ..read.ocr import OcrOptions
 
+    if cache and cache not in ("off", "none"):
+        problem = _unsafe_cache(cache, list(inputs))
+        if problem:
+            typer.echo(f"auditor: --ocr-cache {cache}: {problem}", err=True)
+            raise typer.Exit(2)
     return OcrOptions(mode=mode.value, engine=engine.value if engine else None, dpi=dpi, cache=cache)
+
+
+def _unsafe_cache(cache: str, inputs: list[Path]) -> str | None:
+    if cache.startswith("sqlite:"):
+        db = Path(cache[len("sqlite:"):])
+        if db.suffix.lower() == ".pdf" or any(db.resolve() == p.resolve() for p in inputs):
+            return "the database would be written over an input or a PDF"
+        return None
+    folder = Path(cache)
+    if folder.exists() and not folder.is_dir():
+        return "is a file, not a folder"
+    return None         # a folder is safe anywhere: the cache writes only <folder>/xx/<hash>.json.gz files
 
 
 def password_option():

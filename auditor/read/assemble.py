@@ -16,10 +16,10 @@ from .document import (
     Table,
     TablePolicy,
     TextFlow,
+    count_unreadable,
     drop_cjk_latin_spaces,
     fold_chars,
     join_cell_text,
-    unreadable,
 )
 
 
@@ -59,7 +59,7 @@ def assemble_page(number: int, width: float, height: float, tables: list[Table],
     all_tables, lines = finish_page(number, height, tables, flows, previous, accept)
     return Page(number=number, width=width, height=height, lines=lines, tables=all_tables,
                 chars=sum(1 for c in chars if not c["text"].isspace()), images=images,
-                garbage=sum(1 for c in chars if unreadable(c["text"])))
+                garbage=count_unreadable([c["text"] for c in chars]))
 
 
 def finish_page(number: int, height: float, ruled: list[Table], flows: list[TextFlow], previous: Page | None,

@@ -43,6 +43,15 @@ class Edge(TypedDict, total=False):
 CJK = regex.compile(r"[\p{Han}\p{Katakana}\p{Hiragana}\u3000-\u303f\uff00-\uffef，。；：、（）“”‘’《》【】]")
 
 
+UNREADABLE = regex.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]|\(cid:\d+\)")
+
+
+def count_unreadable(texts: list[str]) -> int:
+    """How many of a page's characters are unmapped glyphs (see unreadable): one scan of the joined text, not a
+    call per character (every page pays it)."""
+    return len(UNREADABLE.findall("".join(texts)))
+
+
 def unreadable(ch: str) -> bool:
     """A character a text layer holds in place of an unmapped glyph: U+FFFD, a private-use code point, a control
     character, pdfminer's (cid:N)."""

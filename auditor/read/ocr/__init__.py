@@ -87,18 +87,18 @@ def ocr_missing_pages(doc: Document, pdf: Any, mode: str | OcrOptions = "auto", 
         doc.notes.append(ExtractionNote(code="ocr-unavailable", severity="warning",
                                         message=f"page(s) {pages} need OCR and were not read: {e}"))
         return
-    from .cache import DirCache, default_dir, open_cache
+    from .cache import open_cache
     from .page import ocr_page
 
-    cache = open_cache(opts.cache) if opts.cache is not None else DirCache(default_dir())
+    cache = open_cache(opts.cache)
     by_number = {p.number: p for p in doc.pages}
     for done, (page, why) in enumerate(targets, 1):
         kept = None
         if why == "invisible text layer":
             kept = (page.lines, page.tables, page.width, page.height)
-        read, _ = ocr_page(engine, pdf, page, opts.dpi, cache, by_number.get(page.number - 1), tables)
+            layer = _page_text(page)
+        read = ocr_page(engine, pdf, page, opts.dpi, cache, by_number.get(page.number - 1), tables)
         if kept is not None:
-            layer = kept[0].text + " " + " ".join(c.text for t in kept[1] for row in t.rows for c in row)
             share = _bag_overlap(layer, _page_text(page))
             if share >= LAYER_MATCH:        # the layer says what the image shows: it is exact, keep it
                 page.lines, page.tables, page.width, page.height = kept
@@ -113,7 +113,7 @@ def ocr_missing_pages(doc: Document, pdf: Any, mode: str | OcrOptions = "auto", 
                 code="ocr-layer-replaced", severity="info", location=Location(page=page.number),
                 message=f"page {page.number}: its text layer is unreadable ({page.garbage} of {page.chars} "
                         f"characters are unmapped glyphs); the page was read by OCR instead"))
-        if read.turn:
+        if read.turn and page.ocr:
             doc.notes.append(ExtractionNote(
                 code="ocr-page-turned", severity="info", location=Location(page=page.number),
                 message=f"page {page.number} was scanned {'upside down' if read.turn == 180 else 'sideways'}; it "

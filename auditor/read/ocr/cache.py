@@ -103,8 +103,11 @@ class SqliteCache:
 
 
 def open_cache(spec: str | Path | None) -> OcrCache | None:
-    """A cache from a spec: None or "" or "off" for none, "sqlite:PATH" for a database, else a folder."""
-    if spec is None or str(spec) in ("", "off", "none"):
+    """A cache from a spec: None for the default folder (default_dir), "" or "off" for none, "sqlite:PATH" for a
+    database, else a folder."""
+    if spec is None:
+        return DirCache(default_dir())
+    if str(spec) in ("", "off", "none"):
         return None
     s = str(spec)
     if s.startswith("sqlite:"):

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -74,11 +74,15 @@ class Engine(Protocol):
 def get_engine(name: str | None = None) -> Engine:
     """The engine by name (AUDITOR_OCR_ENGINE, else rapidocr); raises EngineUnavailable with the reason."""
     name = (name or os.environ.get("AUDITOR_OCR_ENGINE") or DEFAULT_ENGINE).lower()
-    if name == "rapidocr":
-        return _rapid()
-    if name == "tesseract":
-        return _tesseract()
-    raise EngineUnavailable(f"unknown OCR engine {name!r}: choose one of {', '.join(ENGINES)}")
+    if name not in ENGINES:
+        raise EngineUnavailable(f"unknown OCR engine {name!r}: choose one of {', '.join(ENGINES)}")
+    return _engine(name)
+
+
+@cache
+def _engine(name: str) -> Engine:
+    """One engine of each kind per process (loading rapidocr's models takes half a second)."""
+    return RapidEngine() if name == "rapidocr" else TesseractEngine()
 
 
 # ---------------------------------------------------------------- rapidocr
@@ -86,11 +90,6 @@ def get_engine(name: str | None = None) -> Engine:
 DET_SIDE = 1152        # text is detected on the page scaled to this long side (A4 at ~100 dpi): as reliable as the
                        # full page for 8-point text and 3x faster; text is recognised from the full-resolution page
 TEXT_SCORE = 0.5       # lines recognised with less are dropped (specks of noise, fragments of a stamp)
-
-
-@lru_cache(maxsize=1)
-def _rapid() -> RapidEngine:
-    return RapidEngine()
 
 
 class RapidEngine:
@@ -251,11 +250,6 @@ def _cjk_edge(a: str, b: str) -> bool:
 
 def tesseract_path() -> str | None:
     return os.environ.get("AUDITOR_TESSERACT") or shutil.which("tesseract")
-
-
-@lru_cache(maxsize=1)
-def _tesseract() -> TesseractEngine:
-    return TesseractEngine()
 
 
 class TesseractEngine:

@@ -86,45 +86,44 @@ def read_image(engine: Engine, rgb: Any, dpi: int) -> PageRead:
 
     def read(img: Any) -> tuple[list[Word], list[Ruling], list[Ruling]]:
         hs, vs = rulings(img, dpi)
-        return engine.read(erase(img, hs, vs) if hs or vs else img), hs, vs
+        clean = erase(img, hs, vs) if hs or vs else img      # the page without its rulings, read once
+        words = engine.read(clean)
+        words += _lone_cells(engine, clean, hs, vs, words)
+        _strokes(words, clean)
+        return words, hs, vs
+
+    def mean(words: list[Word]) -> float:
+        confs = [w.conf for w in words if w.conf is not None]
+        return sum(confs) / len(confs) if confs else 0.0
 
     words, hs, vs = read(gray)
-    words += _lone_cells(engine, gray, hs, vs, words)
-    _strokes(words, erase(gray, hs, vs) if hs or vs else gray)
-    confs = [w.conf for w in words if w.conf is not None]
-    mean = sum(confs) / len(confs) if confs else 0.0
-    if (not words or mean < DOUBT) and engine.upside_down(gray):
+    if (not words or mean(words) < DOUBT) and engine.upside_down(gray):
         flipped = rotate(gray, 180)
         w2, h2, v2 = read(flipped)
-        c2 = [w.conf for w in w2 if w.conf is not None]
-        if c2 and sum(c2) / len(c2) > mean:
+        if w2 and mean(w2) > mean(words):
             gray, words, hs, vs, turn = flipped, w2, h2, v2, (turn + 180) % 360
     return PageRead(turn=turn, angle=angle if abs(angle) >= 0.05 else 0.0, size=gray.size, words=words,
                     h=[(float(r.a0), float(r.a1), float(r.c0), float(r.c1)) for r in hs],
                     v=[(float(r.a0), float(r.a1), float(r.c0), float(r.c1)) for r in vs])
 
 
-
-def _lone_cells(engine: Engine, gray: Any, hs: list, vs: list, words: list[Word]) -> list[Word]:
+def _lone_cells(engine: Engine, clean: Any, hs: list, vs: list, words: list[Word]) -> list[Word]:
     """The ruled cells the page reading left empty though they hold ink: text detection misses a lone short mark
-    in a cell of its own ('t', '/', '-'); each is recognised from its own crop."""
+    in a cell of its own ('t', '/', '-'); each is recognised from its own crop of the page without rulings.
+    The cells are the ones the assembler will find (its ruled-table finder, here in pixels)."""
     if len(hs) < 2 or len(vs) < 2:
         return []
-    from pdfplumber.table import TableFinder
+    from ..assemble import find_ruled_tables
 
-    from ..assemble import EdgePage
-
-    page: Any = EdgePage(gray.width, gray.height, [], edges(hs, vs, 1.0))
     centres = [((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in words]
     out: list[Word] = []
-    clean = erase(gray, hs, vs)
     line = max((w.line for w in words), default=0) + 1
-    for table in TableFinder(page).tables:
+    for table in find_ruled_tables(clean.width, clean.height, [], edges(hs, vs, 1.0), 0):
         for row in table.rows:
-            for cell in row.cells:
-                if cell is None:
+            for cell in row:
+                if cell.merged or cell.bbox is None:
                     continue
-                x0, top, x1, bottom = cell
+                x0, top, x1, bottom = cell.bbox
                 if any(x0 <= cx < x1 and top <= cy < bottom for cx, cy in centres):
                     continue
                 ink = _ink(clean, (int(x0) + 3, int(top) + 3, int(x1) - 3, int(bottom) - 3))
@@ -284,9 +283,19 @@ def assemble(read: PageRead, page: Page, dpi: int, previous: Page | None, tables
     page.width, page.height = width, height
 
 
+MAX_PIXELS = 36_000_000         # a page is rendered at most this big (an A0 poster at 200 dpi is 62 MP)
+
+
+def page_dpi(page: Page, dpi: int) -> int:
+    """The resolution a page is read at: `dpi`, lowered for a page so large that it would exceed MAX_PIXELS."""
+    area = max(1.0, page.width * page.height) / (72 * 72)          # square inches
+    return max(36, min(dpi, int((MAX_PIXELS / area) ** 0.5)))
+
+
 def ocr_page(engine: Engine, pdf: Any, page: Page, dpi: int, cache: Any, previous: Page | None,
-             tables: TablePolicy | None) -> tuple[PageRead, bool]:
-    """Read one page (from the cache when its image was read before); (the reading, whether it was cached)."""
+             tables: TablePolicy | None) -> PageRead:
+    """Read one page (from the cache when its image was read before)."""
+    dpi = page_dpi(page, dpi)
     rgb = render(pdf, page.number, dpi)
     key = image_key(rgb, dpi, engine)
     hit = cache.get(key) if cache is not None else None
@@ -295,9 +304,6 @@ def ocr_page(engine: Engine, pdf: Any, page: Page, dpi: int, cache: Any, previou
         hit = read_image(engine, rgb, dpi).to_json()
         if cache is not None:
             cache.put(key, hit)
-        cached = False
-    else:
-        cached = True
     read = PageRead.from_json(hit)
     assemble(read, page, dpi, previous, tables)
-    return read, cached
+    return read
