@@ -2,6 +2,7 @@
 The options are functions: each command gets its own typer.Option with the same flag, default and help."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -72,7 +73,7 @@ def ocr_cache_option(default_help: str = "a folder in ~/.cache/auditor/ocr"):
 
 
 def ocr_options(mode: OcrMode, engine: Optional[OcrEngineName], dpi: int, cache: Optional[str],
-                inputs: list[Path] = ()):
+                inputs: Sequence[Path] = ()):
     """The OcrOptions the command line asks for. A cache that would write over a file is refused (exit 2, one
     line): a PDF or an input as its database, a file as its folder."""
     from ..read.ocr import OcrOptions
