@@ -175,3 +175,14 @@ def test_console_script_runs():
         pytest.skip("console script not installed in this environment")
     p = subprocess.run([str(exe), "check", SEED, "--format", "json"], capture_output=True, text=True)
     assert p.returncode == 1 and json.loads(p.stdout)["reports"][0]["status"] == "ok"
+
+
+def test_every_package_is_installed_by_pip_install_dot():
+    """A non-editable `pip install .` installs only the packages pyproject lists: every folder of auditor/ with
+    an __init__.py must be among them (auditor.read.ocr once was not, and a wheel had no OCR)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "auditor").rglob("__init__.py")}
+    assert found - listed == set(), f"packages missing from pyproject [tool.setuptools] packages: {found - listed}"
