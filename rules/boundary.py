@@ -69,6 +69,8 @@ class ClaimStages(Rule):
     """
 
     code = "BND001"
+    checklist = "boundary"
+    nonconformity = True
     name = "claim-stage-missing"
     category = "boundary"
     severity = "error"
@@ -115,6 +117,7 @@ class StageListsAgree(Rule):
     """
 
     code = "BND002"
+    checklist = "boundary"
     name = "stage-list-inconsistent"
     category = "boundary"
     severity = "warning"
@@ -156,6 +159,7 @@ class DeclaredWithoutData(Rule):
     """
 
     code = "BND003"
+    checklist = "boundary"
     name = "declared-stage-without-data"
     category = "boundary"
     severity = "warning"
@@ -192,6 +196,7 @@ class DataWithoutDeclaration(Rule):
     """
 
     code = "BND004"
+    checklist = "boundary"
     name = "data-stage-undeclared"
     category = "boundary"
     severity = "warning"
@@ -222,6 +227,7 @@ class ClaimConflict(Rule):
     """
 
     code = "BND006"
+    checklist = "boundary"
     name = "claim-conflict"
     category = "boundary"
     severity = "warning"
@@ -270,6 +276,7 @@ class CutoffExclusion(Rule):
     """
 
     code = "BND005"
+    checklist = "cut-off"
     name = "cutoff-exclusion"
     category = "boundary"
     severity = "warning"

@@ -29,6 +29,7 @@ class GwpSourceYear(Rule):
     """
 
     code = "CON001"
+    checklist = "gases"
     name = "gwp-source-year"
     category = "consistency"
     severity = "warning"
@@ -71,6 +72,7 @@ class FactorSeries(Rule):
     """
 
     code = "CON002"
+    checklist = "electricity"
     name = "factor-series-mixed"
     category = "consistency"
     severity = "warning"
@@ -135,6 +137,7 @@ class DatesInOrder(Rule):
     """
 
     code = "CON003"
+    checklist = "data-period"
     name = "dates-out-of-order"
     category = "consistency"
     severity = "error"
@@ -186,6 +189,7 @@ class GasesCovered(Rule):
     """
 
     code = "CON004"
+    checklist = "gases"
     name = "gases-incomplete"
     category = "consistency"
     severity = "info"
@@ -274,6 +278,7 @@ class FunctionalUnitConsistent(Rule):
     """
 
     code = "CON005"
+    checklist = "functional-unit"
     name = "functional-unit-inconsistent"
     category = "consistency"
     severity = "error"
@@ -443,6 +448,7 @@ class GwpValues(Rule):
     """
 
     code = "CON007"
+    checklist = "gases"
     name = "gwp-value-mismatch"
     category = "consistency"
     severity = "error"

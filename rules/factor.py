@@ -328,6 +328,7 @@ class FactorTableUniform(Rule[FactorTableUniformSettings]):
     """
 
     code = "FAC003"
+    checklist = "electricity"
     name = "factor-table-uniform"
     category = "factor"
     severity = "warning"
@@ -399,6 +400,7 @@ class FactorVintage(Rule):
     """
 
     code = "FAC004"
+    checklist = "electricity"
     name = "factor-vintage-mismatch"
     category = "factor"
     severity = "warning"
@@ -521,6 +523,7 @@ class FactorDates(Rule[FactorDatesSettings]):
     """
 
     code = "FAC006"
+    checklist = "data-period"
     name = "factor-vintage-dates"
     category = "factor"
     severity = "info"

@@ -8,7 +8,7 @@ import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
@@ -27,7 +27,14 @@ S = TypeVar("S", bound=BaseModel)
 # a rule's category is its family: the module it lives in (auditor.rules.arithmetic -> "arithmetic")
 FAMILY_CATEGORY: dict[str, Category] = {"arithmetic": "arithmetic", "percentage": "percentage", "factor": "factor",
                                         "boundary": "boundary", "consistency": "consistency",
-                                        "extraction": "extraction", "meta": "internal", "relations": "arithmetic"}
+                                        "extraction": "extraction", "meta": "internal", "relations": "arithmetic",
+                                        "allocation": "consistency", "electricity": "factor",
+                                        "statement": "consistency", "gases": "consistency"}
+
+# the items of a verifier's checklist (ISO 14067 / GB/T 24067 practice) a rule can check
+Checklist = Literal["cut-off", "allocation", "data-period", "functional-unit", "gases", "electricity", "statement",
+                    "boundary"]
+CHECKLIST: tuple[str, ...] = get_args(Checklist)
 
 
 class Rule(Generic[S]):
@@ -40,6 +47,11 @@ class Rule(Generic[S]):
     category: ClassVar[Category] = "arithmetic"
     severity: ClassVar[Severity] = "error"
     Settings: ClassVar[type[BaseModel]] = NoSettings
+    # the verifier's checklist item the rule checks (None: not a checklist rule)
+    checklist: ClassVar[Checklist | None] = None
+    # an unsuppressed error of this rule is a nonconformity with the standard: no arithmetic repairs it, and the
+    # verification opinion says so whatever the misstatements add up to
+    nonconformity: ClassVar[bool] = False
     settings: S
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -74,7 +86,8 @@ class Rule(Generic[S]):
     @classmethod
     def describe(cls) -> dict[str, Any]:
         return {"code": cls.code, "name": cls.name, "category": cls.category, "severity": cls.severity,
-                "summary": cls.summary(), "docs": cls.docs(),
+                "summary": cls.summary(), "docs": cls.docs(), "checklist": cls.checklist,
+                "nonconformity": cls.nonconformity,
                 "settings": cls.Settings.model_json_schema().get("properties", {})}
 
 
