@@ -6,6 +6,7 @@ import traceback
 from pathlib import Path
 
 from .engine.config import Config
+from .engine.opinion import not_verifiable, opinion_of
 from .engine.pipeline import counts, findings_for
 from .engine.reference import load_library
 from .engine.registry import rules_version
@@ -30,9 +31,11 @@ def audit_report(report: Report, config: Config | None = None, path: str | None 
     library = load_library(config.factors)
     path = path or report.path or ""
     findings = findings_for(report, config, library, path)
+    stages = stage_summaries(report, config, library)
     return ReportResult(path=path, status="ok", findings=findings, counts=counts(findings),
-                        coverage=report.coverage, stages=stage_summaries(report, config, library),
-                        summary=report_summary(report, prose), identity=identity_of(report, config, library))
+                        coverage=report.coverage, stages=stages,
+                        summary=report_summary(report, prose), identity=identity_of(report, config, library),
+                        opinion=opinion_of(report, findings, config, stages))
 
 
 def parse(path: str | Path, ocr: str | OcrOptions = "auto", password: str | None = None, config: Config | None = None,
@@ -74,7 +77,9 @@ def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, passw
 
     def failed(code: str, message: str) -> ReportResult:
         return ReportResult(path=str(path), sha256=sha, status="error",
-                            error=ErrorInfo(code=code, message=one_line(message)))
+                            error=ErrorInfo(code=code, message=one_line(message)),
+                            opinion=not_verifiable(f"the file could not be read ({code}): {one_line(message)}",
+                                                   config))
 
     if not path.exists():
         return failed("not-found", f"{path}: no such file or folder")

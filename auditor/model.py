@@ -334,6 +334,11 @@ class Detail(Model):
     computed_interval: tuple[str, str] | None = None
     tolerance: str | None = None
     steps: list[str] = Field(default_factory=list)
+    unit: str | None = Field(None, description="the unit of stated and computed, e.g. kgCO2e")
+    culprit: Literal["value", "input"] | None = Field(
+        None, description="which printed number the likely cause blames: the stated value itself, or an input it "
+                          "was computed from (a factor printed per GJ while the emissions used the per-kg factor): "
+                          "then the stated value is right and the footprint is not misstated by the gap")
 
 
 class Suppression(Model):
@@ -416,6 +421,71 @@ class ReportIdentity(Model):
                                                         "rounding of the printed numbers; None when not both")
 
 
+Verdict = Literal["clean", "immaterial", "material", "not-verifiable", "nonconformity"]
+VERDICTS: tuple[str, ...] = ("clean", "immaterial", "not-verifiable", "material", "nonconformity")  # mild to grave
+
+
+class Misstatement(Model):
+    """One slip in a value the report states, quantified: the stated value beside the recomputed one, in the
+    report's unit, as a share of the stated total. Findings that see the same slip from two sides (a line typo
+    that also breaks its stage sum) are one misstatement."""
+
+    what: str = Field(description="what is misstated, e.g. '原材料获取: the summary (p.3)'")
+    level: Literal["line", "stage", "total", "quote", "table", "per-unit"]
+    stage: str | None = Field(None, description="canonical stage, None for the total")
+    stated: str = Field(description="the value as printed")
+    expected: str = Field(description="the value recomputed from the report's other numbers")
+    difference: str = Field(description="stated - expected, signed, in `unit`")
+    unit: str | None = None
+    direction: Literal["overstated", "understated"]
+    base: str | None = Field(None, description="the stated total the share is taken of, as printed, with its unit")
+    share: float | None = Field(None, description="|difference| / base; None when no total in a compatible unit")
+    rules: list[str] = Field(default_factory=list, description="the rule codes whose findings report this slip")
+    fingerprints: list[str] = Field(default_factory=list, description="those findings' fingerprints")
+    location: Location | None = None
+
+
+class ChecklistItem(Model):
+    """One item of a verifier's checklist and what the rules that check it found."""
+
+    item: str = Field(description="cut-off, allocation, data-period, functional-unit, gases, electricity, statement, "
+                                  "boundary")
+    status: Literal["fail", "warn", "ok", "not-run"] = Field(
+        description="fail: an error; warn: a warning; ok: the rules ran and found no error or warning (info "
+                    "findings may remain); not-run: none of its rules was selected")
+    rules: list[str] = Field(default_factory=list, description="the rules that check it")
+    findings: list[str] = Field(default_factory=list, description="'CODE: message' of its errors and warnings")
+
+
+class Opinion(Model):
+    """The verification opinion: one verdict and the working behind it."""
+
+    verdict: Verdict = Field(description="clean: no discrepancy; immaterial: discrepancies whose quantified "
+                                         "misstatements stay within the materiality threshold; material: they "
+                                         "exceed it; not-verifiable: too little could be checked; nonconformity: "
+                                         "the report breaks the standard in a way no arithmetic repairs")
+    reason: str = Field(description="what decides the verdict, in one sentence")
+    misstatements: list[Misstatement] = Field(default_factory=list)
+    total: str | None = Field(None, description="the stated total the shares are taken of, as printed")
+    unit: str | None = None
+    aggregate: str | None = Field(None, description="the misstatements' absolute values added up (overstatements "
+                                                    "and understatements do not offset), in `unit`")
+    net: str | None = Field(None, description="the misstatements added up with their signs, in `unit`")
+    share: float = Field(0.0, description="the misstatements' shares of the total added up")
+    threshold: float = Field(description="materiality threshold (share of the total)")
+    coverage: float | None = Field(None, description="share of the stated total that was rebuilt from activity "
+                                                     "data x factors (None: nothing could be rebuilt)")
+    coverage_limit: float = Field(description="below this coverage the report is not verifiable")
+    unreadable_pages: list[int] = Field(default_factory=list, description="pages without text that OCR did not read")
+    nonconformities: list[str] = Field(default_factory=list, description="'CODE: message' of each nonconformity")
+    unquantified: list[str] = Field(default_factory=list,
+                                    description="'CODE: message' of errors that misstate no value of the footprint "
+                                                "or cannot be quantified (a misprinted factor whose emissions are "
+                                                "right, a percentage, a method)")
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list, description="the working, in words")
+
+
 class ReportResult(Model):
     path: str
     sha256: str | None = None
@@ -432,6 +502,8 @@ class ReportResult(Model):
     identity: ReportIdentity | None = Field(None, description="report number, company, product, model, issuer, "
                                                               "issue date and the stated beside the recomputed "
                                                               "total; None when the report was not audited")
+    opinion: Opinion | None = Field(None, description="the verification opinion: verdict, misstatements against "
+                                                      "materiality, coverage, nonconformities and the checklist")
 
 
 class ToolInfo(Model):

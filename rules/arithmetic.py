@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import regex
+
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for, copied_from, energy_basis, explain_slip, factor_story
 from auditor.engine.facts import (
@@ -89,6 +91,26 @@ def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Con
     return base
 
 
+def _culprit(cause: str | None, input_story: bool, value: tuple[str, ...], inputs: tuple[str, ...]):
+    """Which printed number the cause blames: 'input' when a factor printed per energy (or one input's slip)
+    explains the gap, 'value' when the stated value's own slip does; None when nothing singles one out."""
+    if input_story:
+        return "input"
+    if not cause or "looks mistyped" not in cause:
+        return None
+    if cause.startswith("one printed"):   # "...; it could be the factor 2,380 (for ...) or the activity data ..."
+        heads = [m + " " for m in regex.findall(r"(?:could be | or )((?:the|\S+'s) [a-z ]+?) \S+ \(for", cause)]
+    else:
+        heads = [cause.split(" looks mistyped", 1)[0] + " "]
+    if not heads:
+        return None
+    if all(any(h.startswith(v) for v in value) for h in heads):
+        return "value"
+    if all(any(i in h or h.startswith(i) for i in inputs) for h in heads):
+        return "input"
+    return None
+
+
 class LineProduct(Rule):
     """A line's printed emissions equal its activity data times its emission factor.
 
@@ -136,14 +158,16 @@ class LineProduct(Rule):
                     or (story if ref else None) or cause_for(line.emissions.text, line.emissions.value, computed.mid,
                                                             line.emissions.decimals)
                 expected = ctx.fmt(computed.mid, line.emissions.decimals)
+                culprit = _culprit(cause, bool(per_energy),
+                                   value=("the emissions ",), inputs=("the factor ", "the activity data "))
                 yield self.finding(
                     f"{stage_name(st.stage.canonical or '', report)} / {line.item or 'line'}: "
                     f"{line.activity.text} x {line.factor.text} = {expected}, but {line.emissions.text} is printed",
                     values=[line.factor.text, line.activity.text, line.emissions.text], expected=expected,
                     evidence=[x for x in (st.stage.name, line.item) if x], location=line.emissions.location,
                     stage=st.stage.canonical, cause=cause,
-                    detail=Detail(stated=line.emissions.text, computed=expected,
-                                  stated_interval=stated.pair(8),
+                    detail=Detail(stated=line.emissions.text, computed=expected, unit=inv.emissions_unit,
+                                  culprit=culprit, stated_interval=stated.pair(8),
                                   computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                                   steps=[f"activity {line.activity.text} -> {_show(activity, 8)}",
                                          f"factor {line.factor.text} -> {_show(factor, 8)}"]
@@ -234,6 +258,7 @@ class StageSum(Rule):
             values = [st.emissions.text]
             self._fallback = self._matched = None
             cause, suspect_values = self._suspect(st, parts, stated, ctx)
+            energy_story = cause is not None
             if suspect_values:
                 values += suspect_values
             else:
@@ -260,7 +285,9 @@ class StageSum(Rule):
                 f"{st.stage.name}: the lines add up to {expected}, but the stage is printed as {st.emissions.text}",
                 values=values, expected=expected, evidence=[st.stage.name] + [ln.item for ln in st.lines if ln.item],
                 location=st.emissions.location, stage=st.stage.canonical, cause=cause,
-                detail=Detail(stated=st.emissions.text, computed=expected,
+                detail=Detail(stated=st.emissions.text, computed=expected, unit=inv.emissions_unit,
+                              culprit=_culprit(cause, energy_story, value=("the stage value ",),
+                                               inputs=("'s factor ", "'s activity data ", "'s emissions ")),
                               stated_interval=stated.pair(8),
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                               steps=steps))
@@ -359,7 +386,7 @@ class TotalSum(Rule):
                 f"{where}: the stages add up to {expected}, but the total is printed as {total.text}",
                 values=[total.text] + [p.text for p in parts], expected=expected, evidence=names,
                 location=total.location, stage=None, cause=cause,
-                detail=Detail(stated=total.text, computed=expected, stated_interval=stated.pair(8),
+                detail=Detail(stated=total.text, computed=expected, unit=total.unit, stated_interval=stated.pair(8),
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
                               steps=[" + ".join(p.text for p in parts) + f" = {_show(computed, 6)}",
                                      f"printed {total.text} -> {_show(stated, 6)}: the intervals do not overlap "
@@ -440,7 +467,8 @@ class QuotedValueMismatch(Rule):
                     msg, values=[q.text, best.quantity.text], expected=best.quantity.text,
                     evidence=[s.evidence], location=q.location, stage=None if key == TOTAL else key,
                     cause=cause,
-                    detail=Detail(stated=q.text, computed=best.quantity.text,
+                    detail=Detail(stated=q.text, computed=best.quantity.text, unit=q.unit or best.quantity.unit,
+                                  culprit="value",
                                   stated_interval=ctx.interval(q).pair(8),
                                   computed_interval=best_iv.pair(8), tolerance=ctx.tolerance_text(),
                                   steps=[f"{o.where}: {o.quantity.text} -> {_show(ctx.interval(o.quantity), 6)}"
@@ -560,6 +588,6 @@ class PerUnitFootprint(Rule):
                 values=[q.value.text, total.text, output.text], expected=exp, evidence=[q.text],
                 location=q.value.location,
                 cause=cause_for(q.value.text, q.value.value, expected.mid, q.value.decimals),
-                detail=Detail(stated=q.value.text, computed=exp, tolerance=ctx.tolerance_text(),
+                detail=Detail(stated=q.value.text, computed=exp, unit=q.value.unit, tolerance=ctx.tolerance_text(),
                               steps=[f"{total.text} / {output.text}" + (f" x {ratio}" if ratio != 1 else "")
                                      + f" = {expected.show(q.value.decimals + 2)}"]))

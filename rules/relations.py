@@ -72,7 +72,7 @@ class TableRowRelation(Rule):
                 values=[chk.stated.text, *[q.text for q in chk.operands]], expected=exp,
                 evidence=[table_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
                 stage=t.stage.canonical if t.stage else None, cause=_likely(rel, chk),
-                detail=Detail(stated=chk.stated.text, computed=exp,
+                detail=Detail(stated=chk.stated.text, computed=exp, unit=chk.stated.unit or t.columns[rel.target].unit,
                               stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
                               computed_interval=chk.expected.pair(chk.stated.decimals + 4),
                               tolerance=ctx.tolerance_text(),
@@ -115,7 +115,8 @@ def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Con
                               f"both hold",
                    "values": [cell.text], "expected": exp, "evidence": [table_name(t), label, col],
                    "location": cell.location, "cause": cause_for(cell.text, cell.value, Decimal(exp), cell.decimals),
-                   "detail": Detail(stated=cell.text, computed=exp, tolerance=ctx.tolerance_text(),
+                   "detail": Detail(stated=cell.text, computed=exp, unit=cell.unit or t.columns[cchk.col].unit,
+                                    tolerance=ctx.tolerance_text(),
                                     steps=[f"the row asks for {by_row.show(cell.decimals + 2)}",
                                            f"the column asks for {by_col.show(cell.decimals + 2)}"])}, {n1, n2}
 
@@ -163,6 +164,7 @@ class TableSum(Rule):
                 location=chk.stated.location or row.location, stage=t.stage.canonical if t.stage else None,
                 cause=cause_for(chk.stated.text, chk.stated.value, chk.expected.mid, chk.stated.decimals),
                 detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
+                              unit=chk.stated.unit or (t.columns[c].unit if c < len(t.columns) else None),
                               steps=[" + ".join(q.text for q in chk.operands) + f" = "
                                      f"{chk.expected.show(chk.stated.decimals + 2)}"]))
 

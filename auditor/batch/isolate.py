@@ -64,7 +64,10 @@ class Outcome:
 
 
 def error_result(path: str, sha: str | None, code: str, message: str) -> ReportResult:
-    return ReportResult(path=path, sha256=sha, status="error", error=ErrorInfo(code=code, message=message))
+    from ..engine.opinion import not_verifiable
+
+    return ReportResult(path=path, sha256=sha, status="error", error=ErrorInfo(code=code, message=message),
+                        opinion=not_verifiable(f"the file could not be audited ({code}): {message}"))
 
 
 # ---------------------------------------------------------------- warming the process that forks

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..model import SEVERITY_RANK
+from ..engine.opinion import gate_fails
+from ..model import SEVERITY_RANK, VERDICTS
 from ..read.ocr import OcrOptions
 from ..read.reader import sha256_file
 from .isolate import TRANSIENT_CODES, Job, Settings, error_result
 from .store import Store
 
 CSV_COLUMNS = ["path", "sha256", "status", "error_code", "n_error", "n_warning", "n_info", "n_suppressed",
-               "report_number", "product", "model", "total", "total_unit", "outcome", "duration_s"]
+               "report_number", "product", "model", "total", "total_unit", "outcome", "duration_s", "verdict",
+               "misstatement_share"]
 
 
 class BatchError(Exception):
@@ -64,6 +66,7 @@ class BatchReport:
     executor: str
     interrupted: bool = False
     failures: list = field(default_factory=list)   # (path, error code, message) of files that failed, by path
+    verdicts: Counter = field(default_factory=Counter)   # reports per verdict (none: not recorded with one)
 
     @property
     def rate(self) -> float | None:
@@ -413,25 +416,28 @@ def _restore_sigterm(previous) -> None:
 
 
 def _gate_severities(fail_on: str) -> list[str]:
-    if fail_on == "never":
+    if fail_on in ("never", "material"):   # material: the verdict decides, not a severity
         return []
     return [s for s, r in SEVERITY_RANK.items() if r >= SEVERITY_RANK[fail_on]]
 
 
 def _report(store: Store, run_id: int, paths: list[str], how: Counter, batch_findings: list, empty: list[str],
             opts: BatchOptions, t0: float, audit_s: float, executor, interrupted: bool = False) -> BatchReport:
-    rows = store.rows_for(paths, "path, status, error_code, error_message, n_error, n_warning, n_info")
+    rows = store.rows_for(paths, "path, status, error_code, error_message, n_error, n_warning, n_info, verdict")
     failures = sorted((r["path"], r["error_code"] or "error", r["error_message"] or "")
                       for r in rows if r["status"] != "ok")
     outcomes: Counter = Counter()
     findings: Counter = Counter()
     gate = _gate_severities(opts.fail_on)
     failing = 0
+    verdicts: Counter = Counter()
     for r in rows:
         outcomes["ok" if r["status"] == "ok" else r["error_code"] or "error"] += 1
         for s in ("error", "warning", "info"):
             findings[s] += r[f"n_{s}"]
-        if any(r[f"n_{s}"] for s in gate):
+        verdicts[r["verdict"] or "none"] += 1
+        if any(r[f"n_{s}"] for s in gate) or (opts.fail_on == "material" and r["status"] == "ok"
+                                               and gate_fails(r["verdict"])):
             failing += 1
     errors = sum(n for k, n in outcomes.items() if k != "ok")
     if errors or empty:
@@ -444,6 +450,7 @@ def _report(store: Store, run_id: int, paths: list[str], how: Counter, batch_fin
     return BatchReport(run_id=run_id, exit_code=130 if interrupted else code, files=len(rows), found=len(paths),
                        how=how,
                        outcomes=outcomes, findings=findings, failing=failing, batch_findings=batch_findings,
+                       verdicts=verdicts,
                        empty_folders=empty, elapsed_s=time.monotonic() - t0, audit_s=audit_s, workers=workers,
                        executor=opts.executor, interrupted=interrupted, failures=failures)
 
@@ -528,6 +535,9 @@ def format_summary(report: BatchReport, opts: BatchOptions) -> str:
     lines.append(f"findings: {f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info "
                  f"(unsuppressed);")
     lines.append(f"  {report.failing} report{'s' if report.failing != 1 else ''} at or above --fail-on {opts.fail_on}")
+    if report.verdicts:
+        lines.append("verdicts: " + ", ".join(f"{n} {v}" for v, n in sorted(
+            report.verdicts.items(), key=lambda kv: VERDICTS.index(kv[0]) if kv[0] in VERDICTS else 99)))
     for folder in report.empty_folders:
         lines.append(f"warning: {folder}: folder holds no PDF files")
     if report.batch_findings:

@@ -1,6 +1,6 @@
 """The results database (SQLite) of `auditor batch`.
 
-Schema (``PRAGMA user_version`` = 1)::
+Schema (``PRAGMA user_version`` = 2; a version-1 database gains the opinion columns when opened)::
 
     runs            one row per `auditor batch` invocation
       id, started_at, finished_at, status ('running' | 'finished' | 'interrupted' | 'failed'), tool_version,
@@ -16,6 +16,8 @@ Schema (``PRAGMA user_version`` = 1)::
       run_id -> runs.id (the run that audited it), reused_from (reports.id whose result was copied, for a file
       identical to one already audited), report_number, product, model, company, total, total_unit,
       summary_json (ReportSummary), norm_text (normalised prose for near-duplicate checks),
+      verdict (clean | immaterial | material | not-verifiable | nonconformity; sort an archive by it),
+      misstatement_share (the quantified misstatements as a share of the stated total),
       result_json (the full ReportResult, as in `auditor check --format json`)
 
     findings        one row per finding of a report (deleted with the report)
@@ -36,7 +38,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -86,7 +88,9 @@ CREATE TABLE IF NOT EXISTS reports (
     total_unit TEXT,
     summary_json TEXT,
     norm_text TEXT,
-    result_json TEXT NOT NULL
+    result_json TEXT NOT NULL,
+    verdict TEXT,
+    misstatement_share REAL
 );
 CREATE INDEX IF NOT EXISTS reports_by_content ON reports (sha256, tool_version, rules_version, config_hash);
 CREATE TABLE IF NOT EXISTS findings (
@@ -127,7 +131,8 @@ CREATE INDEX IF NOT EXISTS batch_findings_by_run ON batch_findings (run_id);
 REPORT_COLUMNS = ("path", "sha256", "size", "mtime_ns", "status", "error_code", "error_message", "n_error",
                   "n_warning", "n_info", "n_suppressed", "tool_version", "rules_version", "config_hash",
                   "audited_at", "duration_s", "peak_rss_mb", "run_id", "reused_from", "report_number", "product",
-                  "model", "company", "total", "total_unit", "summary_json", "norm_text", "result_json")
+                  "model", "company", "total", "total_unit", "summary_json", "norm_text", "result_json", "verdict",
+                  "misstatement_share")
 
 
 class StoreError(Exception):
@@ -151,6 +156,12 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 1:   # version 1 had no opinion: add its columns, keep every record
+                with self.db:
+                    self.db.execute("ALTER TABLE reports ADD COLUMN verdict TEXT")
+                    self.db.execute("ALTER TABLE reports ADD COLUMN misstatement_share REAL")
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                version = SCHEMA_VERSION
             if version not in (0, SCHEMA_VERSION):
                 raise StoreError(f"{self.path} has schema version {version}; this auditor writes version "
                                  f"{SCHEMA_VERSION}: use another --db")
@@ -159,6 +170,7 @@ class Store:
                 raise StoreError(f"{self.path} holds a 'reports' table not written by auditor batch")
             with self.db:
                 self.db.executescript(SCHEMA)
+                self.db.execute("CREATE INDEX IF NOT EXISTS reports_by_verdict ON reports (verdict)")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a usable SQLite database: {e}") from e
@@ -217,7 +229,9 @@ class Store:
             "report_number": s.report_number if s else None, "product": s.product if s else None,
             "model": s.model if s else None, "company": s.company if s else None, "total": s.total if s else None,
             "total_unit": s.total_unit if s else None, "summary_json": s.model_dump_json() if s else None,
-            "norm_text": s.text if s else None, "result_json": result.model_dump_json()}
+            "norm_text": s.text if s else None, "result_json": result.model_dump_json(),
+            "verdict": result.opinion.verdict if result.opinion else None,
+            "misstatement_share": result.opinion.share if result.opinion else None}
         with self.db:
             self.db.execute("DELETE FROM reports WHERE path = ?", (result.path,))
             cur = self.db.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES "

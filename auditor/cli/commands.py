@@ -160,6 +160,10 @@ def gate(output, fail_on: str) -> int:
         return 2
     if fail_on == "never":
         return 0
+    if fail_on == "material":
+        from ..engine.opinion import gate_fails
+
+        return 1 if any(gate_fails(r.opinion.verdict if r.opinion else None) for r in output.reports) else 0
     from ..model import SEVERITY_RANK
 
     level = SEVERITY_RANK[fail_on]

@@ -17,6 +17,7 @@ class FailOn(str, Enum):
     error = "error"
     warning = "warning"
     info = "info"
+    material = "material"
     never = "never"
 
 
@@ -27,7 +28,9 @@ class OcrMode(str, Enum):
 
 
 def fail_on_option():
-    return typer.Option(None, "--fail-on", metavar="error|warning|info|never", help="lowest severity that fails (exit 1); default error")
+    return typer.Option(None, "--fail-on", metavar="error|warning|info|material|never",
+                        help="lowest severity that fails (exit 1); default error. material: fail a report whose "
+                             "verdict is material misstatement, nonconformity or not verifiable")
 
 
 def config_option(help: str = "auditor.toml or pyproject.toml with [tool.auditor]"):

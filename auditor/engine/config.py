@@ -29,6 +29,15 @@ class Waiver(BaseModel):
     reason: str = Field(description="why the finding is accepted; required")
 
 
+class OpinionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    materiality: float = Field(0.05, gt=0, lt=1, description="misstatements above this share of the stated total "
+                                                             "are material (ISO 14064-3 practice: commonly 5%)")
+    min_coverage: float = Field(0.5, ge=0, le=1, description="a report whose recomputed share of the stated total "
+                                                             "is below this is not verifiable")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,7 +49,11 @@ class Config(BaseModel):
     factors: list[str] = Field(default_factory=list, description="extra factor library files (TOML)")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="settings per rule code or name")
     waivers: list[Waiver] = Field(default_factory=list)
-    fail_on: Literal["error", "warning", "info", "never"] = "error"
+    fail_on: Literal["error", "warning", "info", "material", "never"] = Field(
+        "error", description="the gate: a finding at or above this severity fails; 'material' fails a report "
+                             "whose verdict is material misstatement, nonconformity or not verifiable")
+    opinion: OpinionSettings = Field(default_factory=OpinionSettings, description="materiality and coverage limits "
+                                                                                  "of the verification opinion")
     limits: Limits = Field(default_factory=Limits, description="what one input file may cost: pages, inflated "
                                                               "stream size, time")
     source: str | None = Field(None, description="the file this configuration came from")

@@ -138,6 +138,8 @@ def mass_ratio(total_unit: str | None, quote_unit: str | None) -> Decimal:
 def stage_name(canonical: str, report: Report) -> str:
     if canonical == TOTAL:
         return "the total" if report.language == "en" else "总计 (the total)"
+    if canonical == PER_UNIT:
+        return "the footprint per unit" if report.language == "en" else "单位产品碳足迹 (the footprint per unit)"
     return stage_label(canonical, report.language)
 
 

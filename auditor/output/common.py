@@ -76,7 +76,7 @@ def state(f: Finding) -> str:
 
 def gating(f: Finding, fail_on: str) -> bool:
     """Whether the finding fails the gate at fail_on (suppressed findings never do)."""
-    if f.suppressed is not None or fail_on == "never":
+    if f.suppressed is not None or fail_on in ("never", "material"):   # material: the verdict decides
         return False
     return SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]
 
@@ -201,3 +201,32 @@ def coverage_phrase(cov, lines_word: str = "lines") -> str:
             f"{count(cov.results_rows, 'results row')}, {count(cov.quoted_values, 'quoted value')}, "
             f"{count(cov.declarations, 'boundary list')} and {count(cov.factor_tables, 'factor table')} on "
             f"{count(cov.pages, 'page')}")
+
+
+def report_fails(rep, fail_on: str) -> bool:
+    """Whether the report fails the gate: a finding at or above it, or at the material gate its verdict."""
+    if fail_on == "material":
+        from ..engine.opinion import gate_fails
+
+        return gate_fails(rep.opinion.verdict if rep.opinion else None)
+    return any(gating(f, fail_on) for f in rep.findings)
+
+
+VERDICT_TEXT = {"clean": "clean", "immaterial": "discrepancies below materiality",
+                "material": "material misstatement", "not-verifiable": "not verifiable",
+                "nonconformity": "nonconformity with the standard"}
+
+
+def opinion_lines(op) -> list[str]:
+    """The verdict and its working as plain lines (text, markdown and HTML build on them)."""
+    if op is None:
+        return []
+    out = [f"verdict: {VERDICT_TEXT.get(op.verdict, op.verdict)} ({op.verdict})", f"  {op.reason}"]
+    out += [f"  - {s}" for s in op.steps]
+    bad = [c for c in op.checklist if c.status in ("fail", "warn")]
+    if op.checklist:
+        out.append("  checklist: " + ", ".join(f"{c.item} {c.status}" for c in op.checklist))
+    for c in bad:
+        for line in c.findings[:3]:
+            out.append(f"    {c.item}: {line}")
+    return out

@@ -19,14 +19,15 @@ from .common import (
     MISSING,
     by_stage,
     coverage_phrase,
-    gating,
     identity_rows,
+    report_fails,
     stage_title,
     state,
     stated_expected,
     suppressed_count,
     tidy,
 )
+from .common import VERDICT_TEXT as OPINION_TEXT
 
 SCALE = 1.2
 COLORS = 64
@@ -59,6 +60,14 @@ margin-bottom:28px}
 letter-spacing:.05em}
 .verdict.fails{background:var(--err-bg);color:var(--err)}.verdict.passes{background:var(--ok-bg);color:var(--ok)}
 .verdict.error{background:var(--err);color:#fff}
+.opinion{border-left:6px solid var(--ok);background:var(--ok-bg);padding:8px 14px;margin:10px 0;border-radius:6px}
+.opinion.immaterial{border-color:#b7791f;background:#fffaf0}.opinion.not-verifiable{border-color:#6b46c1;background:#faf5ff}
+.opinion.material,.opinion.nonconformity{border-color:var(--err);background:var(--err-bg)}
+.opinion .op-head{font-size:16px;margin:2px 0}.opinion table{border-collapse:collapse;margin:6px 0}
+.opinion td,.opinion th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}.opinion td.n{text-align:right}
+.opinion tr.sum td{border-top:2px solid #999}.working{margin:4px 0;color:#444}
+.check{display:inline-block;margin:2px 4px 2px 0;padding:1px 8px;border-radius:999px;font-size:12px;background:#eee}
+.check.fail{background:var(--err);color:#fff}.check.warn{background:#f6e05e}.check.ok{background:var(--ok-bg);color:var(--ok)}
 .chips{display:flex;gap:10px;flex-wrap:wrap;margin:14px 0 6px}
 .chip{border-radius:8px;padding:8px 14px;min-width:92px;border:1px solid var(--line)}
 .chip b{display:block;font-size:22px;line-height:1.1}
@@ -135,7 +144,7 @@ def _num(text: str | None) -> float | None:
 def verdict(rep: ReportResult, fail_on: str) -> str:
     if rep.status != "ok":
         return "error"
-    return "fails" if any(gating(f, fail_on) for f in rep.findings) else "passes"
+    return "fails" if report_fails(rep, fail_on) else "passes"
 
 
 VERDICT_TEXT = {"fails": "fails the gate", "passes": "passes the gate", "error": "not audited"}
@@ -281,11 +290,42 @@ def _finding(f: Finding, n: int, rid: str, pages_drawn: set[int], verbose: bool)
     return "".join(parts)
 
 
+def _opinion(rep: ReportResult) -> str:
+    """The verdict first: what decides it, the misstatements against materiality, the working, the checklist."""
+    op = rep.opinion
+    if op is None:
+        return ""
+    out = [f'<div class="opinion {op.verdict}"><p class="op-head"><b>{escape(OPINION_TEXT.get(op.verdict, op.verdict))}'
+           f'</b> <code>{op.verdict}</code></p><p>{escape(op.reason)}</p>']
+    if op.misstatements:
+        rows = "".join(
+            f"<tr><td>{escape(m.what)}</td><td class=n>{escape(m.stated)}</td><td class=n>{escape(m.expected)}</td>"
+            f"<td class=n>{escape(m.difference)} {escape(m.unit or '')}</td><td>{m.direction}</td>"
+            f"<td class=n>{'-' if m.share is None else f'{m.share * 100:.2f}%'}</td><td>{', '.join(m.rules)}</td></tr>"
+            for m in op.misstatements)
+        out.append('<table class="misstatements"><thead><tr><th>Misstatement</th><th>Stated</th><th>Recomputed</th>'
+                   '<th>Difference</th><th></th><th>Share of the total</th><th>Rules</th></tr></thead>'
+                   f'<tbody>{rows}<tr class="sum"><td>added up (no offsetting)</td><td></td><td></td>'
+                   f'<td class=n>{escape(op.aggregate or "")} {escape(op.unit or "")}</td><td></td>'
+                   f'<td class=n><b>{op.share * 100:.2f}%</b> of {escape(op.total or "?")} '
+                   f'(threshold {op.threshold * 100:.2f}%)</td><td></td></tr></tbody></table>')
+    steps = [st for st in op.steps if not any(st.startswith(m.what + ":") for m in op.misstatements)]
+    if steps:
+        out.append("<ul class=working>" + "".join(f"<li>{escape(st)}</li>" for st in steps) + "</ul>")
+    if op.checklist:
+        out.append('<div class="checklist">' + "".join(
+            f'<span class="check {c.status}" title="{escape(", ".join(c.rules))}">{escape(c.item)}: {c.status}</span>'
+            for c in op.checklist) + "</div>")
+    out.append("</div>")
+    return "".join(out)
+
+
 def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool) -> str:
     rid = f"r{i}"
     v = verdict(rep, fail_on)
     out = [f'<section class="report" id="{rid}"><div class="title"><h2>{escape(rep.path)}</h2>'
            f'<span class="verdict {v}">{VERDICT_TEXT[v]}</span></div>']
+    out.append(_opinion(rep))
     if rep.status != "ok":
         err = rep.error
         out.append(f'<p><b>Could not be audited</b> (<code>{escape(err.code if err else "error")}</code>): '

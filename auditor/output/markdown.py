@@ -9,10 +9,11 @@ import re
 from ..model import AuditOutput, Finding, ReportResult
 from .common import (
     MISSING,
+    VERDICT_TEXT,
     by_stage,
     coverage_phrase,
-    gating,
     identity_rows,
+    report_fails,
     stage_title,
     state,
     stated_expected,
@@ -42,7 +43,7 @@ def plural(n: int, word: str) -> str:
 def verdict(rep: ReportResult, fail_on: str) -> str:
     if rep.status != "ok":
         return "could not be audited"
-    return "fails" if any(gating(f, fail_on) for f in rep.findings) else "passes"
+    return "fails" if report_fails(rep, fail_on) else "passes"
 
 
 def _finding(f: Finding, verbose: bool) -> list[str]:
@@ -72,8 +73,34 @@ def _finding(f: Finding, verbose: bool) -> list[str]:
     return lines
 
 
+def _opinion(rep: ReportResult) -> list[str]:
+    """The verdict and its working: what decides, the misstatements against materiality, the checklist."""
+    op = rep.opinion
+    if op is None:
+        return []
+    out = [f"**Verdict: {VERDICT_TEXT.get(op.verdict, op.verdict)}** ({code(op.verdict)}). {esc(op.reason)}", ""]
+    if op.misstatements:
+        out += ["| Misstatement | Stated | Recomputed | Difference | Share of the total | Rules |",
+                "|---|--:|--:|--:|--:|---|"]
+        for m in op.misstatements:
+            share = f"{m.share * 100:.2f}%" if m.share is not None else "-"
+            out.append(f"| {esc(m.what)} | {esc(m.stated)} | {esc(m.expected)} | {esc(m.difference)} "
+                       f"{esc(m.unit or '')} ({m.direction}) | {share} | {', '.join(m.rules)} |")
+        out.append(f"| **added up** | | | {esc(op.aggregate or '')} {esc(op.unit or '')} | "
+                   f"**{op.share * 100:.2f}%** (threshold {op.threshold * 100:.2f}%) | |")
+        out.append("")
+    out += [f"- {esc(s)}" for s in op.steps if not s.startswith(tuple(m.what for m in op.misstatements))]
+    if op.checklist:
+        out += ["", "| Checklist | Status | Rules |", "|---|---|---|"]
+        out += [f"| {c.item} | {'**' + c.status + '**' if c.status in ('fail', 'warn') else c.status} | "
+                f"{', '.join(c.rules)} |" for c in op.checklist]
+    out.append("")
+    return out
+
+
 def _report(rep: ReportResult, fail_on: str, verbose: bool) -> list[str]:
     out = [f"## {esc(rep.path)}", ""]
+    out += _opinion(rep)
     if rep.status != "ok":
         err = rep.error
         out += [f"**Could not be audited** ({code(err.code if err else 'error')}): "
@@ -119,14 +146,18 @@ def render(output: AuditOutput, fail_on: str = "error", verbose: bool = True, **
     out = [f"# Carbon-footprint report audit: {n} report{'s' if n != 1 else ''}", ""]
     if output.tool is not None:
         out += [f"auditor {output.tool.version} (rules {output.tool.rules_version}), gate {code(fail_on)}", ""]
-    out += ["| Report | Verdict | Errors | Warnings | Info | Waived / baselined |", "|---|---|--:|--:|--:|--:|"]
+    out += ["| Report | Opinion | Misstated | Gate | Errors | Warnings | Info | Waived / baselined |",
+            "|---|---|--:|---|--:|--:|--:|--:|"]
     for rep in output.reports:
         c = rep.counts
+        op = rep.opinion
+        opinion = VERDICT_TEXT.get(op.verdict, op.verdict) if op else "-"
+        share = f"{op.share * 100:.2f}%" if op and op.misstatements else "-"
         if rep.status != "ok":
-            out.append(f"| {esc(rep.path)} | could not be audited | - | - | - | - |")
+            out.append(f"| {esc(rep.path)} | {opinion} | - | could not be audited | - | - | - | - |")
         else:
-            out.append(f"| {esc(rep.path)} | {verdict(rep, fail_on)} | {c.get('error', 0)} | {c.get('warning', 0)} | "
-                       f"{c.get('info', 0)} | {suppressed_count(rep)} |")
+            out.append(f"| {esc(rep.path)} | {opinion} | {share} | {verdict(rep, fail_on)} | {c.get('error', 0)} | "
+                       f"{c.get('warning', 0)} | {c.get('info', 0)} | {suppressed_count(rep)} |")
     out.append("")
     for rep in output.reports:
         out += _report(rep, fail_on, verbose)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import AuditOutput, Finding, ReportIdentity
-from .common import coverage_phrase
+from .common import VERDICT_TEXT, coverage_phrase
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 TITLE = {"error": "Errors", "warning": "Warnings", "info": "Info"}
@@ -132,6 +132,7 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
             code = rep.error.code if rep.error else "error"
             msg = rep.error.message if rep.error else ""
             out.line(("  ", None), ("could not be audited", "bold red"), (f" ({code}): {msg}", None), hang=4)
+            _opinion(out, rep.opinion, False)
             out.blank()
             continue
         if rep.identity is not None:
@@ -160,8 +161,29 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
             return f"{v} {word}{'' if v == 1 or word == 'info' else 's'}"
 
         out.line((f"  {n('error', 'error')}, {n('warning', 'warning')}, {n('info', 'info')}{reach}", None), hang=4)
+        _opinion(out, rep.opinion, verbose)
         out.blank()
     return buf.getvalue()
+
+
+VERDICT_STYLE = {"clean": "bold green", "immaterial": "bold yellow", "material": "bold red",
+                 "not-verifiable": "bold magenta", "nonconformity": "bold red"}
+
+
+def _opinion(out: _Out, op, verbose: bool) -> None:
+    """The verdict last: what decides it, then (verbose) the working and the checklist items that failed."""
+    if op is None:
+        return
+    out.line(("  verdict: ", "bold"), (f"{VERDICT_TEXT.get(op.verdict, op.verdict)}", VERDICT_STYLE.get(op.verdict)),
+             (f" ({op.verdict})", None), hang=4)
+    out.line((f"    {op.reason}", None), hang=6)
+    if not verbose:
+        return
+    for step in op.steps:
+        out.line((f"    · {step}", "dim"), hang=8)
+    marks = [f"{c.item} {c.status}" for c in op.checklist if c.status != "not-run"]
+    if marks:
+        out.line((f"    checklist: {', '.join(marks)}", "dim"), hang=8)
 
 
 def _field(label: str, value: str | None) -> list[Seg]:

@@ -1,0 +1,337 @@
+"""From findings to a verification opinion: the misstatements quantified and combined, the coverage, the
+nonconformities, the checklist, and one verdict with its working.
+
+The verdicts, gravest first (the first that applies decides):
+
+* nonconformity: an unsuppressed error of a rule marked `nonconformity` (a cradle-to-grave claim with no use
+  stage): no arithmetic repairs it;
+* material: the quantified misstatements add up to more than the materiality threshold of the stated total;
+* not-verifiable: the report could not be checked: it could not be read, nothing in it can be recomputed, the
+  recomputed share of the stated total is below the coverage limit, or scanned pages stayed unread;
+* immaterial: discrepancies (errors) remain, but the quantified misstatements stay within the threshold;
+* clean: no error at all.
+
+A misstatement is a stated value beside the value the report's own numbers give (a line, a stage, the total, a
+quoted value, a table cell, the per-unit footprint), when the rule's likely cause does not put the gap on an
+input instead (a factor printed per GJ while the printed emissions used the per-kg factor: the emissions are
+right, the footprint is not misstated, the error is reported as unquantified). Two findings whose gaps have the
+same size and that concern the same stage (or the total) are one slip seen from two sides and count once.
+Misstatements add up by absolute value: an overstatement does not offset an understatement.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import (
+    SEVERITY_RANK,
+    ChecklistItem,
+    Finding,
+    Misstatement,
+    Opinion,
+    Quantity,
+    Report,
+    StageSummary,
+)
+from ..numbers import parse_number
+from ..units import emission_unit
+from .base import CHECKLIST
+from .config import Config
+from .facts import PER_UNIT, per_unit_quotes
+
+# rule -> the level of the value its findings compare (stated vs computed)
+QUANTIFIED = {"ARI001": "line", "ARI002": "stage", "ARI003": "total", "ARI004": "quote", "ARI006": "table",
+              "ARI007": "table", "ARI008": "per-unit"}
+LEVEL_ORDER = {"line": 0, "table": 1, "stage": 2, "quote": 3, "per-unit": 4, "total": 5}
+MASS = {"g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
+GATE_FAILS = {"material", "nonconformity", "not-verifiable"}   # the verdicts `--fail-on material` fails
+
+
+def _num(text: str | None) -> Decimal | None:
+    p = parse_number(text) if text else None
+    return p.value if p is not None else None
+
+
+def _places(text: str) -> int:
+    p = parse_number(text)
+    return p.decimals if p is not None else 0
+
+
+def _emission(unit: str | None) -> tuple[Decimal, str] | None:
+    """kg per unit of the numerator and the 'per' part: kgCO2e -> (1, ''), tCO2e/t -> (1000, 't')."""
+    if not unit:
+        return None
+    head, _, per = unit.partition("/")
+    eu = emission_unit(head)
+    if eu is None or eu.mass not in MASS:
+        return None
+    return MASS[eu.mass], per.strip()
+
+
+def _fmt(value: Decimal, places: int) -> str:
+    q = Decimal(1).scaleb(-places)
+    return str(value.quantize(q))
+
+
+def stated_total(report: Report) -> Quantity | None:
+    """The footprint the shares are taken of: the results total, else the inventory total, else a quoted total."""
+    if report.results and report.results.total is not None:
+        return report.results.total
+    if report.inventory and report.inventory.total is not None:
+        return report.inventory.total
+    ids = per_unit_quotes(report)
+    for q in report.quotes:
+        if q.stage is None and id(q) not in ids:
+            return q.value
+    return None
+
+
+def _per_unit_footprint(report: Report) -> Quantity | None:
+    ids = per_unit_quotes(report)
+    return next((q.value for q in report.quotes if id(q) in ids), None)
+
+
+def _base_for(unit: str | None, report: Report, level: str) -> Quantity | None:
+    """The stated total a misstatement in `unit` is a share of: the total in a compatible unit (the per-unit
+    footprint for a per-unit value)."""
+    candidates = []
+    total = stated_total(report)
+    per_unit = _per_unit_footprint(report)
+    if level == "per-unit":
+        candidates = [per_unit, total]
+    else:
+        candidates = [total, per_unit]
+    me = _emission(unit)
+    for c in candidates:
+        if c is None or c.value == 0:
+            continue
+        them = _emission(c.unit)
+        if me is None or them is None:
+            if unit is None or c.unit is None or unit == c.unit:
+                return c
+            continue
+        if me[1] == them[1]:
+            return c
+    return None
+
+
+def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
+    a, b = _emission(unit), _emission(to)
+    if a is None or b is None:
+        return value
+    return value * a[0] / b[0]
+
+
+def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
+    """The misstatement a finding quantifies, or None (not a quantifying rule, no numbers, or the cause puts the
+    gap on an input of a value that is right)."""
+    level = QUANTIFIED.get(f.rule)
+    d = f.detail
+    if level is None or d is None or d.culprit == "input":
+        return None
+    stated, expected = _num(d.stated), _num(d.computed)
+    if stated is None or expected is None or stated == expected:
+        return None
+    unit = d.unit
+    if level in ("table", "quote", "per-unit") and unit is not None and _emission(unit) is None:
+        return None   # a t·km, a mass, a percentage: no emissions value is misstated by it
+    stage = f.stage
+    if stage == PER_UNIT:          # a quoted per-unit footprint (annual reports): the per-unit value, not a stage
+        level, stage = "per-unit", None
+    places = max(_places(d.stated or ""), _places(d.computed or ""))
+    diff = stated - expected
+    base = _base_for(unit, report, level)
+    share = None
+    if base is not None and base.value:
+        share = float(abs(_convert(diff, unit, base.unit)) / abs(base.value))
+    what = f.message.split(" states ", 1)[0] if level == "quote" and " states " in f.message else \
+        f.message.split(": ", 1)[0] if ": " in f.message else f.name
+    return Misstatement(what=what, level=level, stage=stage, stated=d.stated or "", expected=d.computed or "",
+                        difference=_fmt(diff, places), unit=unit,
+                        direction="overstated" if diff > 0 else "understated",
+                        base=f"{base.text} {base.unit or ''}".strip() if base is not None else None,
+                        share=share, rules=[f.rule], fingerprints=[f.fingerprint] if f.fingerprint else [],
+                        location=f.location)
+
+
+def _same_slip(a: Misstatement, b: Misstatement) -> bool:
+    """One slip seen from two sides: gaps of the same size (within a unit in the last printed place of either)
+    that concern the same stage, or one of them the total."""
+    da, db = _num(a.difference), _num(b.difference)
+    if da is None or db is None:
+        return False
+    da, db = abs(_convert(da, a.unit, "kgCO2e")), abs(_convert(db, b.unit, "kgCO2e"))
+    ulp = max(_convert(Decimal(1).scaleb(-_places(m.stated)), m.unit, "kgCO2e") for m in (a, b))
+    if abs(da - db) > ulp:
+        return False
+    if a.level == "per-unit" or b.level == "per-unit":   # the per-unit footprint, computed or quoted
+        return a.stage is None and b.stage is None and a.unit == b.unit
+    return a.stage == b.stage or a.level == "total" or b.level == "total" or a.stage is None or b.stage is None
+
+
+def combine(items: list[Misstatement]) -> list[Misstatement]:
+    """Each slip once: the first (lowest-level) misstatement of a group keeps the others' rules and prints."""
+    out: list[Misstatement] = []
+    for m in sorted(items, key=lambda m: LEVEL_ORDER[m.level]):
+        twin = next((o for o in out if _same_slip(o, m)), None)
+        if twin is None:
+            out.append(m.model_copy(deep=True))
+            continue
+        twin.rules += [r for r in m.rules if r not in twin.rules]
+        twin.fingerprints += [fp for fp in m.fingerprints if fp not in twin.fingerprints]
+    return out
+
+
+def coverage_share(report: Report, stages: list[StageSummary] | None) -> float | None:
+    """Share of the stated total rebuilt from activity data x factors: the stated values of the stages whose
+    lines all have both, over the stated total (the stated stages' sum when no total is printed)."""
+    if not stages:
+        return None
+    rebuilt = Decimal(0)
+    all_stated = Decimal(0)
+    for s in stages:
+        v = _num(s.stated) if s.stated else _num(s.recomputed)
+        if v is None:
+            continue
+        all_stated += abs(v)
+        if s.recomputed is not None:
+            rebuilt += abs(v)
+    total = stated_total(report)
+    base = abs(total.value) if total is not None and total.value else all_stated
+    if total is not None and stages and stages[0].unit and total.unit and _emission(stages[0].unit) and \
+            _emission(total.unit) and _emission(stages[0].unit)[1] == _emission(total.unit)[1]:  # type: ignore[index]
+        base = abs(_convert(base, total.unit, stages[0].unit))
+    if not base:
+        return None
+    return min(1.0, float(rebuilt / base))
+
+
+def _line(f: Finding) -> str:
+    return f"{f.rule}: {f.message}"
+
+
+def unread_pages(report: Report) -> list[int]:
+    """Pages without a text layer that OCR did not read (OCR off or unavailable)."""
+    if not any(n.code == "ocr-unavailable" for n in report.notes) and report.coverage.ocr_pages:
+        return []
+    cov = report.coverage
+    missing = cov.pages - cov.text_pages - len(cov.ocr_pages)
+    if missing <= 0:
+        return []
+    pages = sorted({n.location.page for n in report.notes if n.location is not None and n.code in (
+        "ocr-unavailable", "no-text")})
+    return pages or list(range(1, missing + 1))
+
+
+def checklist(findings: list[Finding], config: Config) -> list[ChecklistItem]:
+    from .registry import registry
+    from .select import selected
+
+    items = []
+    for item in CHECKLIST:
+        rules = [c for c, r in registry().items() if r.checklist == item]
+        ran = [c for c in rules if selected(c, registry()[c].name, registry()[c].category, config)]
+        mine = [f for f in findings if f.rule in rules and f.suppressed is None]
+        worst = max((SEVERITY_RANK[f.severity] for f in mine), default=-1)
+        status = "not-run" if not ran else "fail" if worst == 2 else "warn" if worst == 1 else "ok"
+        items.append(ChecklistItem(item=item, status=status, rules=rules,
+                                   findings=[_line(f) for f in mine if f.severity != "info"]))
+    return items
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.2f}%" if x >= 0.0001 or x == 0 else f"{x * 100:.4f}%"
+
+
+def opinion_of(report: Report, findings: list[Finding], config: Config,
+               stages: list[StageSummary] | None) -> Opinion:
+    """The verdict and its working for an audited report."""
+    from .registry import registry
+
+    settings = config.opinion
+    active = [f for f in findings if f.suppressed is None]
+    errors = [f for f in active if f.severity == "error"]
+    nonconf = [f for f in errors if (r := registry().get(f.rule)) is not None and r.nonconformity]
+    raw = [m for f in errors if (m := misstatement_of(f, report)) is not None]
+    quantified_prints = {fp for m in raw for fp in m.fingerprints}
+    misstatements = combine(raw)
+    unquantified = [_line(f) for f in errors if f.fingerprint not in quantified_prints and f not in nonconf]
+    share = sum(m.share or 0.0 for m in misstatements)
+    total = stated_total(report)
+    unit = total.unit if total is not None else (misstatements[0].unit if misstatements else None)
+    places = max([total.decimals if total is not None else 0] + [_places(m.stated) for m in misstatements])
+    gross = sum((abs(_convert(_num(m.difference) or Decimal(0), m.unit, unit)) for m in misstatements), Decimal(0))
+    net = sum((_convert(_num(m.difference) or Decimal(0), m.unit, unit) for m in misstatements), Decimal(0))
+    cov = coverage_share(report, stages)
+    unread = unread_pages(report)
+    nothing = any(f.rule == "EXT001" and f.severity == "error" for f in active)
+    steps = []
+    for m in misstatements:
+        steps.append(f"{m.what}: stated {m.stated}, recomputed {m.expected}: {m.direction} by "
+                     f"{m.difference.lstrip('-')} {m.unit or ''}".rstrip()
+                     + (f" = {pct(m.share)} of {m.base}" if m.share is not None else " (no total to compare)")
+                     + f" [{', '.join(m.rules)}]")
+    if misstatements:
+        steps.append(f"misstatements added up without offsetting: {_fmt(gross, places)} {unit or ''} = "
+                     f"{pct(share)} of the stated total {total.text if total else '?'}; net "
+                     f"{_fmt(net, places)}; threshold {pct(settings.materiality)}".replace("  ", " "))
+    else:
+        steps.append(f"no quantified misstatement; threshold {pct(settings.materiality)}")
+    if unquantified:
+        steps.append(f"{len(unquantified)} error(s) misstate no footprint value or cannot be quantified")
+    steps.append("coverage: " + (f"{pct(cov)} of the stated total rebuilt from activity data x factors (limit "
+                                 f"{pct(settings.min_coverage)})" if cov is not None
+                                 else "nothing could be rebuilt from activity data x factors"))
+    if unread:
+        steps.append(f"unread pages (no text, no OCR): {', '.join(map(str, unread))}")
+    for f in nonconf:
+        steps.append(f"nonconformity: {_line(f)}")
+
+    material = share > settings.materiality
+    if nonconf:
+        verdict = "nonconformity"
+        reason = (f"nonconformity with the standard: {nonconf[0].message}"
+                  + (f" (and {len(nonconf) - 1} more)" if len(nonconf) > 1 else "")
+                  + (f"; the misstatements ({pct(share)}) are also material" if material else
+                     f"; the quantified misstatements ({pct(share)}) are within materiality" if misstatements else ""))
+    elif material:
+        verdict = "material"
+        reason = (f"material misstatement: {len(misstatements)} misstatement(s) add up to {pct(share)} of the "
+                  f"stated total, above the {pct(settings.materiality)} threshold")
+    elif nothing or cov is None or cov < settings.min_coverage or unread:
+        verdict = "not-verifiable"
+        if nothing:
+            why = "nothing in it can be recomputed"
+        elif unread:
+            why = f"{len(unread)} page(s) without text could not be read"
+        elif not cov:
+            why = "no stage value could be rebuilt from activity data x factors"
+        else:
+            why = f"only {pct(cov)} of the stated total could be rebuilt (limit {pct(settings.min_coverage)})"
+        reason = f"not verifiable: {why}"
+    elif errors:
+        verdict = "immaterial"
+        reason = (f"discrepancies below materiality: {len(misstatements)} quantified misstatement(s), "
+                  f"{pct(share)} of the stated total (threshold {pct(settings.materiality)})"
+                  + (f"; {len(unquantified)} error(s) not quantified" if unquantified else ""))
+    else:
+        verdict = "clean"
+        reason = "clean: no discrepancy found"
+    return Opinion(verdict=verdict, reason=reason, misstatements=misstatements,
+                   total=total.text if total is not None else None, unit=unit,
+                   aggregate=_fmt(gross, places) if misstatements else None,
+                   net=_fmt(net, places) if misstatements else None, share=share,
+                   threshold=settings.materiality, coverage=cov, coverage_limit=settings.min_coverage,
+                   unreadable_pages=unread, nonconformities=[_line(f) for f in nonconf], unquantified=unquantified,
+                   checklist=checklist(findings, config), steps=steps)
+
+
+def not_verifiable(why: str, config: Config | None = None) -> Opinion:
+    """The opinion on a file that could not be audited at all."""
+    config = config or Config()
+    return Opinion(verdict="not-verifiable", reason=f"not verifiable: {why}", threshold=config.opinion.materiality,
+                   coverage_limit=config.opinion.min_coverage, steps=[f"the file could not be audited: {why}"])
+
+
+def gate_fails(verdict: str | None) -> bool:
+    """Whether `--fail-on material` fails a report with this verdict."""
+    return verdict in GATE_FAILS
