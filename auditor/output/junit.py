@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model import AuditOutput, Finding, ReportResult
-from .common import gating, identity_properties, rule_catalogue, state, stated_expected
+from .common import gating, identity_properties, report_fails, rule_catalogue, state, stated_expected
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -56,6 +56,9 @@ def _suite(rep: ReportResult, catalogue, fail_on: str, config) -> ET.Element:
     for key, value in identity_properties(rep).items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
         ET.SubElement(props, "property", name=key, value=_x(text))
+    if rep.opinion is not None:
+        ET.SubElement(props, "property", name="verdict", value=rep.opinion.verdict)
+        ET.SubElement(props, "property", name="misstatement_share", value=f"{rep.opinion.share:.6f}")
     tests = failures = errors = skipped = 0
     if rep.status != "ok":
         tests, errors = 1, 1
@@ -65,6 +68,13 @@ def _suite(rep: ReportResult, catalogue, fail_on: str, config) -> ET.Element:
         err = ET.SubElement(case, "error", message=_x(message), type=code)
         err.text = _x(f"{rep.path} could not be audited ({code}): {message}")
     else:
+        if fail_on == "material" and rep.opinion is not None:   # the verdict is the gate: one testcase for it
+            tests += 1
+            case = ET.SubElement(suite, "testcase", classname=_x(rep.path), name="verification opinion")
+            if report_fails(rep, fail_on):
+                failures += 1
+                fail = ET.SubElement(case, "failure", message=_x(rep.opinion.reason), type=rep.opinion.verdict)
+                fail.text = _x("\n".join(rep.opinion.steps))
         registered, extra = catalogue
         used = {f.rule for f in rep.findings}
         for rule in registered + [r for r in extra if r.code in used]:

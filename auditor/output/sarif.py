@@ -152,6 +152,9 @@ def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dic
         ident = identity_properties(rep)
         if ident:
             art["properties"]["identity"] = ident
+        if rep.opinion is not None:
+            art["properties"]["opinion"] = {"verdict": rep.opinion.verdict, "reason": rep.opinion.reason,
+                                            "misstatementShare": rep.opinion.share}
         artifacts.append(art)
         if rep.status != "ok":
             err = rep.error
