@@ -7,8 +7,8 @@ from decimal import Decimal
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for
 from auditor.engine.facts import table_name, table_relations
-from auditor.model import DataTable, Detail, Finding, Report, TableRelation
-from auditor.numbers import fmt
+from auditor.model import DataTable, Detail, Finding, Report, TableColumn, TableRelation
+from auditor.numbers import fmt, fold
 from auditor.relations import RowCheck, check_rows
 
 
@@ -33,6 +33,18 @@ def _likely(rel: TableRelation, chk: RowCheck) -> str | None:
     if "annual / output" in rel.relation:
         return "the per-unit figure is not the annual one over the output: allocated by another output?"
     return None
+
+
+def column_unit(col: TableColumn, unit: str | None) -> str | None:
+    """The unit of a column's values, with the per-unit part its header prints ('单位产品碳排放 (kgCO2e/t)' holds
+    kgCO2e per t, not kgCO2e)."""
+    unit = unit or col.unit
+    text = fold(col.unit_text or col.header or "")
+    if unit and "/" not in unit and "/" in text:
+        per = text.rsplit("/", 1)[1].strip(" )）]").split()[0] if text.rsplit("/", 1)[1].strip(" )）]") else ""
+        if per and len(per) <= 4:
+            return f"{unit}/{per}"
+    return unit
 
 
 class TableRowRelation(Rule):
@@ -72,7 +84,7 @@ class TableRowRelation(Rule):
                 values=[chk.stated.text, *[q.text for q in chk.operands]], expected=exp,
                 evidence=[table_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
                 stage=t.stage.canonical if t.stage else None, cause=_likely(rel, chk),
-                detail=Detail(stated=chk.stated.text, computed=exp, unit=chk.stated.unit or t.columns[rel.target].unit,
+                detail=Detail(stated=chk.stated.text, computed=exp, unit=column_unit(t.columns[rel.target], chk.stated.unit),
                               stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
                               computed_interval=chk.expected.pair(chk.stated.decimals + 4),
                               tolerance=ctx.tolerance_text(),
@@ -115,7 +127,7 @@ def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Con
                               f"both hold",
                    "values": [cell.text], "expected": exp, "evidence": [table_name(t), label, col],
                    "location": cell.location, "cause": cause_for(cell.text, cell.value, Decimal(exp), cell.decimals),
-                   "detail": Detail(stated=cell.text, computed=exp, unit=cell.unit or t.columns[cchk.col].unit,
+                   "detail": Detail(stated=cell.text, computed=exp, unit=column_unit(t.columns[cchk.col], cell.unit),
                                     tolerance=ctx.tolerance_text(),
                                     steps=[f"the row asks for {by_row.show(cell.decimals + 2)}",
                                            f"the column asks for {by_col.show(cell.decimals + 2)}"])}, {n1, n2}
@@ -164,7 +176,8 @@ class TableSum(Rule):
                 location=chk.stated.location or row.location, stage=t.stage.canonical if t.stage else None,
                 cause=cause_for(chk.stated.text, chk.stated.value, chk.expected.mid, chk.stated.decimals),
                 detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
-                              unit=chk.stated.unit or (t.columns[c].unit if c < len(t.columns) else None),
+                              unit=column_unit(t.columns[c], chk.stated.unit) if c < len(t.columns) else
+                              chk.stated.unit,
                               steps=[" + ".join(q.text for q in chk.operands) + f" = "
                                      f"{chk.expected.show(chk.stated.decimals + 2)}"]))
 
