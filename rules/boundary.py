@@ -264,10 +264,12 @@ class CutoffExclusion(Rule):
     """Processes excluded from the boundary are covered by the declared cut-off rule, with their share.
 
     Why: ISO 14067 allows leaving out inputs below a cut-off (typically mass or energy < 1%, 5% in total), but
-    only when the report shows the excluded input qualifies. An exclusion with no cut-off rule at all, a share
-    above the rule, excluded shares adding up beyond the total allowance, or an "excluded" input that the
-    inventory in fact counts, is a warning; an exclusion that relies on the rule without giving its share is
-    noted (info), since a verifier has to ask for the evidence.
+    only when the report shows the excluded input qualifies (ISO 14067:2018 / GB/T 24067-2024, cut-off criteria
+    of the system boundary). A share above the rule, or excluded shares adding up beyond the total allowance, is
+    an error and a nonconformity: the boundary leaves out more than the report's own criterion allows, and no
+    arithmetic on the stated numbers repairs that. An exclusion with no cut-off rule at all, or an "excluded"
+    input that the inventory in fact counts, is a warning; an exclusion that relies on the rule without giving
+    its share is noted (info), since a verifier has to ask for the evidence.
 
     Fails:
         表 3.1: 原辅料获取阶段 | ... | 包装材料获取 ; no 取舍准则 anywhere
@@ -277,6 +279,7 @@ class CutoffExclusion(Rule):
 
     code = "BND005"
     checklist = "cut-off"
+    nonconformity = True
     name = "cutoff-exclusion"
     category = "boundary"
     severity = "warning"
@@ -318,7 +321,7 @@ class CutoffExclusion(Rule):
                 yield self.finding(
                     f"{where}: excluded at {share.text}%, above the cut-off of {item_max}% per input",
                     values=[share.text], expected=f"<{item_max}", evidence=[text, cut.text],
-                    location=row.stage.location, stage=row.stage.canonical)
+                    location=row.stage.location, stage=row.stage.canonical, severity="error")
         if total_max is not None and shares and cut is not None:   # a share is only taken under a cut-off rule
             total = sum((s.value for _, _, s in shares), Decimal(0))
             if total > total_max:
@@ -326,7 +329,8 @@ class CutoffExclusion(Rule):
                     f"the excluded inputs add up to {total}% ({' + '.join(s.text + '%' for _, _, s in shares)}), "
                     f"above the cut-off's total allowance of {total_max}%",
                     values=[s.text for _, _, s in shares], expected=f"<={total_max}",
-                    evidence=[t for _, t, _ in shares] + [cut.text], location=shares[0][0].stage.location)
+                    evidence=[t for _, t, _ in shares] + [cut.text], location=shares[0][0].stage.location,
+                    severity="error")
 
     @staticmethod
     def _share(text: str):

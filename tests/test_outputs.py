@@ -300,9 +300,12 @@ def test_junit_from_cli_with_fail_on_warning():
 
 def test_github_annotations(output):
     text = render("github", output)
-    lines = text.splitlines()
+    verdicts = [x for x in text.splitlines() if ",title=verdict%3A " in x]
+    lines = [x for x in text.splitlines() if x not in verdicts]
     findings = [f for r in output.reports for f in r.findings]
     assert len(lines) == len(findings) + 1   # + the report that could not be audited
+    assert len(verdicts) == sum(1 for r in output.reports if r.status == "ok")   # each audited report's verdict
+    assert any(v.startswith("::error ") and "verdict%3A nonconformity" in v for v in verdicts)
     pattern = re.compile(r"^::(error|warning|notice) file=[^,:]+,title=[A-Z]{3}\d{3} [a-z-]+::.+$")
     for line in lines[:-1]:
         assert pattern.match(line), line

@@ -2,7 +2,8 @@
 
     ::error file=reports/a.pdf,title=ARI004 quoted-value-mismatch::原材料获取: the summary ... (p.4)
 
-error, warning and info findings become ::error, ::warning and ::notice. Waived and baselined findings are
+error, warning and info findings become ::error, ::warning and ::notice; each report ends with its verdict
+(::error for material or nonconformity, ::warning for not verifiable, else ::notice). Waived and baselined findings are
 notices that start with "waived:" or "baselined:", so they stay visible without failing anything. A report that
 could not be audited is an ::error. Data is escaped as GitHub's toolkit does (% CR LF), properties also : and ,.
 """
@@ -54,4 +55,8 @@ def render(output: AuditOutput, **options) -> str:
                 label = "waived" if f.suppressed.kind == "waiver" else "baselined"
                 lines.append(command("notice", f"{label}: {f.suppressed.reason} — {_message(f)}", file=rep.path,
                                      title=f"{title} ({label})"))
+        if rep.opinion is not None:
+            kind = "error" if rep.opinion.verdict in ("material", "nonconformity") else \
+                "warning" if rep.opinion.verdict == "not-verifiable" else "notice"
+            lines.append(command(kind, rep.opinion.reason, file=rep.path, title=f"verdict: {rep.opinion.verdict}"))
     return "\n".join(lines) + ("\n" if lines else "")
