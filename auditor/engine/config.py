@@ -36,6 +36,9 @@ class OpinionSettings(BaseModel):
                                                              "are material (ISO 14064-3 practice: commonly 5%)")
     min_coverage: float = Field(0.5, ge=0, le=1, description="a report whose recomputed share of the stated total "
                                                              "is below this is not verifiable")
+    max_low_confidence: float = Field(0.25, ge=0, le=1, description="a scanned report with more than this share of "
+                                                                    "its numbers read by OCR below the confidence "
+                                                                    "threshold is not verifiable")
 
 
 class Config(BaseModel):

@@ -263,6 +263,9 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     net = sum((_convert(_num(m.difference) or Decimal(0), m.unit, unit) for m in misstatements), Decimal(0))
     cov = coverage_share(report, stages)
     unread = unread_pages(report)
+    c = report.coverage
+    numbers = c.table_numbers + c.prose_values
+    low = c.ocr_low_confidence / numbers if c.ocr_pages and numbers else 0.0
     nothing = any(f.rule == "EXT001" and f.severity == "error" for f in active)
     steps = []
     for m in misstatements:
@@ -283,6 +286,9 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
                                  else "nothing could be rebuilt from activity data x factors"))
     if unread:
         steps.append(f"unread pages (no text, no OCR): {', '.join(map(str, unread))}")
+    if c.ocr_pages:
+        steps.append(f"{c.ocr_low_confidence} of {numbers} numbers read by OCR with low confidence ({pct(low)}; "
+                     f"limit {pct(settings.max_low_confidence)})")
     for f in nonconf:
         steps.append(f"nonconformity: {_line(f)}")
 
@@ -297,12 +303,15 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
         verdict = "material"
         reason = (f"material misstatement: {len(misstatements)} misstatement(s) add up to {pct(share)} of the "
                   f"stated total, above the {pct(settings.materiality)} threshold")
-    elif nothing or cov is None or cov < settings.min_coverage or unread:
+    elif nothing or cov is None or cov < settings.min_coverage or unread or low > settings.max_low_confidence:
         verdict = "not-verifiable"
         if nothing:
             why = "nothing in it can be recomputed"
         elif unread:
             why = f"{len(unread)} page(s) without text could not be read"
+        elif low > settings.max_low_confidence:
+            why = (f"{pct(low)} of the numbers were read by OCR with low confidence (limit "
+                   f"{pct(settings.max_low_confidence)}): the scan is too poor to verify")
         elif not cov:
             why = "no stage value could be rebuilt from activity data x factors"
         else:
