@@ -48,7 +48,9 @@ def rules_version() -> str:
 
 def explain_text(rule: type[Rule]) -> str:
     """What `auditor explain` prints: metadata, the docs, the settings, how to configure it."""
-    out = [f"{rule.code} {rule.name}", f"category: {rule.category}; default severity: {rule.severity}", "",
+    extra = (f"; checklist: {rule.checklist}" if rule.checklist else "") + \
+        ("; an error is a nonconformity (verdict)" if rule.nonconformity else "")
+    out = [f"{rule.code} {rule.name}", f"category: {rule.category}; default severity: {rule.severity}{extra}", "",
            rule.docs(), ""]
     props = rule.Settings.model_json_schema().get("properties", {})
     if props:
