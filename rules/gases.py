@@ -8,7 +8,7 @@ from decimal import Decimal
 import regex
 
 from auditor.engine.base import Context, Rule
-from auditor.model import DataTable, Quantity, Report
+from auditor.model import DataTable, Quantity, Report, Severity
 from auditor.numbers import Interval, fold
 
 GAS_RE = regex.compile(r"(?<![A-Za-z0-9])(?P<gas>CO2|CH4|N2O|SF6|NF3|CF4|HFC-?134a|HFC-?32)(?![A-Za-z0-9])(?!\s*e)",
@@ -84,8 +84,8 @@ class GasGwpRecompute(Rule):
             for row in t.rows:
                 if co2e[0] >= len(row.cells) or row.cells[co2e[0]] is None:
                     continue
-                masses = [(g, k, row.cells[i]) for i, (g, k) in gases.items()
-                          if i < len(row.cells) and row.cells[i] is not None]
+                masses: list[tuple[str, Decimal, Quantity]] = [
+                    (g, k, q) for i, (g, k) in gases.items() if i < len(row.cells) and (q := row.cells[i]) is not None]
                 if not any(g != "CO2" for g, _, _ in masses):
                     continue
                 total = row.cells[co2e[0]]
@@ -120,7 +120,7 @@ class GasGwpRecompute(Rule):
         return None
 
     def _report(self, ctx: Context, t: DataTable, label: str, masses: list[tuple[str, Decimal, Quantity]],
-                total: Quantity, co2e_kg: Decimal, cited: str | None, others: list[str], severity: str):
+                total: Quantity, co2e_kg: Decimal, cited: str | None, others: list[str], severity: Severity):
         lib = ctx.library
         ar = cited or "AR6"
         exp = sum((q.value * k * (lib.gwp_values(g, ar) or [Decimal(0)])[0] for g, k, q in masses), Decimal(0))
@@ -138,7 +138,7 @@ class GasGwpRecompute(Rule):
             msg = (f"{row}: {gases} do not give the printed {total.text} CO2e with the GWP100 values of any IPCC "
                    f"assessment report (with AR6 values: {expected})")
         return self.finding(msg, values=[total.text], expected=expected, evidence=[label] if label else [],
-                            location=total.location, severity=severity,  # type: ignore[arg-type]
+                            location=total.location, severity=severity,
                             cause=f"values of {'/'.join(others)} used with {cited} cited" if others else None)
 
     @staticmethod
