@@ -36,6 +36,7 @@ from .factor import (
     FactorVariesByLine,
     FactorVintage,
 )
+from .gases import GasGwpRecompute
 from .meta import RuleCrashed, UnusedWaiver
 from .percentage import PercentOfTotal, PercentSum, StageSumQuoted
 from .relations import TableRowRelation, TableSum, TableUnitContradiction
@@ -46,6 +47,7 @@ RULES = (
     FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently, FactorCoverage,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
+    GasGwpRecompute,
     NothingToVerify, ExtractionProblem, TableNotVerified,
     RuleCrashed, UnusedWaiver,
     TableRowRelation, TableSum, TableUnitContradiction,
