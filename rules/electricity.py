@@ -1,5 +1,5 @@
 """Electricity rules: the grid factor equals the official one the report cites; market-based claims name their
-evidence and the report states its electricity basis (ISO 14067:2018 / GB/T 24067-2024, electricity: 6.4.9.4)."""
+evidence and the report states its electricity basis (ISO 14067:2018 / GB/T 24067-2024, its treatment of electricity)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -186,7 +186,7 @@ class MarketBasedEvidence(Rule):
     whether its electricity factor is location- or market-based.
 
     Why: green electricity, green certificates (绿证, GEC, I-REC, REC), PPAs (购电协议, 直购电) and supplier factors
-    may lower the electricity factor only with the contractual instruments behind them (ISO 14067:2018 6.4.9.4):
+    may lower the electricity factor only with the contractual instruments behind them (ISO 14067:2018 / GB/T 24067-2024, on electricity):
     certificate numbers or quantities, the contract, the supplier. A claim without them, or an electricity factor of
     0 or far below any grid value without a claim and evidence, is an error and a nonconformity. A report with
     renewables or a supplier factor that does not state its basis is a warning. A plain grid-average
