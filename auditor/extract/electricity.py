@@ -49,8 +49,22 @@ EVIDENCE = regex.compile(
 ADDRESS = regex.compile(rf"(?:地址|住所|注册地址|生产地址|厂址)\s*[:：]?\s*(?P<prov>{PROV})")
 
 
+FUTURE = regex.compile(r"(建议|逐步|扩大|优化|计划|拟|未来|可以|可考虑|考虑|推动|推广|鼓励|措施|改进|提高|增加|提升|加大|将采购|"
+                       r"recommend|suggest|plan|could|should|consider|future|opportunit|increase|improv|may\b)", regex.I)
+
+
 def _negated(text: str, start: int) -> bool:
-    return bool(NEG.search(text[max(0, start - 8):start]))
+    """A claim denied ('未使用绿电') or only proposed ('建议逐步采购绿色电力', 'could buy RECs')."""
+    if NEG.search(text[max(0, start - 8):start]):
+        return True
+    a = max(text.rfind(c, 0, start) for c in "。；;\n")
+    if FUTURE.search(text[a + 1:start]):
+        return True
+    # a list of reduction measures ('减排建议：…；扩大屋顶光伏装机并采购绿色电力')
+    return bool(REDUCTION.search(text[max(0, start - 300):start]))
+
+
+REDUCTION = regex.compile(r"(减排|降碳|建议|措施|改进|优化|reduction|recommendation|improvement|mitigation)", regex.I)
 
 
 def _region_key(name: str) -> str:
