@@ -32,7 +32,12 @@ def electricity_lines(report: Report) -> Iterator[tuple[InventoryLine, Decimal, 
             q = ln.factor
             if q is None or not ELEC_ITEM.match(_norm_item(ln.item)):
                 continue
-            m = UNIT.match((q.unit or "").replace("₂", "2"))
+            if q.unit is None:
+                # the unit in a header the line did not keep: a grid factor per kWh when it is one's size
+                if Decimal("0.01") <= q.value <= Decimal("1.5") or q.value == 0:
+                    yield ln, q.value, None
+                continue
+            m = UNIT.match(q.unit.replace("₂", "2"))
             if m is None:
                 continue
             v = q.value * MASS[m["mass"]] / PER[m["per"]]

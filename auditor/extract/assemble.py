@@ -12,8 +12,8 @@ from ..read.ocr import low_confidence_notes
 from ..relations import covered_by
 from ..vocab import AMBIGUOUS_TRANSPORT, resolve_order
 from . import prose
-from .electricity import electricity as electricity_facts
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
+from .electricity import electricity as electricity_facts
 from .prose import Sections, parse_date
 from .tables import (
     Header,

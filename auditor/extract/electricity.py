@@ -61,7 +61,8 @@ def _negated(text: str, start: int) -> bool:
     if FUTURE.search(text[a + 1:start]):
         return True
     # a list of reduction measures ('减排建议：…；扩大屋顶光伏装机并采购绿色电力')
-    return bool(REDUCTION.search(text[max(0, start - 300):start]))
+    line = max(0, start - 150, text.rfind("\n", 0, start))
+    return bool(REDUCTION.search(text[line:start]))
 
 
 REDUCTION = regex.compile(r"(减排|降碳|建议|措施|改进|优化|reduction|recommendation|improvement|mitigation)", regex.I)
