@@ -2,6 +2,8 @@
 (location- or market-based), market-based claims (green certificates, PPAs) and the evidence named for them."""
 from __future__ import annotations
 
+from typing import Literal
+
 import regex
 
 from ..model import Electricity, FactorMention, Text
@@ -86,17 +88,10 @@ def electricity(flow: TextFlow, mentions: list[FactorMention], tables=()) -> Ele
         s = sm.group(0)
         if not (FACTOR_WORDS.search(s) and ELEC_WORDS.search(s)):
             continue
-        if out.region is None:
-            r = REGION_ZH.search(s) or None
-            name = None
-            if r:
-                name = r.group("region")
-            else:
-                e = REGION_EN.search(s)
-                if e:
-                    name = e.group("region") or e.group("region2")
-                    r = e
-            if name and not (name == "全国" and out.region):
+        if out.region is None or out.region == "全国":      # a grid region or province named later wins
+            r = REGION_ZH.search(s) or REGION_EN.search(s)
+            name = (r.groupdict().get("region") or r.groupdict().get("region2")) if r is not None else None
+            if r is not None and name and not (name == "全国" and out.region):
                 out.region = name
                 a = sm.start() + r.start()
                 out.region_text = Text(text=s.strip()[:120], location=j.location(a, sm.start() + r.end()))
@@ -119,7 +114,9 @@ def electricity(flow: TextFlow, mentions: list[FactorMention], tables=()) -> Ele
                         out.vintage = t.years[0]
                     break
     # basis
-    for rx, basis in ((MARKET_BASIS, "market"), (LOCATION_BASIS, "location")):
+    bases: tuple[tuple[regex.Pattern, Literal["location", "market"]], ...] = (
+        (MARKET_BASIS, "market"), (LOCATION_BASIS, "location"))
+    for rx, basis in bases:
         for m in rx.finditer(text):
             if _negated(text, m.start()):
                 continue
