@@ -24,7 +24,7 @@ REGION_EN = regex.compile(rf"\b(?P<region>{'|'.join(COUNTRIES)})\b(?:'s)?[^.;]{{
                           rf"\b(?:grid|electricity)\b[^.;]{{0,40}}?\b(?:in|of|for)\s+(?P<region2>{'|'.join(COUNTRIES)})\b")
 FACTOR_WORDS = regex.compile(r"(?:排放因子|碳足迹因子|因子|emission factor|grid factor|carbon intensity)", regex.I)
 ELEC_WORDS = regex.compile(r"(?:电力|电网|用电|外购电|grid|electricity)", regex.I)
-YEAR = regex.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:年度?)?(?=[^，。；;]{0,24}?(?:因子|factor))", regex.I)
+YEAR = regex.compile(r"(?<![\w\-])(?P<year>(?:19|20)\d{2})(?![\d\-])\s*(?:年度?)?(?=[^，。；;]{0,24}?(?:因子|factor))", regex.I)
 SERIES = regex.compile(r"(碳足迹因子|二氧化碳排放因子|二氧化碳|carbon footprint factor|CO2e|CO₂e|CO2|CO₂)", regex.I)
 
 NEG = regex.compile(r"(?:未|不|无|没有|非|未使用|不涉及|not|no|without|none)\s*(?:\S{0,6})$", regex.I)
@@ -40,6 +40,7 @@ SUPPLIER_FACTOR = regex.compile(r"((?:供电|售电|电力供应)(?:企业|公�
 EVIDENCE = regex.compile(
     r"((?:证书|绿证|凭证)(?:编号|号码|号)\s*[:：为]?\s*[A-Za-z0-9\-]{4,}|"
     r"\d[\d,.]*\s*(?:张|个)\s*(?:绿证|绿色电力证书|证书|GEC|I-REC)|"
+    r"(?:绿证|绿色电力证书|证书|GEC|I-REC)\s*\d[\d,.]*\s*(?:张|个|MWh)|"
     r"(?:合同|协议)(?:编号|号)\s*[:：为]?\s*[A-Za-z0-9\-]{3,}|"
     r"(?:与|和)[\p{Han}A-Za-z（）()]{2,30}?(?:公司|集团|电厂|电站)(?:签订|签署)|"
     r"(?:供应商|售电公司|发电企业|供电方)\s*(?:为|是|：|:)\s*[\p{Han}A-Za-z（）()]{2,30}?(?:公司|集团|电厂|电站)|"
