@@ -201,6 +201,25 @@ class FactorMention(Model):
     location: Location | None = None
 
 
+class Electricity(Model):
+    """What the report says about the grid electricity it accounts: the factor it cites (year, series, grid region
+    or province), whether that factor is location- or market-based, and what evidence backs a market-based claim."""
+
+    vintage: int | None = Field(None, description="the year of the electricity factor the report cites")
+    series: Literal["CO2", "CO2e"] | None = Field(None, description="footprint (CO2e) or CO2-only factor cited")
+    region: str | None = Field(None, description="the grid region or province the factor sentence or the factor "
+                                                 "table label names, as printed (华东电网, 浙江省, 全国, Germany)")
+    region_text: Text | None = Field(None, description="the phrase the region was read from")
+    address_region: str | None = Field(None, description="the province of the company address: a hint only")
+    basis: Literal["location", "market"] | None = Field(None, description="the basis the report states")
+    basis_text: Text | None = None
+    market_claims: list[Text] = Field(default_factory=list, description="phrases claiming market-based or "
+                                                                         "renewable electricity (绿电, GEC, PPA)")
+    supplier_factor: Text | None = Field(None, description="a supplier-specific electricity factor named")
+    evidence: list[Text] = Field(default_factory=list, description="certificate numbers or quantities, contracts, "
+                                                                   "suppliers named for the claim")
+
+
 TableKind = Literal["inventory", "transport", "energy", "results", "matrix", "factor_table", "boundary", "product",
                     "key_value", "other"]
 
@@ -312,6 +331,7 @@ class Report(Model):
     quotes: list[QuotedValue] = Field(default_factory=list)
     factor_tables: list[FactorTable] = Field(default_factory=list)
     factor_mentions: list[FactorMention] = Field(default_factory=list)
+    electricity: Electricity = Field(default_factory=Electricity)
     tables: list[DataTable] = Field(default_factory=list, description="every numeric table as read, with its "
                                                                       "kind, stage and relations")
     notes: list[ExtractionNote] = Field(default_factory=list)

@@ -23,6 +23,7 @@ from .consistency import (
     ProductIdentity,
     StandardCited,
 )
+from .electricity import ElectricityFactorOfficial, MarketBasedEvidence
 from .extraction import ExtractionProblem, NothingToVerify, TableNotVerified
 from .factor import (
     FactorCoverage,
@@ -45,6 +46,7 @@ RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
     PercentOfTotal, PercentSum, StageSumQuoted,
     FactorEnergyBasis, FactorReference, FactorTableUniform, FactorVintage, FactorUnitAlgebra, FactorDates, FactorSeriesLabel, FactorVariesByLine, FactorQuotedDifferently, FactorCoverage,
+    ElectricityFactorOfficial, MarketBasedEvidence,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
     GasGwpRecompute,

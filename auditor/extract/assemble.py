@@ -13,6 +13,7 @@ from ..relations import covered_by
 from ..vocab import AMBIGUOUS_TRANSPORT, resolve_order
 from . import prose
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
+from .electricity import electricity as electricity_facts
 from .prose import Sections, parse_date
 from .tables import (
     Header,
@@ -260,6 +261,7 @@ def extract(doc: Document) -> Report:
             stages=[r.stage for r in report.boundary.table if r.stage.canonical],
             location=report.boundary.table[0].stage.location))
     report.factor_mentions = prose.factor_mentions(flow)
+    report.electricity = electricity_facts(flow, report.factor_mentions, report.factor_tables)
     # coverage
     if report.inventory:
         cov.inventory_stages = len(report.inventory.stages)
