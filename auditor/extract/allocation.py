@@ -27,6 +27,10 @@ _FACTOR_CUE = regex.compile(r"分配系数|分配比例|分配因子|allocation 
 OUTPUT = regex.compile(rf"(?:分配|allocat)[^。；;\n]{{0,60}}?(?:年产量|全年产量|产量|annual (?:output|production)|output)\s*"
                        rf"(?:为|是|：|:|of|was|is)?\s*(?P<num>{NUM})\s*(?P<unit>台|件|套|吨|t|kg|千克|units?|pieces?|pcs)",
                        regex.I)
+# '按年产量 8000 台分配', 'allocated by the annual output of 7,500 units'
+OUTPUT_BY = regex.compile(rf"(?:按|以|根据|依据|\bby|based on)\s*(?:the\s+)?(?:年产量|全年产量|产品产量|annual (?:output|production))\s*"
+                          rf"(?:为|是|：|:|of|was|is)?\s*(?P<num>{NUM})\s*(?P<unit>台|件|套|吨|t|kg|千克|units?|pieces?|pcs)",
+                          regex.I)
 
 
 def method(text: str) -> str | None:
@@ -56,7 +60,7 @@ def allocation(flow: TextFlow) -> Allocation:
         if not cue:
             continue
         facs = []
-        for f in FACTOR.finditer(s, cue.start()):
+        for f in FACTOR.finditer(s):
             p = parse_number(f.group("num").replace(" ", ""))
             prod = _FACTOR_CUE.sub("", f.group("prod")).strip(" ，,、:：")
             if p is None or not prod:
@@ -67,7 +71,7 @@ def allocation(flow: TextFlow) -> Allocation:
         if len(facs) >= 2:
             out.factors, out.factors_text = facs, Text(text=s.strip(), location=j.location(*m.span()))
             break
-    m = OUTPUT.search(j.text)
+    m = OUTPUT.search(j.text) or OUTPUT_BY.search(j.text)
     if m:
         p = parse_number(m.group("num"))
         if p is not None:
