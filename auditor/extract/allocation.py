@@ -1,6 +1,8 @@
 """Allocation as the prose states it: the method this study uses, the co-products' factors, the output divided by."""
 from __future__ import annotations
 
+from typing import Literal, cast
+
 import regex
 
 from ..model import Allocation, AllocationFactor, Text
@@ -33,10 +35,13 @@ OUTPUT_BY = regex.compile(rf"(?:按|以|根据|依据|\bby|based on)\s*(?:the\s+
                           regex.I)
 
 
-def method(text: str) -> str | None:
+Method = Literal["physical", "economic", "avoided", "system-expansion"]
+
+
+def method(text: str) -> Method | None:
     for key, pat in METHODS:
         if regex.search(pat, text, regex.I):
-            return key
+            return cast(Method, key)
     return None
 
 
