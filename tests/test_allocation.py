@@ -50,3 +50,19 @@ def test_rule_on_pdf(tmp_path, code, failing, passing):
     (tmp_path / "p").mkdir()
     assert code in codes(pdf(tmp_path / "f", HEAD + failing))
     assert code not in codes(pdf(tmp_path / "p", HEAD + passing))
+
+
+def test_seed_declaration_is_the_sentence_about_this_study():
+    from auditor.extract.allocation import allocation
+    from auditor.numbers import fold
+    from auditor.read.document import TextFlow
+
+    seed = ("当前有不同的方式来完成分配，主要有：\n(1) 避免分配；(2) 扩大系统边界；(3) 以物理因果关系为基准分配环境负荷；"
+            "(4) 使用社会经济学分配基准。\n由于各车间用电量未按产品及工序分开统计，因此本评价根据实际情况采用以产品产量等物理因果"
+            "关系为基准来进行分配。")
+    a = allocation(TextFlow(fold(seed)))
+    assert a.method == "physical" and "本评价" in a.method_text.text
+    assert allocation(TextFlow("This study uses economic allocation based on revenue.")).method == "economic"
+    assert allocation(TextFlow("Allocation was avoided by system expansion in this study.")).method == "avoided"
+    en = allocation(TextFlow("Allocation factors: product A 0.625, product B 0.375."))
+    assert [(f.product, f.value.text) for f in en.factors] == [("product A", "0.625"), ("product B", "0.375")]

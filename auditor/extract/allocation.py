@@ -13,7 +13,7 @@ from .tables import make_quantity
 
 # the sentence that says what THIS study does (not the generic list of options)
 _SELF = r"(?:本(?:评价|研究|报告|次评价|项目)|本次|this (?:study|report|assessment)|we)"
-_USES = r"(?:采用|采取|选用|按照|依据|根据|基于|uses?|used|applies|applied|adopts?|adopted|is based on|was based on)"
+_USES = r"(?:采用|采取|选用|按照|依据|根据|基于|uses?|used|applies|applied|adopts?|adopted|is based on|was based on|avoid(?:s|ed)?|避免)"
 METHODS = (
     ("avoided", r"避免分配|avoid(?:s|ed|ing)? allocation|allocation (?:is|was|has been) avoided|no allocation"),
     ("system-expansion", r"扩大系统边界|系统扩展|扩展系统|system expansion|expanding the (?:product )?system"),
