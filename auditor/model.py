@@ -121,6 +121,22 @@ class Boundary(Model):
     cutoff: Text | None = None
 
 
+class AllocationFactor(Model):
+    product: str = Field(description="the co-product the factor belongs to, as printed")
+    value: Quantity = Field(description="its factor or share as printed: 62.5% or 0.625")
+
+
+class Allocation(Model):
+    """How the report allocates between co-products: the declared method, the factors, the output it divides by."""
+
+    method: Literal["physical", "economic", "avoided", "system-expansion"] | None = None
+    method_text: Text | None = Field(None, description="the sentence that says what this study does")
+    factors: list[AllocationFactor] = Field(default_factory=list)
+    factors_text: Text | None = None
+    output: Quantity | None = Field(None, description="the annual output the allocation divides by")
+    output_text: Text | None = None
+
+
 class InventoryLine(Model):
     stage: StageRef
     item: str | None = Field(None, description="energy carrier or material, as printed")
@@ -326,6 +342,7 @@ class Report(Model):
     producer: str | None = None
     metadata: Metadata = Field(default_factory=Metadata)
     boundary: Boundary = Field(default_factory=Boundary)
+    allocation: Allocation = Field(default_factory=Allocation)
     inventory: Inventory | None = None
     results: ResultsTable | None = None
     quotes: list[QuotedValue] = Field(default_factory=list)

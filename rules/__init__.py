@@ -4,6 +4,7 @@ To add a rule: write its class in the family's module (code, name, severity, doc
 list it in RULES below, and add its cases to tests/rules/cases/. The engine runs exactly the rules listed here."""
 from __future__ import annotations
 
+from .allocation import AllocationFactorSum, AllocationOutputMismatch, AllocationUndeclared, DataPeriodIncomplete
 from .arithmetic import LineProduct, PerUnitFootprint, QuotedValueMismatch, StageSum, StageValueDuplicated, TotalSum
 from .boundary import (
     ClaimConflict,
@@ -53,6 +54,7 @@ RULES = (
     NothingToVerify, ExtractionProblem, TableNotVerified,
     RuleCrashed, UnusedWaiver,
     TableRowRelation, TableSum, TableUnitContradiction,
+    AllocationUndeclared, AllocationFactorSum, AllocationOutputMismatch, DataPeriodIncomplete,
 )
 
 __all__ = ["RULES"]

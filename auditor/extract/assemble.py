@@ -11,6 +11,7 @@ from ..read.document import CJK, Cell, Document, Table, join_cell_text
 from ..read.ocr import low_confidence_notes
 from ..relations import covered_by
 from ..vocab import AMBIGUOUS_TRANSPORT, resolve_order
+from . import allocation as allocation_prose
 from . import prose
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
 from .electricity import electricity as electricity_facts
@@ -255,6 +256,7 @@ def extract(doc: Document) -> Report:
     report.boundary.claims = prose.claims(flow)
     report.boundary.declarations = prose.declarations(flow, sections)
     report.boundary.cutoff = prose.cutoff(flow)
+    report.allocation = allocation_prose.allocation(flow)
     if report.boundary.table:
         report.boundary.declarations.append(StageDeclaration(
             place="boundary_table", text="; ".join(r.stage.name for r in report.boundary.table),

@@ -696,6 +696,12 @@ def data_period(flow: TextFlow) -> tuple[Text, date | None, date | None] | None:
     if m:
         y = int(m.group(1))
         return Text(text=m.group(0), location=j.location(*m.span())), date(y, 1, 1), date(y, 12, 31)
+    # '数据取自 2025 年全年' / '统计数据为 2025 年度' / 'data for calendar year 2025': a whole year
+    m = regex.search(r"(?:数据|统计)[^0-9。；;\n]{0,10}?((?:19|20)\d{2})\s*年\s*(?:全年|度)(?!电|排放因子|因子)|"
+                     r"\b(?:data (?:for|from|cover(?:s|ing)?)|during) (?:the )?calendar year ((?:19|20)\d{2})", j.text, regex.I)
+    if m:
+        y = int(m.group(1) or m.group(2))
+        return Text(text=m.group(0), location=j.location(*m.span())), date(y, 1, 1), date(y, 12, 31)
     return None
 
 

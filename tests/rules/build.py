@@ -10,6 +10,7 @@ Shorthands the builder expands (anything else is passed to Report.model_validate
 * boundary.claims as strings: ["摇篮到坟墓"]; boundary.declarations as {place, stages: [..]};
 * results.rows as lists: [stage, value, percent];
 * factor_tables as {columns: ["2024 年"], rows: {全国: ["0.5777"]}, unit: "kgCO2/kWh"};
+* allocation.factors as {product: share}: {产品A: "62.5%"}; allocation.output as a number string;
 * tables (numeric tables as read) as {caption, kind, stage, columns: [header, ...], rows: [[cell, ...], ...]}:
   column roles and units come from the headers like the parser reads them, a cell that is a number is a
   Quantity in its column's unit, a row whose first cell is 小计 / 合计 / Total is a subtotal / total row.
@@ -244,6 +245,19 @@ def _table(t: dict) -> dict:
     return out
 
 
+def _allocation(a: dict) -> dict:
+    """allocation: {method, method_text, factors: {产品A: "62.5%", ...}, output: "7500 台"}."""
+    a = dict(a)
+    if isinstance(a.get("factors"), dict):
+        a["factors"] = [{"product": k, "value": quantity(v)} for k, v in a["factors"].items()]
+    if "output" in a:
+        a["output"] = quantity(a["output"])
+    for k in ("method_text", "factors_text", "output_text"):
+        if isinstance(a.get(k), str):
+            a[k] = {"text": a[k]}
+    return a
+
+
 def expand(data: dict) -> dict:
     """The compact YAML of a case -> a dict Report.model_validate accepts."""
     d = dict(data or {})
@@ -263,6 +277,8 @@ def expand(data: dict) -> dict:
         d["factor_mentions"] = [_mention(m) for m in d["factor_mentions"]]
     if "tables" in d:
         d["tables"] = [_table(t) for t in d["tables"]]
+    if "allocation" in d:
+        d["allocation"] = _allocation(d["allocation"])
     return d
 
 

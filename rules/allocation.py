@@ -1,0 +1,164 @@
+"""Allocation and the data period: the declared allocation method, the co-products' factors, the output the
+allocation divides by, a data period of twelve months."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.engine.base import Context, Rule
+from auditor.model import Quantity, Report
+
+UNIT_WORDS = {"台": "台", "件": "件", "套": "套", "吨": "t", "t": "t", "kg": "kg", "千克": "kg", "unit": "unit",
+              "units": "unit", "piece": "unit", "pieces": "unit", "pcs": "unit"}
+
+
+def _unit(q: Quantity) -> str | None:
+    u = (q.unit or "").strip().lower()
+    return UNIT_WORDS.get(u, u or None)
+
+
+class AllocationUndeclared(Rule):
+    """A report that allocates (co-product allocation factors, an output the allocation divides by) declares
+    the allocation method it uses.
+
+    Why: ISO 14067:2018 / GB/T 24067-2024 6.4.6 asks that allocation be avoided where possible and, where it is
+    not, that the procedure be stated and justified; factors without a method cannot be checked. A list of the
+    possible methods (避免分配、扩大系统边界、物理因果关系、经济价值) is not a declaration: only the sentence that says
+    what this study does counts.
+
+    Fails:
+        产品A 分配系数 62.5%，产品B 37.5%        (no sentence says which method this study uses)
+    Passes:
+        本评价根据实际情况采用以产品产量等物理因果关系为基准来进行分配 ; 产品A 分配系数 62.5%，产品B 37.5%
+    """
+
+    code = "CON009"
+    name = "allocation-undeclared"
+    severity = "warning"
+    checklist = "allocation"
+
+    def check(self, report: Report, ctx: Context):
+        a = report.allocation
+        if a.method is None and (a.factors or a.output is not None):
+            ev = a.factors_text or a.output_text
+            yield self.finding(
+                "the report allocates (" + ("allocation factors" if a.factors else "an allocation by output")
+                + ") but no sentence declares which allocation method this study uses",
+                evidence=[ev.text] if ev else [], location=ev.location if ev else None)
+        if a.method == "economic" and a.output is not None and not a.factors:
+            yield self.finding(
+                "the report declares economic allocation but allocates by output (a physical relationship)",
+                evidence=[t.text for t in (a.method_text, a.output_text) if t], severity="info",
+                location=a.method_text.location if a.method_text else None)
+
+
+class AllocationFactorSum(Rule):
+    """The co-products' allocation factors add up to 100 % (or 1) within the rounding of the printed numbers.
+
+    Why: ISO 14067:2018 / GB/T 24067-2024 6.4.6: the inputs and outputs allocated to the co-products sum to
+    those of the unit process before allocation; factors summing to more or less than the whole create or lose
+    emissions.
+
+    Fails:
+        产品A 分配系数 62.5%，产品B 40.5%
+    Passes:
+        产品A 分配系数 62.5%，产品B 37.5%
+    """
+
+    code = "CON010"
+    name = "allocation-factor-sum"
+    severity = "error"
+    checklist = "allocation"
+
+    def check(self, report: Report, ctx: Context):
+        a = report.allocation
+        if len(a.factors) < 2:
+            return
+        pct = any(f.value.unit == "%" or f.value.text.endswith("%") for f in a.factors)
+        whole = Decimal(100) if pct or any(f.value.value > 1 for f in a.factors) else Decimal(1)
+        total = sum((f.value.value for f in a.factors), Decimal(0))
+        slack = sum((Decimal(5) * Decimal(10) ** (-(f.value.decimals + 1)) for f in a.factors), Decimal(0))
+        if abs(total - whole) <= slack:
+            return
+        shown = "%" if whole == 100 else ""
+        yield self.finding(
+            "the allocation factors "
+            + ", ".join(f"{f.product} {f.value.text}" for f in a.factors)
+            + f" add up to {total}{shown}, not {whole}{shown}",
+            values=[f.value.text for f in a.factors], expected=f"{whole}{shown}",
+            evidence=[a.factors_text.text] if a.factors_text else [],
+            location=a.factors_text.location if a.factors_text else None)
+
+
+class AllocationOutputMismatch(Rule):
+    """The output the allocation divides by is the annual output the report states elsewhere, in the same unit.
+
+    Why: ISO 14067:2018 / GB/T 24067-2024 6.4.6: a unit process allocated by output divides the year's
+    consumption by the year's output (单位产品消耗量 = 年消耗量 / 年产量); a different output in the allocation
+    than in the product description misstates every allocated line.
+
+    Fails:
+        2025 年全年共计产量 7500 台 ; 按年产量 8000 台分配
+    Passes:
+        2025 年全年共计产量 7500 台 ; 按年产量 7500 台分配
+    """
+
+    code = "CON011"
+    name = "allocation-output-mismatch"
+    severity = "error"
+    checklist = "allocation"
+
+    def check(self, report: Report, ctx: Context):
+        a, stated = report.allocation.output, report.metadata.annual_output
+        if a is None or stated is None or a.location is not None and a.location == stated.location:
+            return
+        ua, us = _unit(a), _unit(stated)
+        if ua and us and ua != us:
+            yield self.finding(f"the allocation divides by {a.text} {a.unit_text or a.unit} but the annual output is "
+                               f"stated as {stated.text} {stated.unit_text or stated.unit}: not the same unit",
+                               values=[a.text], expected=stated.text, location=a.location,
+                               evidence=[report.allocation.output_text.text] if report.allocation.output_text else [])
+            return
+        if a.value != stated.value:
+            yield self.finding(f"the allocation divides by an output of {a.text}, but the annual output is stated as "
+                               f"{stated.text}", values=[a.text], expected=stated.text, location=a.location,
+                               evidence=[report.allocation.output_text.text] if report.allocation.output_text else [])
+
+
+def _months(start, end) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+class DataPeriodIncomplete(Rule):
+    """The data period is stated and covers twelve months (e.g. 2025-01-01 to 2025-12-31, or a whole year).
+
+    Why: ISO 14067:2018 / GB/T 24067-2024 asks for the time period the data represent; a footprint drawn from
+    part of a year misses seasonal production and consumption, and without a period the data cannot be dated at
+    all. (That the period ends before the report is issued is CON003.)
+
+    Fails:
+        数据统计周期 2025-01-01 至 2025-06-30
+    Passes:
+        数据统计周期 2025-01-01 至 2025-12-31
+    """
+
+    code = "CON012"
+    name = "data-period-incomplete"
+    severity = "warning"
+    checklist = "data-period"
+
+    def check(self, report: Report, ctx: Context):
+        m = report.metadata
+        if m.data_period is None and m.data_period_start is None:
+            yield self.finding("the report states no data period (the time the data represent)")
+            return
+        s, e = m.data_period_start, m.data_period_end
+        if s is None or e is None or s > e:
+            return
+        n = _months(s, e)
+        if n >= 12 and (e - s).days >= 360:
+            return
+        yield self.finding(
+            f"the data period {s} to {e} covers {n} month{'s' if n != 1 else ''} "
+            f"({s:%Y-%m} to {e:%Y-%m}), not twelve", values=[str(s), str(e)],
+            evidence=[m.data_period.text] if m.data_period else [],
+            location=m.data_period.location if m.data_period else None)
