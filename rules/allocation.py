@@ -11,6 +11,23 @@ UNIT_WORDS = {"台": "台", "件": "件", "套": "套", "吨": "t", "t": "t", "k
               "units": "unit", "piece": "unit", "pieces": "unit", "pcs": "unit"}
 
 
+def table_outputs(report: Report) -> list[tuple[Quantity, str]]:
+    """The outputs the tables divide by: cells of a 年产量 / annual output column in a table that also prints a
+    per-unit share (单位产品消耗量 = 年消耗量 / 年产量), with the table's name."""
+    from auditor.engine.facts import table_name
+
+    out = []
+    for t in report.tables:
+        roles = {c.role for c in t.columns}
+        if "output" not in roles or not roles & {"per_unit", "annual"}:
+            continue
+        col = next(c.index for c in t.columns if c.role == "output")
+        for row in t.rows:
+            if row.kind == "line" and col < len(row.cells) and row.cells[col] is not None:
+                out.append((row.cells[col], f"{table_name(t)}, row '{row.label}'"))
+    return out
+
+
 def _unit(q: Quantity) -> str | None:
     u = (q.unit or "").strip().lower()
     return UNIT_WORDS.get(u, u or None)
@@ -38,12 +55,15 @@ class AllocationUndeclared(Rule):
 
     def check(self, report: Report, ctx: Context):
         a = report.allocation
-        if a.method is None and (a.factors or a.output is not None):
+        tables = table_outputs(report)
+        if a.method is None and (a.factors or a.output is not None or tables):
             ev = a.factors_text or a.output_text
+            how = "allocation factors" if a.factors else "an allocation by output" if a.output is not None else \
+                f"{tables[0][1]} divides annual consumption by the annual output {tables[0][0].text}"
             yield self.finding(
-                "the report allocates (" + ("allocation factors" if a.factors else "an allocation by output")
-                + ") but no sentence declares which allocation method this study uses",
-                evidence=[ev.text] if ev else [], location=ev.location if ev else None)
+                f"the report allocates ({how}) but no sentence declares which allocation method this study uses",
+                evidence=[ev.text] if ev else [tables[0][1]] if tables else [],
+                location=ev.location if ev else tables[0][0].location if tables else None)
         if a.method == "economic" and a.output is not None and not a.factors:
             yield self.finding(
                 "the report declares economic allocation but allocates by output (a physical relationship)",
@@ -96,8 +116,12 @@ class AllocationOutputMismatch(Rule):
     consumption by the year's output (单位产品消耗量 = 年消耗量 / 年产量); a different output in the allocation
     than in the product description misstates every allocated line.
 
+    The allocation sentence and every table that divides annual consumption by an annual output (a 年产量 column
+    beside a per-unit share) are compared.
+
     Fails:
         2025 年全年共计产量 7500 台 ; 按年产量 8000 台分配
+        年产量 19,200 t ; 表4-3 | 外购电力 | 2,418,600 kWh | 年产量 (t) 18,200 | 单位产品消耗量 132.89
     Passes:
         2025 年全年共计产量 7500 台 ; 按年产量 7500 台分配
     """
@@ -108,6 +132,7 @@ class AllocationOutputMismatch(Rule):
     checklist = "allocation"
 
     def check(self, report: Report, ctx: Context):
+        yield from self._tables(report)
         a, stated = report.allocation.output, report.metadata.annual_output
         if a is None or stated is None or a.location is not None and a.location == stated.location:
             return
@@ -122,6 +147,20 @@ class AllocationOutputMismatch(Rule):
             yield self.finding(f"the allocation divides by an output of {a.text}, but the annual output is stated as "
                                f"{stated.text}", values=[a.text], expected=stated.text, location=a.location,
                                evidence=[report.allocation.output_text.text] if report.allocation.output_text else [])
+
+    def _tables(self, report: Report):
+        stated = report.metadata.annual_output
+        if stated is None:
+            return
+        seen = set()
+        for q, where in table_outputs(report):
+            if q.value == stated.value or q.location is not None and q.location == stated.location or \
+                    (q.text, where) in seen:
+                continue
+            seen.add((q.text, where))
+            yield self.finding(f"{where} divides by an annual output of {q.text}, but the annual output is stated "
+                               f"as {stated.text} {stated.unit_text or stated.unit or ''}".rstrip(),
+                               values=[q.text], expected=stated.text, evidence=[where], location=q.location)
 
 
 def _months(start, end) -> int:

@@ -66,3 +66,18 @@ def test_seed_declaration_is_the_sentence_about_this_study():
     assert allocation(TextFlow("Allocation was avoided by system expansion in this study.")).method == "avoided"
     en = allocation(TextFlow("Allocation factors: product A 0.625, product B 0.375."))
     assert [(f.product, f.value.text) for f in en.factors] == [("product A", "0.625"), ("product B", "0.375")]
+
+
+@pytest.mark.parametrize("name,start,end", [("tpl-annual-zh-docx.pdf", "2024-01-01", "2024-12-31"),
+                                            ("tpl-transport-zh-docx.pdf", "2024-01-01", "2024-12-31"),
+                                            ("tpl-study-en-docx.pdf", "2024-01-01", "2024-12-31")])
+def test_template_data_periods_and_allocation_are_read(name, start, end):
+    """'核算期：2024 年 1 月 1 日至 12 月 31 日' (the end takes the start's year), '时间范围：...', 'Primary data for 2024'
+    are twelve-month periods; '2.5 分配：... 按本产品 2024 年年产量折算' declares physical allocation."""
+    from auditor.api import parse
+    from tests.conftest import FIXTURES
+
+    r = parse(FIXTURES / name, ocr="off")
+    assert (str(r.metadata.data_period_start), str(r.metadata.data_period_end)) == (start, end)
+    if "annual" in name:
+        assert r.allocation.method == "physical"

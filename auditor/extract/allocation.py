@@ -35,6 +35,10 @@ OUTPUT_BY = regex.compile(rf"(?:按|以|根据|依据|\bby|based on)\s*(?:the\s+
                           regex.I)
 
 
+# a section label that introduces this study's allocation: '2.5 分配：', '分配原则：', 'Allocation:'
+_HEAD = r"^\s*(?:\d+(?:\.\d+)*\s*)?(?:分配(?:原则|方法|方式)?|allocation(?: procedure| method)?)\s*[:：]"
+
+
 Method = Literal["physical", "economic", "avoided", "system-expansion"]
 
 
@@ -50,7 +54,8 @@ def allocation(flow: TextFlow) -> Allocation:
     out = Allocation()
     for m in _SENT.finditer(j.text):
         s = m.group(0)
-        if not regex.search(_SELF, s, regex.I) or not regex.search(_USES, s, regex.I):
+        headed = regex.match(_HEAD, s, regex.I) is not None   # '2.5 分配：... 按年产量折算' says what this study does
+        if not headed and (not regex.search(_SELF, s, regex.I) or not regex.search(_USES, s, regex.I)):
             continue
         # a list of options ('可采用 A、B、C 或 D') is not a declaration
         if regex.search(r"可(?:以)?采用|可选|包括[^。]*(?:或|和)|options? (?:are|include)|can be|may be", s, regex.I):

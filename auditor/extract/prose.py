@@ -687,20 +687,32 @@ def gases(flow: TextFlow) -> tuple[list[str], Text] | None:
 
 def data_period(flow: TextFlow) -> tuple[Text, date | None, date | None] | None:
     j = flow.joined()
-    m = regex.search(rf"(?:数据(?:统计|收集|采集)?(?:周期|期间|时间范围|时间)|统计周期|核算期|reference period|data period|"
-                     rf"data collection period)[^0-9]{{0,12}}(?P<a>{DATE})\s*(?:[-–—~～至到]|to|until)\s*(?P<b>{DATE})",
-                     j.text, regex.I)
+    lead = (r"(?:数据(?:统计|收集|采集)?(?:周期|期间|时间范围|时间)|统计周期|核算期|核算周期|评价期|时间范围|时间边界|"
+            r"reference period|data period|data collection period|time boundary|time period)")
+    m = regex.search(rf"{lead}[^0-9]{{0,12}}(?P<a>{DATE})\s*(?:[-–—~～至到]|to|until)\s*(?P<b>{DATE})", j.text, regex.I)
     if m:
         return Text(text=m.group(0), location=j.location(*m.span())), parse_date(m.group("a")), parse_date(m.group("b"))
+    # '核算期：2024 年 1 月 1 日至 12 月 31 日': the end date takes the start's year
+    m = regex.search(rf"{lead}[^0-9]{{0,12}}(?P<a>{DATE})\s*(?:[-–—~～至到])\s*(?P<bm>\d{{1,2}})\s*月\s*(?P<bd>\d{{1,2}})\s*日",
+                     j.text, regex.I)
+    if m and (a := parse_date(m.group("a"))) is not None:
+        try:
+            b = date(a.year, int(m.group("bm")), int(m.group("bd")))
+        except ValueError:
+            b = None
+        if b is not None:
+            return Text(text=m.group(0), location=j.location(*m.span())), a, b
     m = regex.search(r"(?:数据(?:统计|收集)?(?:周期|期间)|reference year|data year)[^0-9]{0,8}((?:19|20)\d{2})\s*年?", j.text, regex.I)
     if m:
         y = int(m.group(1))
         return Text(text=m.group(0), location=j.location(*m.span())), date(y, 1, 1), date(y, 12, 31)
     # '数据取自 2025 年全年' / '统计数据为 2025 年度' / 'data for calendar year 2025': a whole year
     m = regex.search(r"(?:数据|统计)[^0-9。；;\n]{0,10}?((?:19|20)\d{2})\s*年\s*(?:全年|度)(?!电|排放因子|因子)|"
-                     r"\b(?:data (?:for|from|cover(?:s|ing)?)|during) (?:the )?calendar year ((?:19|20)\d{2})", j.text, regex.I)
+                     r"\b(?:data (?:for|from|cover(?:s|ing)?)|during) (?:the )?calendar year ((?:19|20)\d{2})|"
+                     r"\b(?:primary|activity|foreground) data (?:for|from|of|cover(?:s|ing)?) (?:the year )?"
+                     r"((?:19|20)\d{2})\b(?! ?[-–/]\d)", j.text, regex.I)
     if m:
-        y = int(m.group(1) or m.group(2))
+        y = int(m.group(1) or m.group(2) or m.group(3))
         return Text(text=m.group(0), location=j.location(*m.span())), date(y, 1, 1), date(y, 12, 31)
     return None
 
