@@ -16,15 +16,16 @@ def table_outputs(report: Report) -> list[tuple[Quantity, str]]:
     per-unit share (单位产品消耗量 = 年消耗量 / 年产量), with the table's name."""
     from auditor.engine.facts import table_name
 
-    out = []
+    out: list[tuple[Quantity, str]] = []
     for t in report.tables:
         roles = {c.role for c in t.columns}
         if "output" not in roles or not roles & {"per_unit", "annual"}:
             continue
         col = next(c.index for c in t.columns if c.role == "output")
         for row in t.rows:
-            if row.kind == "line" and col < len(row.cells) and row.cells[col] is not None:
-                out.append((row.cells[col], f"{table_name(t)}, row '{row.label}'"))
+            cell = row.cells[col] if row.kind == "line" and col < len(row.cells) else None
+            if cell is not None:
+                out.append((cell, f"{table_name(t)}, row '{row.label}'"))
     return out
 
 
