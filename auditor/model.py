@@ -487,9 +487,11 @@ class ChecklistItem(Model):
 
     item: str = Field(description="cut-off, allocation, data-period, functional-unit, gases, electricity, statement, "
                                   "boundary")
-    status: Literal["fail", "warn", "ok", "not-run"] = Field(
-        description="fail: an error; warn: a warning; ok: the rules ran and found no error or warning (info "
-                    "findings may remain); not-run: none of its rules was selected")
+    status: Literal["fail", "warn", "ok", "n/a", "not-run"] = Field(
+        description="fail: an error; warn: a warning; ok: the report holds what the item is about and its rules "
+                    "found no error or warning (info findings may remain); n/a: the report holds nothing the item "
+                    "is about (no allocation, no electricity, ...) and its rules found nothing; not-run: none of its "
+                    "rules was selected")
     rules: list[str] = Field(default_factory=list, description="the rules that check it")
     findings: list[str] = Field(default_factory=list, description="'CODE: message' of its errors and warnings")
 

@@ -92,8 +92,9 @@ def _emission_weight(line: InventoryLine, implied: Interval, base: int, ctx: Con
 
 
 def _culprit(cause: str | None, input_story: bool, value: tuple[str, ...], inputs: tuple[str, ...]):
-    """Which printed number the cause blames: 'input' when a factor printed per energy (or one input's slip)
-    explains the gap, 'value' when the stated value's own slip does; None when nothing singles one out."""
+    """Which printed number the cause blames: 'input' when a factor printed per energy (or an input's decimal or
+    unit slip) explains the gap, 'value' when the stated value's own slip does; None when nothing singles one
+    out."""
     if input_story:
         return "input"
     if not cause or "looks mistyped" not in cause:
@@ -107,7 +108,10 @@ def _culprit(cause: str | None, input_story: bool, value: tuple[str, ...], input
     if all(any(h.startswith(v) for v in value) for h in heads):
         return "value"
     if all(any(i in h or h.startswith(i) for i in inputs) for h in heads):
-        return "input"
+        # an input blamed for a power-of-ten or unit slip (2,380 per t printed per kg): the printed result follows
+        # from the input as meant. A digit typo in an input is only a guess that one variant fits roughly: then
+        # the stated value may as well be the slip, and counting it as a misstatement is the safe side
+        return "input" if regex.search(r"\d+x (?:larger|smaller)|unit slip|decimal shift", cause) else None
     return None
 
 

@@ -132,20 +132,27 @@ def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
     if stated is None or expected is None or stated == expected:
         return None
     unit = d.unit
-    if level in ("table", "quote", "per-unit") and unit is not None and _emission(unit) is None:
-        return None   # a t·km, a mass, a percentage: no emissions value is misstated by it
+    if level in ("quote", "per-unit") and unit is not None and _emission(unit) is None:
+        return None   # a mass, a percentage: no emissions value is misstated by it
+    if level == "table" and _emission(unit) is None:
+        return None   # a t·km, a mass, a consumption, a cell of no known unit: not an emissions value
     stage = f.stage
     if stage == PER_UNIT:          # a quoted per-unit footprint (annual reports): the per-unit value, not a stage
         level, stage = "per-unit", None
     places = max(_places(d.stated or ""), _places(d.computed or ""))
     diff = stated - expected
     base = _base_for(unit, report, level)
+    if unit is None and base is not None:
+        unit = base.unit
     share = None
     if base is not None and base.value:
         share = float(abs(_convert(diff, unit, base.unit)) / abs(base.value))
     what = f.message.split(" states ", 1)[0] if level == "quote" and " states " in f.message else \
         f.message.split(": ", 1)[0] if ": " in f.message else f.name
-    return Misstatement(what=what, level=level, stage=stage, stated=d.stated or "", expected=d.computed or "",
+    shown = d.computed or ""
+    if "," in (d.stated or "") and "," not in shown and (e := _num(shown)) is not None:
+        shown = f"{e:,.{max(_places(shown), 0)}f}"   # 1071.02 as the report prints it: 1,071.02
+    return Misstatement(what=what, level=level, stage=stage, stated=d.stated or "", expected=shown,
                         difference=_fmt(diff, places), unit=unit,
                         direction="overstated" if diff > 0 else "understated",
                         base=f"{base.text} {base.unit or ''}".strip() if base is not None else None,
@@ -156,6 +163,17 @@ def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
 def _same_slip(a: Misstatement, b: Misstatement) -> bool:
     """One slip seen from two sides: gaps of the same size (within a unit in the last printed place of either)
     that concern the same stage, or one of them the total."""
+    if a.level == b.level and a.level in ("line", "table", "stage") and (a.stage == b.stage or a.stage is None):
+        return False   # two lines (cells, stages) printed wrong by the same amount are two slips
+    if {a.level, b.level} & {"per-unit"} and a.level != b.level:
+        # a per-unit footprint computed from a misstated total fails by the same share: one slip
+        other = b if a.level == "per-unit" else a
+        per = a if a.level == "per-unit" else b
+        if other.level not in ("total", "table", "quote") or other.stage is not None or \
+                per.share is None or other.share is None:
+            return False
+        tol = max(_ulp_share(per), _ulp_share(other))
+        return abs(per.share - other.share) <= tol
     da, db = _num(a.difference), _num(b.difference)
     if da is None or db is None:
         return False
@@ -168,10 +186,25 @@ def _same_slip(a: Misstatement, b: Misstatement) -> bool:
     return a.stage == b.stage or a.level == "total" or b.level == "total" or a.stage is None or b.stage is None
 
 
-def combine(items: list[Misstatement]) -> list[Misstatement]:
-    """Each slip once: the first (lowest-level) misstatement of a group keeps the others' rules and prints."""
+def _ulp_share(m: Misstatement) -> float:
+    """One unit in the last printed place of the stated value, as a share of the base."""
+    base = _num(m.base.split()[0]) if m.base else None
+    if not base:
+        return 0.0
+    return float(Decimal(1).scaleb(-_places(m.stated)) / abs(base)) * 2
+
+
+def combine(items: list[Misstatement], culprits: list[str | None] | None = None) -> list[Misstatement]:
+    """Each slip once. The misstatement that stands for a group is a line's (the root of what it is carried into),
+    else one whose rule blames the stated value itself (a quote that disagrees with every other place), else the
+    lowest-level one; it keeps the others' rules and prints."""
     out: list[Misstatement] = []
-    for m in sorted(items, key=lambda m: LEVEL_ORDER[m.level]):
+    blame = culprits or [None] * len(items)
+    # a line that does not multiply out is the root of whatever it is carried into; among the rest, the value a
+    # rule blames itself (the odd one out of the places that quote it), then the lowest level
+    order = sorted(range(len(items)), key=lambda i: (items[i].level != "line", blame[i] != "value",
+                                                     LEVEL_ORDER[items[i].level]))
+    for m in (items[i] for i in order):
         twin = next((o for o in out if _same_slip(o, m)), None)
         if twin is None:
             out.append(m.model_copy(deep=True))
@@ -222,7 +255,33 @@ def unread_pages(report: Report) -> list[int]:
     return pages or list(range(1, missing + 1))
 
 
-def checklist(findings: list[Finding], config: Config) -> list[ChecklistItem]:
+def _about(item: str, report: Report) -> bool:
+    """Whether the report holds anything the checklist item is about."""
+    m, b = report.metadata, report.boundary
+    lines = [ln for st in (report.inventory.stages if report.inventory else []) for ln in st.lines]
+    if item == "cut-off":
+        return b.cutoff is not None or any(r.excluded for r in b.table)
+    if item == "allocation":
+        a = report.allocation
+        return a.method is not None or bool(a.factors) or a.output is not None or any(
+            c.role == "output" for t in report.tables for c in t.columns)
+    if item == "data-period":
+        return m.data_period is not None or m.issue_date is not None
+    if item == "functional-unit":
+        return bool(m.functional_unit) or report.results is not None
+    if item == "gases":
+        return bool(m.gases) or m.gwp_report is not None or bool(m.gwp_values)
+    if item == "electricity":
+        e = report.electricity
+        return e.vintage is not None or e.region is not None or bool(e.market_claims) or bool(report.factor_tables) \
+            or any(ln.item and ("电" in ln.item or "electric" in ln.item.lower()) for ln in lines)
+    if item == "boundary":
+        return bool(b.claims or b.declarations or b.table)
+    statement = getattr(report, "statement", None)
+    return statement is not None and any(v for v in statement.model_dump().values())
+
+
+def checklist(findings: list[Finding], config: Config, report: Report | None = None) -> list[ChecklistItem]:
     from .registry import registry
     from .select import selected
 
@@ -232,7 +291,8 @@ def checklist(findings: list[Finding], config: Config) -> list[ChecklistItem]:
         ran = [c for c in rules if selected(c, registry()[c].name, registry()[c].category, config)]
         mine = [f for f in findings if f.rule in rules and f.suppressed is None]
         worst = max((SEVERITY_RANK[f.severity] for f in mine), default=-1)
-        status = "not-run" if not ran else "fail" if worst == 2 else "warn" if worst == 1 else "ok"
+        status = "not-run" if not ran else "fail" if worst == 2 else "warn" if worst == 1 else \
+            "ok" if report is None or mine or _about(item, report) else "n/a"
         items.append(ChecklistItem(item=item, status=status, rules=rules,
                                    findings=[_line(f) for f in mine if f.severity != "info"]))
     return items
@@ -251,13 +311,23 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     active = [f for f in findings if f.suppressed is None]
     errors = [f for f in active if f.severity == "error"]
     nonconf = [f for f in errors if (r := registry().get(f.rule)) is not None and r.nonconformity]
-    raw = [m for f in errors if (m := misstatement_of(f, report)) is not None]
+    pairs = [(m, f.detail.culprit if f.detail else None) for f in errors
+             if (m := misstatement_of(f, report)) is not None]
+    raw = [m for m, _ in pairs]
     quantified_prints = {fp for m in raw for fp in m.fingerprints}
-    misstatements = combine(raw)
+    misstatements = combine(raw, [c for _, c in pairs])
     unquantified = [_line(f) for f in errors if f.fingerprint not in quantified_prints and f not in nonconf]
     share = sum(m.share or 0.0 for m in misstatements)
     total = stated_total(report)
-    unit = total.unit if total is not None else (misstatements[0].unit if misstatements else None)
+    # the aggregate in one unit only when every misstatement is a share of the same base (a per-unit cell and an
+    # annual line are not added up in tCO2e: their shares are)
+    bases = {m.base for m in misstatements}
+    one_base = len(bases) == 1 and None not in bases
+    base_text = next(iter(bases)) if one_base else (f"{total.text} {total.unit or ''}".strip() if total else None)
+    units = {m.unit for m in misstatements}
+    unit = (next(iter(units)) if len(units) == 1 and None not in units else
+            base_text.split(" ", 1)[1] if one_base and base_text and " " in base_text else
+            total.unit if total is not None else None)
     places = max([total.decimals if total is not None else 0] + [_places(m.stated) for m in misstatements])
     gross = sum((abs(_convert(_num(m.difference) or Decimal(0), m.unit, unit)) for m in misstatements), Decimal(0))
     net = sum((_convert(_num(m.difference) or Decimal(0), m.unit, unit) for m in misstatements), Decimal(0))
@@ -273,10 +343,13 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
                      f"{m.difference.lstrip('-')} {m.unit or ''}".rstrip()
                      + (f" = {pct(m.share)} of {m.base}" if m.share is not None else " (no total to compare)")
                      + f" [{', '.join(m.rules)}]")
-    if misstatements:
+    if misstatements and one_base:
         steps.append(f"misstatements added up without offsetting: {_fmt(gross, places)} {unit or ''} = "
-                     f"{pct(share)} of the stated total {total.text if total else '?'}; net "
-                     f"{_fmt(net, places)}; threshold {pct(settings.materiality)}".replace("  ", " "))
+                     f"{pct(share)} of {base_text}; net {_fmt(net, places)}; threshold "
+                     f"{pct(settings.materiality)}".replace("  ", " "))
+    elif misstatements:
+        steps.append(f"misstatements' shares added up without offsetting (their bases differ): {pct(share)}; "
+                     f"threshold {pct(settings.materiality)}")
     else:
         steps.append(f"no quantified misstatement; threshold {pct(settings.materiality)}")
     if unquantified:
@@ -293,45 +366,51 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
         steps.append(f"nonconformity: {_line(f)}")
 
     material = share > settings.materiality
+    why = None
+    if nothing:
+        why = "nothing in it can be recomputed"
+    elif unread:
+        why = f"{len(unread)} page(s) without text could not be read"
+    elif low > settings.max_low_confidence:
+        why = (f"{pct(low)} of the numbers were read by OCR with low confidence (limit "
+               f"{pct(settings.max_low_confidence)}): the scan is too poor to verify")
+    elif not cov:
+        why = "no stage value could be rebuilt from activity data x factors"
+    elif cov < settings.min_coverage:
+        why = f"only {pct(cov)} of the stated total could be rebuilt (limit {pct(settings.min_coverage)})"
+    also_unverifiable = f"; not fully verifiable either: {why}" if why else ""
+    n = len(misstatements)
     if nonconf:
         verdict = "nonconformity"
         reason = (f"nonconformity with the standard: {nonconf[0].message}"
                   + (f" (and {len(nonconf) - 1} more)" if len(nonconf) > 1 else "")
                   + (f"; the misstatements ({pct(share)}) are also material" if material else
-                     f"; the quantified misstatements ({pct(share)}) are within materiality" if misstatements else ""))
+                     f"; the quantified misstatements ({pct(share)}) are within materiality" if misstatements else "")
+                  + also_unverifiable)
     elif material:
         verdict = "material"
-        reason = (f"material misstatement: {len(misstatements)} misstatement(s) add up to {pct(share)} of the "
-                  f"stated total, above the {pct(settings.materiality)} threshold")
-    elif nothing or cov is None or cov < settings.min_coverage or unread or low > settings.max_low_confidence:
+        reason = (f"material misstatement: {n} misstatement{'s' if n != 1 else ''} add{'' if n != 1 else 's'} up "
+                  f"to {pct(share)} of the stated total, above the {pct(settings.materiality)} threshold"
+                  + also_unverifiable)
+    elif why:
         verdict = "not-verifiable"
-        if nothing:
-            why = "nothing in it can be recomputed"
-        elif unread:
-            why = f"{len(unread)} page(s) without text could not be read"
-        elif low > settings.max_low_confidence:
-            why = (f"{pct(low)} of the numbers were read by OCR with low confidence (limit "
-                   f"{pct(settings.max_low_confidence)}): the scan is too poor to verify")
-        elif not cov:
-            why = "no stage value could be rebuilt from activity data x factors"
-        else:
-            why = f"only {pct(cov)} of the stated total could be rebuilt (limit {pct(settings.min_coverage)})"
         reason = f"not verifiable: {why}"
     elif errors:
         verdict = "immaterial"
-        reason = (f"discrepancies below materiality: {len(misstatements)} quantified misstatement(s), "
-                  f"{pct(share)} of the stated total (threshold {pct(settings.materiality)})"
+        lead = (f"{n} quantified misstatement{'s' if n != 1 else ''}, {pct(share)} of the stated total (threshold "
+                f"{pct(settings.materiality)})" if misstatements else "no error misstates a footprint value")
+        reason = (f"discrepancies below materiality: {lead}"
                   + (f"; {len(unquantified)} error(s) not quantified" if unquantified else ""))
     else:
         verdict = "clean"
         reason = "clean: no discrepancy found"
     return Opinion(verdict=verdict, reason=reason, misstatements=misstatements,
                    total=total.text if total is not None else None, unit=unit,
-                   aggregate=_fmt(gross, places) if misstatements else None,
-                   net=_fmt(net, places) if misstatements else None, share=share,
+                   aggregate=_fmt(gross, places) if misstatements and one_base else None,
+                   net=_fmt(net, places) if misstatements and one_base else None, share=share,
                    threshold=settings.materiality, coverage=cov, coverage_limit=settings.min_coverage,
                    unreadable_pages=unread, nonconformities=[_line(f) for f in nonconf], unquantified=unquantified,
-                   checklist=checklist(findings, config), steps=steps)
+                   checklist=checklist(findings, config, report), steps=steps)
 
 
 def not_verifiable(why: str, config: Config | None = None) -> Opinion:
