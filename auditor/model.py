@@ -64,6 +64,20 @@ class GwpValue(Model):
     text: str | None = Field(None, description="the phrase or table row it was read from")
 
 
+class Statement(Model):
+    """The verification or conformity statement: its wording, and the issuer, people, date, standard and scope it
+    names (each as printed, with its place)."""
+
+    text: Text | None = Field(None, description="the statement's opening phrase (确认...符合, Verification statement)")
+    issuer: Text | None = Field(None, description="the organisation the statement names")
+    people: list[Text] = Field(default_factory=list, description="verifiers, reviewers and authors named, with "
+                                                                 "their role ('组长 李少娟', 'Reviewed by: A. Weber')")
+    dated: Text | None = Field(None, description="the date the statement carries, as printed")
+    date_value: date | None = None
+    standard: Text | None = Field(None, description="the standard the statement says the report conforms to")
+    scope: Text | None = Field(None, description="the product, functional unit or boundary the statement covers")
+
+
 class Metadata(Model):
     product: Text | None = None
     model: Text | None = None
@@ -341,6 +355,7 @@ class Report(Model):
     language: Literal["zh", "en"] = "zh"
     producer: str | None = None
     metadata: Metadata = Field(default_factory=Metadata)
+    statement: Statement = Field(default_factory=Statement)
     boundary: Boundary = Field(default_factory=Boundary)
     allocation: Allocation = Field(default_factory=Allocation)
     inventory: Inventory | None = None

@@ -42,6 +42,7 @@ from .gases import GasGwpRecompute
 from .meta import RuleCrashed, UnusedWaiver
 from .percentage import PercentOfTotal, PercentSum, StageSumQuoted
 from .relations import TableRowRelation, TableSum, TableUnitContradiction
+from .statement import StatementIncomplete
 
 RULES = (
     LineProduct, StageSum, TotalSum, QuotedValueMismatch, StageValueDuplicated, PerUnitFootprint,
@@ -50,7 +51,7 @@ RULES = (
     ElectricityFactorOfficial, MarketBasedEvidence,
     ClaimStages, StageListsAgree, DeclaredWithoutData, DataWithoutDeclaration, ClaimConflict, CutoffExclusion,
     GwpSourceYear, FactorSeries, DatesInOrder, GasesCovered, FunctionalUnitConsistent, ProductIdentity, StandardCited, GwpValues,
-    GasGwpRecompute,
+    GasGwpRecompute, StatementIncomplete,
     NothingToVerify, ExtractionProblem, TableNotVerified,
     RuleCrashed, UnusedWaiver,
     TableRowRelation, TableSum, TableUnitContradiction,

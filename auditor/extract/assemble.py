@@ -16,6 +16,7 @@ from . import prose
 from .datatable import data_table, derived_values, inventory_from, table_contexts, table_kind
 from .electricity import electricity as electricity_facts
 from .prose import Sections, parse_date
+from .statement import statement as statement_facts
 from .tables import (
     Header,
     classify,
@@ -257,6 +258,7 @@ def extract(doc: Document) -> Report:
     report.boundary.declarations = prose.declarations(flow, sections)
     report.boundary.cutoff = prose.cutoff(flow)
     report.allocation = allocation_prose.allocation(flow)
+    report.statement = statement_facts(flow, tables)
     if report.boundary.table:
         report.boundary.declarations.append(StageDeclaration(
             place="boundary_table", text="; ".join(r.stage.name for r in report.boundary.table),

@@ -1,0 +1,86 @@
+"""The verification statement: present, complete, and in agreement with the cover."""
+from __future__ import annotations
+
+import regex
+from rapidfuzz import fuzz
+
+from auditor.engine.base import Context, Rule
+from auditor.model import Report
+from auditor.numbers import fold
+
+
+def _org(text: str) -> str:
+    return regex.sub(r"[\s（）()《》,，.。:：]|公章|盖章", "", fold(text)).casefold()
+
+
+def _editions(text: str) -> dict[str, str]:
+    """{'GB/T24067': '2024', 'ISO14067': '2018'} from a standard as printed."""
+    t = fold(text).replace(" ", "")
+    return {m.group(1).upper(): m.group(2) for m in regex.finditer(r"(GB/T24067|ISO14067|PAS2050)[-:](\d{4})", t, regex.I)}
+
+
+class StatementIncomplete(Rule):
+    """The verification or conformity statement names the issuer, the verifiers, a date, the standard and the
+    scope, and agrees with the cover: the same issuer, the same edition of the standard, a date not after the
+    issue date.
+
+    Why: the statement is what a certification body signs (ISO 14067:2018 / GB/T 24067-2024 on the CFP study
+    report and its critical review; ISO 14064-3 practice for the verification statement). A statement without the
+    verifiers' names or the standard cannot be relied on; one that names another body, another edition or a
+    later date than the cover belongs to another report or a revision. An element the statement leaves out but
+    the cover prints (the issuer under 机构名称（公章）, the issue date) counts as given. A report without any
+    statement is noted (info): a study report may be issued without one.
+
+    Fails:
+        确认此次产品碳足迹报告符合：GB/T 24067-2024 ... (no 编制 / 组长 / 组员 names anywhere)
+        cover 机构名称: 三信国际检测认证有限公司 ; statement: 核查机构 华测认证有限公司
+    Passes:
+        确认此次产品碳足迹报告符合：GB/T 24067-2024/ISO 14067:2018 ; 编制 李少娟 ; 组长 李少娟 ; 组员 孙芳芳
+    """
+
+    code = "CON014"
+    name = "statement-incomplete"
+    severity = "warning"
+    checklist = "statement"
+
+    def check(self, report: Report, ctx: Context):
+        st, m = report.statement, report.metadata
+        if st.text is None and not st.people:
+            yield self.finding("no verification or conformity statement was found (确认...符合, 核查结论, "
+                               "Verification statement), nor the names of who prepared or verified the report",
+                               severity="info")
+            return
+        where = st.text.location if st.text else st.people[0].location
+        missing = []
+        if st.issuer is None and m.issuer is None:
+            missing.append("the issuer (the verification body)")
+        if not st.people:
+            missing.append("the verifiers' or authors' names")
+        if st.dated is None and m.issue_date is None:
+            missing.append("a date")
+        if st.standard is None and not m.standard:
+            missing.append("the standard")
+        if st.scope is None and m.product is None and not m.functional_unit:
+            missing.append("the scope (product or functional unit)")
+        if missing:
+            yield self.finding(f"the statement does not name {', '.join(missing)}",
+                               evidence=[st.text.text] if st.text else [], location=where)
+        if st.issuer is not None and m.issuer is not None and \
+                fuzz.partial_ratio(_org(st.issuer.text), _org(m.issuer.text)) < 80:
+            yield self.finding(f"the statement names {st.issuer.text} but the cover's issuer is {m.issuer.text}",
+                               values=[st.issuer.text], expected=m.issuer.text, evidence=[st.issuer.text, m.issuer.text],
+                               location=st.issuer.location, severity="error")
+        if st.standard is not None:
+            mine = _editions(st.standard.text)
+            clash = next(((k, year, t) for t in m.standard for k, year in _editions(t.text).items()
+                          if k in mine and mine[k] != year), None)
+            if clash is not None:
+                k, year, t = clash
+                yield self.finding(f"the statement cites {k} of {mine[k]}, the report elsewhere of {year}",
+                                   values=[st.standard.text], expected=t.text, evidence=[st.standard.text, t.text],
+                                   location=st.standard.location, severity="error")
+        if st.date_value and m.issue_date_value and st.date_value > m.issue_date_value:
+            yield self.finding(f"the statement is dated {st.date_value}, after the report's issue date "
+                               f"{m.issue_date_value}", values=[st.dated.text if st.dated else str(st.date_value)],
+                               expected=str(m.issue_date_value), location=st.dated.location if st.dated else where,
+                               severity="error")
