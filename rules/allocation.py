@@ -29,6 +29,14 @@ def table_outputs(report: Report) -> list[tuple[Quantity, str]]:
     return out
 
 
+def looks_like_a_report(report: Report) -> bool:
+    """Something to ask a data period or a statement of: an inventory, results, a product, a standard or a
+    functional unit (a census or an invoice has none of them)."""
+    m = report.metadata
+    return report.inventory is not None or report.results is not None or m.product is not None or \
+        bool(m.standard) or bool(m.functional_unit)
+
+
 def _unit(q: Quantity) -> str | None:
     u = (q.unit or "").strip().lower()
     return UNIT_WORDS.get(u, u or None)
@@ -189,7 +197,8 @@ class DataPeriodIncomplete(Rule):
     def check(self, report: Report, ctx: Context):
         m = report.metadata
         if m.data_period is None and m.data_period_start is None:
-            yield self.finding("the report states no data period (the time the data represent)")
+            if looks_like_a_report(report):   # a census or an invoice (EXT001) has no data period to ask for
+                yield self.finding("the report states no data period (the time the data represent)")
             return
         s, e = m.data_period_start, m.data_period_end
         if s is None or e is None or s > e:

@@ -8,6 +8,8 @@ from auditor.engine.base import Context, Rule
 from auditor.model import Report
 from auditor.numbers import fold
 
+from .allocation import looks_like_a_report
+
 
 def _org(text: str) -> str:
     return regex.sub(r"[\s（）()《》,，.。:：]|公章|盖章", "", fold(text)).casefold()
@@ -29,7 +31,8 @@ class StatementIncomplete(Rule):
     verifiers' names or the standard cannot be relied on; one that names another body, another edition or a
     later date than the cover belongs to another report or a revision. An element the statement leaves out but
     the cover prints (the issuer under 机构名称（公章）, the issue date) counts as given. A report without any
-    statement is noted (info): a study report may be issued without one.
+    statement is noted (info): a study report may be issued without one; a document with nothing to verify
+    (EXT001) is not asked for one.
 
     Fails:
         确认此次产品碳足迹报告符合：GB/T 24067-2024 ... (no 编制 / 组长 / 组员 names anywhere)
@@ -45,6 +48,8 @@ class StatementIncomplete(Rule):
 
     def check(self, report: Report, ctx: Context):
         st, m = report.statement, report.metadata
+        if st.text is None and not st.people and not looks_like_a_report(report):
+            return   # a census or an invoice (EXT001): no report whose statement could be asked for
         if st.text is None and not st.people:
             yield self.finding("no verification or conformity statement was found (确认...符合, 核查结论, "
                                "Verification statement), nor the names of who prepared or verified the report",
