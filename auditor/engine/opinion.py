@@ -36,13 +36,12 @@ from ..numbers import parse_number
 from ..units import emission_unit
 from .base import CHECKLIST
 from .config import Config
-from .facts import PER_UNIT, per_unit_quotes
+from .facts import PER_UNIT, mass_ratio, per_unit_quotes
 
 # rule -> the level of the value its findings compare (stated vs computed)
 QUANTIFIED = {"ARI001": "line", "ARI002": "stage", "ARI003": "total", "ARI004": "quote", "ARI006": "table",
               "ARI007": "table", "ARI008": "per-unit"}
 LEVEL_ORDER = {"line": 0, "table": 1, "stage": 2, "quote": 3, "per-unit": 4, "total": 5}
-MASS = {"g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
 GATE_FAILS = {"material", "nonconformity", "not-verifiable"}   # the verdicts `--fail-on material` fails
 
 
@@ -56,15 +55,13 @@ def _places(text: str) -> int:
     return p.decimals if p is not None else 0
 
 
-def _emission(unit: str | None) -> tuple[Decimal, str] | None:
-    """kg per unit of the numerator and the 'per' part: kgCO2e -> (1, ''), tCO2e/t -> (1000, 't')."""
+def _per(unit: str | None) -> str | None:
+    """The 'per' part of an emissions unit ('' for kgCO2e, 't' for tCO2e/t); None when it is no emissions unit."""
     if not unit:
         return None
     head, _, per = unit.partition("/")
     eu = emission_unit(head)
-    if eu is None or eu.mass not in MASS:
-        return None
-    return MASS[eu.mass], per.strip()
+    return per.strip() if eu is not None and eu.mass in ("g", "kg", "t") else None
 
 
 def _fmt(value: Decimal, places: int) -> str:
@@ -100,25 +97,22 @@ def _base_for(unit: str | None, report: Report, level: str) -> Quantity | None:
         candidates = [per_unit, total]
     else:
         candidates = [total, per_unit]
-    me = _emission(unit)
+    me = _per(unit)
     for c in candidates:
         if c is None or c.value == 0:
             continue
-        them = _emission(c.unit)
+        them = _per(c.unit)
         if me is None or them is None:
             if unit is None or c.unit is None or unit == c.unit:
                 return c
             continue
-        if me[1] == them[1]:
+        if me == them:
             return c
     return None
 
 
 def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
-    a, b = _emission(unit), _emission(to)
-    if a is None or b is None:
-        return value
-    return value * a[0] / b[0]
+    return value * mass_ratio(unit, to)   # tCO2e -> kgCO2e x1000; unknown units unchanged
 
 
 def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
@@ -132,9 +126,9 @@ def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
     if stated is None or expected is None or stated == expected:
         return None
     unit = d.unit
-    if level in ("quote", "per-unit") and unit is not None and _emission(unit) is None:
+    if level in ("quote", "per-unit") and unit is not None and _per(unit) is None:
         return None   # a mass, a percentage: no emissions value is misstated by it
-    if level == "table" and _emission(unit) is None:
+    if level == "table" and _per(unit) is None:
         return None   # a t·km, a mass, a consumption, a cell of no known unit: not an emissions value
     stage = f.stage
     if stage == PER_UNIT:          # a quoted per-unit footprint (annual reports): the per-unit value, not a stage
@@ -230,8 +224,8 @@ def coverage_share(report: Report, stages: list[StageSummary] | None) -> float |
             rebuilt += abs(v)
     total = stated_total(report)
     base = abs(total.value) if total is not None and total.value else all_stated
-    if total is not None and stages and stages[0].unit and total.unit and _emission(stages[0].unit) and \
-            _emission(total.unit) and _emission(stages[0].unit)[1] == _emission(total.unit)[1]:  # type: ignore[index]
+    if total is not None and stages and _per(stages[0].unit) is not None and \
+            _per(stages[0].unit) == _per(total.unit):
         base = abs(_convert(base, total.unit, stages[0].unit))
     if not base:
         return None
@@ -243,15 +237,13 @@ def _line(f: Finding) -> str:
 
 
 def unread_pages(report: Report) -> list[int]:
-    """Pages without a text layer that OCR did not read (OCR off or unavailable)."""
-    if not any(n.code == "ocr-unavailable" for n in report.notes) and report.coverage.ocr_pages:
-        return []
+    """Pages without a text layer that OCR did not read (OCR off or unavailable): every page is a text page or
+    an OCR page otherwise."""
     cov = report.coverage
     missing = cov.pages - cov.text_pages - len(cov.ocr_pages)
     if missing <= 0:
         return []
-    pages = sorted({n.location.page for n in report.notes if n.location is not None and n.code in (
-        "ocr-unavailable", "no-text")})
+    pages = sorted({n.location.page for n in report.notes if n.location is not None and n.code == "ocr-unavailable"})
     return pages or list(range(1, missing + 1))
 
 
