@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
+from ..i18n import Msg, T
 from ..model import Category, Detail, Finding, Location, Quantity, Report, Severity
 from ..numbers import Interval
 from .config import Config
@@ -66,9 +67,9 @@ class Rule(Generic[S]):
     def check(self, report: Report, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def finding(self, message: str, *, values: list[str] | None = None, expected: str | None = None,
+    def finding(self, message: str | Msg, *, values: list[str] | None = None, expected: str | None = None,
                 evidence: list[str] | None = None, location: Location | None = None, stage: str | None = None,
-                cause: str | None = None, detail: Detail | None = None, severity: Severity | None = None,
+                cause: str | Msg | None = None, detail: Detail | None = None, severity: Severity | None = None,
                 category: Category | None = None) -> Finding:
         return Finding(rule=self.code, name=self.name, category=category or self.category,
                        severity=severity or self.severity, message=message, values=values or [], expected=expected,
@@ -121,15 +122,14 @@ class Context:
             self.config.tolerance.rounding]
         return fmt(value, decimals, mode)
 
-    def tolerance_text(self) -> str:
+    def tolerance_text(self) -> Msg:
         """The tolerance in words, for a finding's detail."""
         t = self.config.tolerance
-        how = {"half-up": "rounded half up", "half-even": "rounded half to even",
-               "truncate": "truncated"}[t.rounding]
-        s = f"each printed value stands for the interval of exact values that, {how}, print as it"
+        how = {"half-up": T("tolerance.half-up"), "half-even": T("tolerance.half-even"),
+               "truncate": T("tolerance.truncate")}[t.rounding]
         if t.abs_slack or t.rel_slack:
-            s += f"; plus slack {t.abs_slack} absolute and {t.rel_slack} relative"
-        return s
+            return T("tolerance.interval-slack", how=how, abs=str(t.abs_slack), rel=str(t.rel_slack))
+        return T("tolerance.interval", how=how)
 
     def rule_settings(self, rule: type[Rule]) -> BaseModel:
         raw = self.config.rules.get(rule.code) or self.config.rules.get(rule.name) or {}
