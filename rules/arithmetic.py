@@ -467,7 +467,7 @@ class QuotedValueMismatch(Rule):
                 if ctx.agree(s.quantity, best.quantity):
                     continue
                 agreeing = [o for o in group if ctx.agree(o.quantity, best.quantity)]
-                why = J([o.where for o in agreeing], "comma")
+                why = J([o.where for o in agreeing], "list")
                 q = s.quantity
                 cause = cause_for(q.text, q.value, best.quantity.value, q.decimals,
                                   others=other_values(stmts, key, s.place, report) if key != TOTAL else None,
@@ -478,9 +478,10 @@ class QuotedValueMismatch(Rule):
                     backing.append(T("ARI004.percent-fits", percent=s.percent.text, value=best.quantity.text))
                 if key != TOTAL and total_iv is not None:
                     backing.append(T("ARI004.total-agrees"))
-                msg = J([T("ARI004.mismatch", stage=stage_name(key, report), where=s.where, stated=q.text,
-                           others=why, n=len(agreeing), value=best.quantity.text)]
-                        + ([cause] if cause else []) + ([J(backing, "and")] if backing else []), "semicolon")
+                notes = ([cause] if cause else []) + ([J(backing, "clauses")] if backing else [])
+                msg = T("ARI004.mismatch-why" if notes else "ARI004.mismatch", stage=stage_name(key, report),
+                        where=s.where, stated=q.text, others=why, n=len(agreeing), value=best.quantity.text,
+                        why=J(notes, "semicolon"))
                 same_dp = q.decimals == best.quantity.decimals
                 yield self.finding(
                     msg, values=[q.text, best.quantity.text], expected=best.quantity.text,
@@ -554,8 +555,8 @@ class StageValueDuplicated(Rule):
                 names = [s.name for s, _ in hits]
                 msg = T("ARI005.duplicated", where=where, value=text, stages=J(names, "and"))
                 if wrong:
-                    msg = J([msg, T("ARI005.others-differ", stages=J([s.name for s in wrong], "comma"))],
-                            "semicolon")
+                    msg = T("ARI005.duplicated-elsewhere", where=where, value=text, stages=J(names, "and"),
+                            wrong=J([s.name for s in wrong], "list"))
                 yield self.finding(
                     msg, values=[text], evidence=names, location=hits[-1][1].location,
                     stage=(wrong[0].canonical if wrong else hits[-1][0].canonical),

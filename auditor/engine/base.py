@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
-from ..i18n import Msg, T
+from ..i18n import DEFAULT_LANG, Msg, T, catalog
 from ..model import Category, Detail, Finding, Location, Quantity, Report, Severity
 from ..numbers import Interval
 from .config import Config
@@ -75,21 +75,33 @@ class Rule(Generic[S]):
                        severity=severity or self.severity, message=message, values=values or [], expected=expected,
                        evidence=evidence or [], location=location, stage=stage, cause=cause, detail=detail)
 
-    # ---- documentation, from the docstring
+    # ---- documentation: the docstring in English, the catalogue's doc.CODE in other languages
     @classmethod
-    def docs(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+    def docs(cls, lang: str = DEFAULT_LANG) -> str:
+        return rule_docs(cls.code, inspect.cleandoc(cls.__doc__ or ""), lang)
 
     @classmethod
-    def summary(cls) -> str:
-        return " ".join(cls.docs().split("\n\n", 1)[0].split())
+    def summary(cls, lang: str = DEFAULT_LANG) -> str:
+        return " ".join(cls.docs(lang).split("\n\n", 1)[0].split())
 
     @classmethod
-    def describe(cls) -> dict[str, Any]:
+    def describe(cls, lang: str = DEFAULT_LANG) -> dict[str, Any]:
         return {"code": cls.code, "name": cls.name, "category": cls.category, "severity": cls.severity,
-                "summary": cls.summary(), "docs": cls.docs(), "checklist": cls.checklist,
+                "summary": cls.summary(lang), "docs": cls.docs(lang), "checklist": cls.checklist,
                 "nonconformity": cls.nonconformity,
                 "settings": cls.Settings.model_json_schema().get("properties", {})}
+
+
+def rule_docs(code: str, english: str, lang: str) -> str:
+    """A rule's docs in `lang`: the catalogue's `doc.CODE`, else the English docstring."""
+    if lang != DEFAULT_LANG:
+        try:
+            text = catalog(lang).get(f"doc.{code}")
+        except KeyError:
+            text = None
+        if text:
+            return inspect.cleandoc(text)
+    return english
 
 
 @dataclass

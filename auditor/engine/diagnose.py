@@ -100,9 +100,10 @@ def unit_slip(stated: Decimal, expected: Decimal, unit: str | None = None) -> Ms
     if stated == 0 or expected == 0:
         return None
     ratio = stated / expected
-    for k, mid in ((Decimal(1000), "cause.unit-slip-larger"), (Decimal("0.001"), "cause.unit-slip-smaller")):
+    for k, ids in ((Decimal(1000), ("cause.unit-slip-larger", "cause.unit-slip-larger-unit")),
+                   (Decimal("0.001"), ("cause.unit-slip-smaller", "cause.unit-slip-smaller-unit"))):
         if abs(ratio / k - 1) < Decimal("0.002"):
-            return T(mid + ("-unit" if unit else ""), unit=unit or "")
+            return T(ids[1], unit=unit) if unit else T(ids[0])
     return None
 
 
@@ -163,11 +164,11 @@ def factor_story(item: str | None, printed: str, printed_value: Decimal, printed
     per: str | Msg = activity_unit or (e.per if e else m.per if m else T("word.unit"))
     parts = []
     if e is not None and e.per_energy is not None:
-        parts.append(T("cause.energy-basis", printed=printed, item=e.item, energy_unit=e.per_energy.unit, per=per))
+        parts.append(T("cause.energy-basis", printed=printed, item=e.label, energy_unit=e.per_energy.unit, per=per))
     if implied is not None and implied.lo.is_finite() and implied.hi.is_finite():
         if m is not None:
             parts.append(T("cause.implied-factor-reference", implied=sig(implied.mid, 4), per=per, ref_per=m.per,
-                           item=m.item, value=str(m.value), unit=m.unit))
+                           item=m.label, value=str(m.value), unit=m.unit))
         else:
             parts.append(T("cause.implied-factor", implied=sig(implied.mid, 4), per=per))
     if not parts:

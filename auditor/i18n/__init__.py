@@ -69,9 +69,16 @@ def T(id: str, /, **params: Any) -> Msg:
     return Msg(id, params)
 
 
+def recorded(message_id: str | None, params: dict[str, Any] | None, text: str) -> Any:
+    """A message a model recorded ({id, params}), to pass on as a parameter of another; its text when it has no
+    id (made before the catalogue knew it)."""
+    return {"id": message_id, "params": params or {}} if message_id else text
+
+
 def J(items: Iterable[Any], how: str = "and") -> Msg:
-    """A list joined the language's way: 'and' (a, b and c / a、b和c), 'or', 'semicolon' (a; b / a；b), 'comma',
-    'plus' (a + b), 'space', 'slash' (a/b)."""
+    """A list joined the language's way: 'and' (a, b and c / a、b和c), 'or', 'list' (a, b / a、b: an enumeration
+    of names), 'clauses' (a and b / a，b: clauses of one sentence), 'semicolon' (a; b / a；b), 'comma' (a, b /
+    a，b), 'plus' (a + b), 'space', 'slash' (a/b)."""
     return Msg(f"@join.{how}", {"items": list(items)})
 
 
@@ -79,6 +86,11 @@ def S(canonical: str | None) -> Msg:
     """A life-cycle stage by its canonical key, rendered from vocab.toml's label in the reader's language (the total
     and the per-unit footprint from the catalogue)."""
     return Msg("@stage", {"key": canonical or ""})
+
+
+def L(**forms: str) -> Msg:
+    """A word a data file gives in several languages (L(en="diesel", zh="柴油")): the reader's, else English."""
+    return Msg("@term", forms)
 
 
 def P(share: float, digits: int | None = None) -> Msg:
@@ -91,6 +103,8 @@ def to_json(v: Any) -> Any:
         return v.msg_json()
     if isinstance(v, (list, tuple)):
         return [to_json(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_json(x) for k, x in v.items()}
     if isinstance(v, (str, int, float, bool)) or v is None:
         return v
     return str(v)    # Decimal and the like: as the text it prints as
@@ -217,7 +231,7 @@ def compile_catalogs() -> list[str]:
 # ---------------------------------------------------------------- rendering
 
 SEPARATORS = {"semicolon": "sep.semicolon", "comma": "sep.comma", "plus": "sep.plus", "space": "sep.space",
-              "slash": "sep.slash", "colon": "sep.colon"}
+              "slash": "sep.slash", "colon": "sep.colon", "list": "sep.list", "clauses": "sep.clauses"}
 _FORMATTER = string.Formatter()
 
 
@@ -311,15 +325,20 @@ def _special(id: str, params: Mapping[str, Any], lang: str, strict: bool) -> str
         return join([render(x, lang, strict) for x in params.get("items", [])], id[6:], lang)
     if id == "@stage":
         return stage_label(params.get("key") or "", lang)
+    if id == "@term":
+        return str(params.get(lang) or params.get(DEFAULT_LANG) or next(iter(params.values()), ""))
     if id == "@pct":
         return format_pct(float(params["value"]), lang, params.get("digits"))
     raise MissingMessage(f"unknown special message {id!r}")
 
 
+SPECIAL_STAGES = {"total": "stage.total", "per_unit": "stage.per_unit", "": "stage.whole"}
+
+
 def stage_label(key: str, lang: str) -> str:
     """A canonical stage's label in `lang` (vocab.toml), the total and the per-unit footprint from the catalogue."""
-    if key in ("total", "per_unit", ""):
-        return template(f"stage.{key or 'whole'}", lang)
+    if key in SPECIAL_STAGES:
+        return template(SPECIAL_STAGES[key], lang)
     from ..vocab import vocab
 
     labels = vocab().stage_labels.get(key, {})
@@ -335,8 +354,11 @@ def t(id: str, lang: str, /, **params: Any) -> str:
 
 
 def resolve(requested: str | None, report_language: str | None = None) -> str:
-    """The language to render in: the one asked for (--lang, the config), else the report's own, else English."""
-    for lang in (requested, report_language):
+    """The language to render in: the one asked for (--lang, else the configuration's `lang`), else the reader's
+    own default (the environment variable AUDITOR_LANG), else the report's own language, else English."""
+    import os
+
+    for lang in (requested, os.environ.get("AUDITOR_LANG"), report_language):
         if lang and lang in available():
             return lang
     return DEFAULT_LANG
@@ -383,6 +405,6 @@ def localize(obj: Any, lang: str) -> Any:
                 localize(v, lang)
     elif isinstance(obj, list):
         for x in obj:
-            if isinstance(x, (list,)) or hasattr(x, "model_fields"):
+            if isinstance(x, (list, BaseModel)):
                 localize(x, lang)
     return obj
