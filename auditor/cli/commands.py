@@ -232,11 +232,11 @@ def check(
 
     for m in missing:
         results.append(in_language(ReportResult(path=str(m), status="error", error=ErrorInfo(
-            code="not-found", message=i18n.T("error.not-found", path=str(m)))), i18n.resolve(cfg.lang)))
+            code="not-found", message=i18n.T("cli.not-found", path=str(m)))), i18n.resolve(cfg.lang)))
     for p in paths:
         if p.is_dir() and not any(str(f).startswith(str(p)) for f in files):
             results.append(in_language(ReportResult(path=str(p), status="error", error=ErrorInfo(
-                code="no-pdf", message=i18n.T("error.no-pdf-in-folder", path=str(p)))), i18n.resolve(cfg.lang)))
+                code="no-pdf", message=i18n.T("cli.no-pdf-in-folder", path=str(p)))), i18n.resolve(cfg.lang)))
     from .progress import terminal_progress
     ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache, inputs=list(paths))
     for f in files:

@@ -280,7 +280,14 @@ class _Margins:
         self.writer.add_annotation(index, annot)
 
     def _line(self, index: int, start, end, rgb) -> None:
-        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
+        from pypdf.generic import (
+            ArrayObject,
+            DecodedStreamObject,
+            DictionaryObject,
+            FloatObject,
+            NameObject,
+            NumberObject,
+        )
 
         (sx, sy), (ex, ey) = start, end
         lo_x, lo_y, hi_x, hi_y = min(sx, ex) - 1, min(sy, ey) - 1, max(sx, ex) + 1, max(sy, ey) + 1
