@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import i18n
 from ..model import AuditOutput, Finding, ReportResult
 from .common import output_lang, severity, state_word, stated_expected
+from .pdffont import EmbeddedFont
 
 AUTHOR = "auditor"
 MARK = "/AuditorAnnotatedCopy"   # in the document information of every copy: a later run may replace it
@@ -173,7 +174,7 @@ class _Margins:
     def __init__(self, writer, lang: str):
         self.writer, self.lang = writer, lang
         self.pages: dict[int, list[_Note]] = {}
-        self.font = None
+        self.font: EmbeddedFont | None = None
 
     def add(self, index: int, number: int, f: Finding, text: str, rgb, bbox) -> None:
         self.pages.setdefault(index, []).append(_Note(number, f, text, rgb, bbox))
@@ -183,14 +184,14 @@ class _Margins:
 
         if not self.pages:
             return
-        self.font = load_font()
-        reserve(self.writer, self.font)
+        font = self.font = load_font()
+        reserve(self.writer, font)
         for index, notes in self.pages.items():
             page = self.writer.pages[index]
             if int(page.get("/Rotate", 0) or 0) % 360:
                 continue    # a rotated page keeps its size: its findings have the highlights and popups only
             self._page(index, page, notes)
-        embed(self.writer, self.font)
+        embed(self.writer, font)
 
     def _page(self, index: int, page, notes: list[_Note]) -> None:
         from pypdf.generic import RectangleObject

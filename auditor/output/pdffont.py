@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from .fonts import font_path
 
@@ -25,7 +26,7 @@ class EmbeddedFont:
     descent: int
     bbox: tuple[int, int, int, int]
     used: set[int] = field(default_factory=set)
-    ref: object = None            # the indirect reference of the Type0 font, once embedded
+    ref: Any = None               # the indirect reference of the Type0 font, once reserved
 
     def gid(self, ch: str) -> int:
         return self.cmap.get(ord(ch), 0)
@@ -187,7 +188,7 @@ def embed(writer, font: EmbeddedFont) -> None:
         NameObject("/W"): widths,
         NameObject("/CIDToGIDMap"): NameObject("/Identity"),
     })
-    by_gid = {}
+    by_gid: dict[int, int] = {}
     for cp, g in font.cmap.items():
         if g in font.used and (g not in by_gid or cp < by_gid[g]):
             by_gid[g] = cp
