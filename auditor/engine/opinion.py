@@ -352,7 +352,7 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     for m in misstatements:
         by = f"{m.difference.lstrip('-')} {m.unit}" if m.unit else m.difference.lstrip("-")
         steps.append(T("opinion.step-misstatement-share" if m.share is not None else "opinion.step-misstatement",
-                       what=m.what, stated=m.stated, expected=m.expected, direction=T(DIRECTION[m.direction]),
+                       what=m.texts.get("what") or m.what, stated=m.stated, expected=m.expected, direction=T(DIRECTION[m.direction]),
                        by=by, share=pct(m.share or 0.0), base=m.base or "", rules=J(m.rules, "comma")))
     threshold = pct(settings.materiality)
     if misstatements and one_base:

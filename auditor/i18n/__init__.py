@@ -13,7 +13,7 @@ shares (:func:`P`).
 
 The catalogues are gettext ``.po`` files, one per language, in ``auditor/locale/`` (``en.po``, ``zh.po``; a third
 language is a third file). A compiled ``.mo`` beside a ``.po`` is used when it was compiled from exactly that
-``.po`` (its ``X-Source-SHA1`` header says so; ``python -m auditor.i18n compile`` writes them); otherwise the ``.po``
+``.po`` (its ``@source-sha1`` message says so; ``python -m auditor.i18n compile`` writes them); otherwise the ``.po``
 is read with Babel. Numbers and lists are formatted with Babel's CLDR data.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 DEFAULT_LANG = "en"
-SOURCE_HEADER = "X-Source-SHA1"
+SOURCE_HEADER = "@source-sha1"    # a message of every compiled .mo: the SHA-1 of the .po it was compiled from
 
 
 class MissingMessage(KeyError):
@@ -169,14 +169,14 @@ def catalog(lang: str) -> Catalog:
 
 def _from_mo(lang: str, data: bytes, source_sha1: str) -> Catalog | None:
     t = _gettext.GNUTranslations(io.BytesIO(data))
-    if t.info().get(SOURCE_HEADER.lower()) != source_sha1:
+    if t._catalog.get(SOURCE_HEADER) != source_sha1:  # type: ignore[attr-defined]
         return None   # compiled from another version of the .po: read the .po itself
     messages: dict[str, str] = {}
     plurals: dict[str, dict[int, str]] = {}
     for key, value in t._catalog.items():  # type: ignore[attr-defined]  # the parsed .mo: {msgid: str}, {(msgid, i): str}
         if isinstance(key, tuple):
             plurals.setdefault(key[0], {})[key[1]] = value
-        elif key:
+        elif key and key != SOURCE_HEADER:
             messages[key] = value
     return Catalog(lang, messages, {k: [v[i] for i in sorted(v)] for k, v in plurals.items()},
                    t.plural)  # type: ignore[attr-defined]
@@ -214,10 +214,7 @@ def compile_catalogs() -> list[str]:
             continue
         raw = p.read_bytes()
         cat = babel_read_po(io.BytesIO(raw))
-        cat.mime_headers  # noqa: B018 - parsed headers
-        headers = dict(cat.mime_headers)
-        headers[SOURCE_HEADER] = hashlib.sha1(raw).hexdigest()
-        cat.mime_headers = list(headers.items())
+        cat.add(SOURCE_HEADER, hashlib.sha1(raw).hexdigest())   # which .po it was compiled from
         out = io.BytesIO()
         write_mo(out, cat, use_fuzzy=False)
         target = d.joinpath(p.name[:-3] + ".mo")
