@@ -170,3 +170,20 @@ def test_rules_and_explain_in_chinese():
     res = run("rules", "--lang", "zh", "--format", "json")
     items = json.loads(res.stdout)
     assert len(items) > 40
+
+
+def test_batch_summary_in_chinese(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "seed.pdf").write_bytes(SEED.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n")
+    res = run("batch", str(folder), "--db", str(tmp_path / "r.sqlite"), "--lang", "zh", "-j", "1", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    out = res.stdout
+    assert "个文件" in out and "核查结论：" in out and "不符合标准" in out and "未能核查的文件（1）" in out
+    assert "退出码 2：1 个文件无法核查" in out
+
+
+def test_annotate_line_in_chinese(tmp_path):
+    res = run("check", str(SEED), "--annotate", str(tmp_path / "out"), "--format", "json")
+    assert "已在" in res.stderr and "批注副本" in res.stderr

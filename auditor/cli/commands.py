@@ -244,6 +244,7 @@ def check(
         results.append(audit(f, cfg, ocr=ocr_opts, password=password, progress=terminal_progress(Path(f).name)))
     report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
+    from ..output.common import output_lang
     loaded_baseline = None
     if baseline is not None:
         from ..engine.baseline import apply_baseline, load_baseline
@@ -265,10 +266,9 @@ def check(
             typer.echo(f"auditor: --annotate: {problem}", err=True)
         annotate_failed = bool(done.problems)
         if done.written:
-            typer.echo(f"auditor: annotated {len(done.written)} "
-                       f"{'copy' if len(done.written) == 1 else 'copies'} in {annotate}/: "
-                       f"{', '.join(p.name for p in done.written[:5])}{' ...' if len(done.written) > 5 else ''}",
-                       err=True)
+            names = ", ".join(p.name for p in done.written[:5]) + (" ..." if len(done.written) > 5 else "")
+            typer.echo("auditor: " + i18n.t("cli.annotated", output_lang(out, {"lang": cfg.lang}),
+                                            n=len(done.written), folder=f"{annotate}/", names=names), err=True)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
                           baseline=loaded_baseline, terminal=output is None and sys.stdout.isatty(), lang=cfg.lang)
