@@ -471,11 +471,9 @@ class GwpValues(Rule):
                 if not expected or any(ctx.interval(g.value).contains(v) for v in expected):
                     continue
                 others = lib.gwp_reports_for(gas, g.value.value)
-                msg = T("CON007.mismatch", gas=gas, printed=g.value.text, named=named,
-                        source=m.gwp_source.text if m.gwp_source else named, expected=str(expected[0].normalize()))
-                if others:
-                    msg = J([msg, T("CON007.value-of", printed=g.value.text, reports=J(others, "slash"))],
-                            "semicolon")
+                msg = T("CON007.mismatch-value-of" if others else "CON007.mismatch", gas=gas, printed=g.value.text,
+                        named=named, source=m.gwp_source.text if m.gwp_source else named,
+                        expected=str(expected[0].normalize()), reports=J(others, "slash"))
                 yield self.finding(
                     msg, values=[g.value.text], expected=str(expected[0].normalize()),
                     evidence=[x for x in (g.text, m.gwp_source.text if m.gwp_source else None) if x],
