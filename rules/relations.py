@@ -104,7 +104,7 @@ class TableRowRelation(Rule):
                               stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
                               computed_interval=chk.expected.pair(chk.stated.decimals + 4),
                               tolerance=ctx.tolerance_text(),
-                              steps=[T("step.arrow", what=formula(cols, rel.kind, rel.scale),
+                              steps=[T("ARI006.step-columns", formula=formula(cols, rel.kind, rel.scale),
                                        interval=chk.expected.show(chk.stated.decimals + 2)),
                                      T("step.printed", printed=chk.stated.text,
                                        interval=ctx.interval(chk.stated).show(chk.stated.decimals + 2))]))
