@@ -240,11 +240,11 @@ class StageSumQuoted(Rule):
                     continue
                 exp = fmt(expected.mid, stated.decimals)
                 names = J([r.stage.name for r in rows], "plus")
-                share = what == "share"
+                is_share = what == "share"
                 yield self.finding(
-                    T("PCT003.share-mismatch" if share else "PCT003.value-mismatch", stage=q.stage.name,
-                      stated=_pct(stated.text) if share else stated.text, place=place_name(q.place), names=names,
-                      expected=exp + "%" if share else exp),
+                    T("PCT003.share-mismatch" if is_share else "PCT003.value-mismatch", stage=q.stage.name,
+                      stated=_pct(stated.text) if is_share else stated.text, place=place_name(q.place), names=names,
+                      expected=exp + "%" if is_share else exp),
                     values=[stated.text], expected=exp, evidence=[q.text], location=stated.location,
                     cause=cause_for(stated.text.rstrip("%"), stated.value, expected.mid, stated.decimals),
                     detail=Detail(stated=stated.text, computed=exp, tolerance=ctx.tolerance_text(),
