@@ -70,7 +70,7 @@ def open_pdfium(path: Path, data: bytes, password: str | None) -> Any:
             handler = encryption_summary(data)
             raise PdfError("encrypted", T("error.encryption-unsupported-handler", name=path.name, handler=handler)
                            if handler else T("error.encryption-unsupported", name=path.name)) from e
-        why = str(e).replace(" (PDFium: Success)", "").replace("(PDFium: Success)", "")
+        why = str(e).replace(" (PDFium: Success)", "").replace("(PDFium: Success)", "").rstrip(".")
         raise PdfError("unreadable", T("error.damaged", name=path.name, why=why)) from e
 
 
