@@ -167,3 +167,11 @@ def test_rule_docs_use_the_fixed_terms(check):
     if found:
         pytest.fail(_report(found), pytrace=False)
 
+
+# ---------------------------------------------------------------- docs/glossary.md
+
+
+def test_docs_page_is_current():
+    md = _script("glossary-md")
+    page = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert page == md.markdown(md.load()), "docs/glossary.md is stale: run scripts/glossary-md --write"
