@@ -396,6 +396,18 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
     reg = registry()
     rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
+        from ..batch.crosscheck import DOCS, RULES
+
+        batch_code = code.upper() if code.upper() in RULES else next(
+            (c for c, (name, _) in RULES.items() if name == code.lower()), None)
+        if batch_code is not None:
+            from ..engine.base import rule_docs
+
+            name, severity = RULES[batch_code]
+            sys.stdout.write("\n".join([f"{batch_code} {name}", i18n.t("rules.batch-meta", language,
+                                                                          severity=severity), "",
+                                          rule_docs(batch_code, DOCS[batch_code], language), ""]) + "\n")
+            return
         from ..engine.select import near_names
 
         near = near_names(code, limit=3, cutoff=60, categories=False)
