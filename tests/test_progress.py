@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -21,6 +22,11 @@ def test_progress_on_a_terminal():
     try:
         proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)
+        # stdout is read beside the terminal: a JSON larger than the pipe's buffer (64 KiB) would otherwise block
+        # the child on its write while this reads the terminal to its end
+        outs: list[bytes] = []
+        reader = threading.Thread(target=lambda: outs.append(proc.stdout.read()))
+        reader.start()
         chunks = []
         while True:
             try:
@@ -30,7 +36,8 @@ def test_progress_on_a_terminal():
             if not data:
                 break
             chunks.append(data)
-        out = proc.stdout.read()
+        reader.join(timeout=120)
+        out = b"".join(outs)
         proc.wait(timeout=120)
     finally:
         os.close(master)
