@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -17,13 +18,15 @@ def _cmd(*args):
 
 
 def test_progress_on_a_terminal():
-    import tempfile
-
     master, slave = pty.openpty()
-    out_file = tempfile.TemporaryFile()   # not a pipe: the JSON (85 kB) would fill it while the terminal is read
     try:
-        proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=out_file, stderr=slave)
+        proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)
+        # stdout is read beside the terminal: a JSON larger than the pipe's buffer (64 KiB) would otherwise block
+        # the child on its write while this reads the terminal to its end
+        outs: list[bytes] = []
+        reader = threading.Thread(target=lambda: outs.append(proc.stdout.read()))
+        reader.start()
         chunks = []
         while True:
             try:
@@ -33,12 +36,11 @@ def test_progress_on_a_terminal():
             if not data:
                 break
             chunks.append(data)
+        reader.join(timeout=120)
+        out = b"".join(outs)
         proc.wait(timeout=120)
-        out_file.seek(0)
-        out = out_file.read()
     finally:
         os.close(master)
-        out_file.close()
     err = b"".join(chunks).decode("utf-8", "replace")
     assert "seed-docx.pdf: reading page" in err and "13/13" in err
     assert "applying the rules" in err

@@ -147,7 +147,7 @@ def stage_name(canonical: str, report: Report | None = None) -> Msg:
     return S({TOTAL: "total", PER_UNIT: "per_unit"}.get(canonical, canonical))
 
 
-def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, str | None]:
+def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, Msg | None]:
     """How activity x factor converts into the emissions unit (1 when units are unknown), with a note when the
     units do not multiply into a mass of CO2(e)."""
     if not (line.factor and line.factor.unit and line.activity and line.activity.unit):
@@ -163,7 +163,7 @@ def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal
     except KeyError:      # a unit neither the shipped table nor pint's names know: no conversion is claimed
         return Decimal(1), None
     if not ok:
-        if ("gives CO2" in why or "gives CO2e" in why) and eu is not None:
+        if why.id == "units.other-series" and eu is not None:
             # a series difference is reported by the consistency rules; the masses still convert (t x kgCO2/kg
             # is a tonne of CO2 however the result is labelled)
             try:
