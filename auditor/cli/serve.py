@@ -44,11 +44,15 @@ def serve(
     Listens on 127.0.0.1:8000 by default; off localhost every request needs the access token. Needs the serve
     extra: pip install "pcf-auditor[serve]"."""
     missing = []
-    for module in ("fastapi", "jinja2", "uvicorn", "multipart", "openpyxl"):
+    from importlib.util import find_spec
+
+    for module in ("fastapi", "jinja2", "uvicorn", "python_multipart", "openpyxl"):
         try:
-            __import__(module)
-        except ImportError:
-            missing.append(module)
+            found = find_spec(module) is not None
+        except (ImportError, ValueError):     # ValueError: a module set to None in sys.modules (tests)
+            found = False
+        if not found:
+            missing.append(module.replace("_", "-"))
     if missing:
         typer.echo(f"auditor: the workbench needs {', '.join(missing)}: {EXTRA}", err=True)
         raise typer.Exit(2)

@@ -16,7 +16,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
@@ -94,7 +94,7 @@ class Workbench:
         lang = language(request)
         _ = gettext(lang)
         ctx = {"request": request, "lang": lang, "_": _, "csrf": request.state.csrf, "settings": self.settings,
-               "verifier": request.cookies.get(VERIFIER_COOKIE, "")[:MAX_NAME], "path": request.url.path,
+               "verifier": unquote(request.cookies.get(VERIFIER_COOKIE, ""))[:MAX_NAME], "path": request.url.path,
                "query": dict(request.query_params), "today": date.today().isoformat(), **context}
         html = self.env.get_template(template).render(ctx)
         response = HTMLResponse(html, status_code=status)
@@ -343,7 +343,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
                                                (row["path"],)).fetchall(), language(request))
         response = wb.render(request, "_finding.html", v=views[n - 1], row=row, open_form=None)
-        response.set_cookie(VERIFIER_COOKIE, verifier, max_age=365 * 86400, samesite="strict", httponly=True)
+        response.set_cookie(VERIFIER_COOKIE, quote(verifier), max_age=365 * 86400, samesite="strict", httponly=True)
         response.headers["HX-Trigger"] = "decided"
         return response
 
@@ -372,7 +372,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
             store.close()
         response = wb.render(request, "_record_panel.html", row=row, record=_record(wb, row["path"]),
                              conclusions=CONCLUSIONS, saved=True)
-        response.set_cookie(VERIFIER_COOKIE, verifier, max_age=365 * 86400, samesite="strict", httponly=True)
+        response.set_cookie(VERIFIER_COOKIE, quote(verifier), max_age=365 * 86400, samesite="strict", httponly=True)
         return response
 
     @app.get("/report/{report_id}/record", response_class=HTMLResponse)

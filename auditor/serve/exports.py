@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..model import ReportResult
 from .views import FindingView
+from .words import ACTION, CONCLUSION, VERDICT
 
 FINDING_COLUMNS = ("#", "rule", "name", "severity", "stage", "page", "message", "stated", "expected", "cause",
                    "working", "state", "decision", "reason or comment", "verifier", "decided at", "fingerprint")
@@ -32,7 +33,7 @@ def finding_rows(views: list[FindingView], _: Callable[[str], str]) -> list[list
         last = v.history[-1] if v.history else None
         rows.append([v.n, f.rule, f.name, _(f.severity), v.stage, f.location.page if f.location else None, f.message,
                      v.stated, v.expected, f.cause, "\n".join(f.detail.steps) if f.detail else None, _(v.state),
-                     _(v.decision["action"]) if v.decision else None, "\n".join(notes) or None,
+                     _(ACTION[v.decision["action"]]) if v.decision else None, "\n".join(notes) or None,
                      last["verifier"] if last else None, last["decided_at"] if last else None, f.fingerprint])
     return rows
 
@@ -46,11 +47,11 @@ def record_rows(rep: ReportResult, name: str, record, _: Callable[[str], str]) -
                            ("model", "Model"), ("issuer", "Issuer"), ("issue_date", "Issued")):
             rows.append((_(label), getattr(ident, key)))
         rows.append((_("Stated total"), f"{ident.total} {ident.total_unit or ''}".strip() if ident.total else None))
-    rows.append((_("Auditor's verdict"), _(op.verdict) if op else None))
+    rows.append((_("Auditor's verdict"), _(VERDICT[op.verdict]) if op else None))
     rows.append((_("Why"), op.reason if op else None))
     if record is not None:
         rows += [(_("Verifier"), record["verifier"]), (_("Date"), record["verified_on"]),
-                 (_("Conclusion"), _(record["conclusion"])), (_("Comments"), record["comments"]),
+                 (_("Conclusion"), _(CONCLUSION[record["conclusion"]])), (_("Comments"), record["comments"]),
                  (_("Recorded at"), record["recorded_at"])]
     else:
         rows.append((_("Conclusion"), _("not recorded yet")))
