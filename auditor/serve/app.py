@@ -383,12 +383,18 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
                                                (row["path"],)).fetchall(), lang)
         pages = []
-        for p in pages_with_findings(views):
-            try:
-                _png, info = wb.pages.page(source_of(row), p)
-            except Unavailable:
-                break
-            pages.append((p, info, [v for v in views if v.f.location and v.f.location.page == p]))
+        try:
+            src = source_of(row)
+        except Unavailable:
+            src = None
+        if src is not None:   # the pages not rendered yet are rendered side by side, each in its own worker
+            from concurrent.futures import ThreadPoolExecutor
+
+            numbers = pages_with_findings(views)
+            with ThreadPoolExecutor(max_workers=max(1, min(settings.jobs, 4))) as pool:
+                infos = list(pool.map(lambda n: _page_or_none(wb, src, n), numbers))
+            pages = [(p, info, [v for v in views if v.f.location and v.f.location.page == p])
+                     for p, info in zip(numbers, infos) if info is not None]
         return wb.render(request, "record.html", row=row, rep=rep, views=views, record=_record(wb, row["path"]),
                          name=display_name(row["path"], row["original_name"]), chart=chart(rep, lang), pages=pages,
                          coverage=coverage_text(rep.coverage, lang))
@@ -458,6 +464,13 @@ def _escape(s: str) -> str:
     from html import escape
 
     return escape(s)
+
+
+def _page_or_none(wb: Workbench, src, number: int) -> dict | None:
+    try:
+        return wb.pages.page(src, number)[1]
+    except Unavailable:
+        return None
 
 
 def _record(wb: Workbench, path: str) -> dict | None:

@@ -57,7 +57,7 @@ def _render(path: str, number: int, scale: float) -> tuple[bytes, dict]:  # runs
     for _n, img, (ml, _mb, _mr, mt), (cl, _cb, cr, ct) in page_images(path, [number], scale):
         img = img.quantize(colors=COLORS, method=2)
         buf = io.BytesIO()
-        img.save(buf, "PNG", optimize=True)
+        img.save(buf, "PNG")
         k = img.width / (cr - cl)
         return buf.getvalue(), {"w": img.width / k, "h": img.height / k, "dx": cl - ml, "dy": mt - ct,
                                 "px": [img.width, img.height]}

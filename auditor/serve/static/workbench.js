@@ -150,6 +150,11 @@
   // show the server's refusal (a 4xx fragment) where the request was made
   document.addEventListener("htmx:beforeSwap", function (e) {
     var xhr = e.detail.xhr;
+    // the parser panel of a page no longer shown (a slower, earlier request): keep the current one
+    if (e.detail.target && e.detail.target.id === "read") {
+      var m = /data-page="(\d+)"/.exec(xhr.responseText || "");
+      if (m && shownPage() && parseInt(m[1], 10) !== shownPage()) { e.detail.shouldSwap = false; return; }
+    }
     if (xhr.status >= 400 && xhr.status < 500) {
       e.detail.shouldSwap = false;
       var holder = e.detail.requestConfig && e.detail.requestConfig.elt;
