@@ -379,3 +379,16 @@ def test_archive_pages_through_thousands_of_reports(tmp_path: Path):
                            "company LIKE '%公司1%'").fetchone()[0]
     assert f"共 {expected} 份报告" in html
     assert elapsed < 5, elapsed
+
+
+def test_templates_and_static_files_are_package_data():
+    """A non-editable install carries every template and static file (pyproject's package-data globs)."""
+    import fnmatch
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["auditor"]
+    folder = ROOT / "auditor"
+    for sub in ("serve/templates", "serve/static"):
+        for f in (folder / sub).iterdir():
+            rel = f.relative_to(folder).as_posix()
+            assert any(fnmatch.fnmatch(rel, g) for g in globs), rel
+    assert (folder / "serve" / "static" / "htmx.LICENSE").read_text().startswith("Zero-Clause BSD")

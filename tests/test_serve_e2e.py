@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -124,8 +125,7 @@ def test_seed_from_drop_to_printed_record(server, tmp_path: Path):
         card.locator("button.where").click()
         box = page.locator(f'.viewer .box[data-n="{n}"]')
         box.wait_for()
-        page.wait_for_function(f"""document.querySelector('.viewer .box[data-n="{n}"]')
-                                   .classList.contains('active')""")
+        playwright_api.expect(box).to_have_class(re.compile(r"\bactive\b"))
         assert page.locator(".viewer").get_attribute("data-page") == "4"
         assert box.bounding_box()["width"] > 10
         page.wait_for_timeout(700)    # the box's pulse
@@ -168,7 +168,10 @@ def test_seed_from_drop_to_printed_record(server, tmp_path: Path):
         sheet = page.locator(".sheet").inner_text()
         for text in ("修改后通过", "张三", "第 4 页摘要改正后通过", "81.9886", "仓储阶段不产生排放", "不符合标准要求"):
             assert text in sheet, text
-        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        for _ in range(100):   # the page images loaded (a predicate in the page: the CSP forbids eval)
+            if page.evaluate("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"):
+                break
+            page.wait_for_timeout(100)
         mark("record page open")
         pdf = page.pdf(path=str(shots / "verification-record.pdf"), format="A4", print_background=True)
         mark("record printed to PDF")
