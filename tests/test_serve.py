@@ -244,7 +244,7 @@ def test_every_phrase_of_the_page_has_chinese():
     for f in [*(folder / "templates").glob("*.html"), folder / "app.py", folder / "exports.py"]:
         ids.update(m.group(2) for m in re.finditer(r"""_\((["'])((?:(?!\1).)+)\1\)""", f.read_text()))
     for table in (words.VERDICT, words.CONCLUSION, words.SEVERITY, words.STATE, words.ACTION, words.JOB_STATE,
-                  words.AGREES, words.READ_GROUP, words.READ_LABEL):
+                  words.AGREES, words.READ_GROUP, words.READ_LABEL, words.CHECK, words.CHECK_STATUS):
         ids.update(table.values())
     ids.update(label for _, label in words.IDENTITY)
     ids.update(FINDING_COLUMNS)

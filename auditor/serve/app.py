@@ -60,7 +60,8 @@ class Workbench:
         self.env.globals.update(box_style=box_style, urlencode=urlencode, VERDICT=words.VERDICT,
                                 CONCLUSION=words.CONCLUSION, SEVERITY=words.SEVERITY, STATE=words.STATE,
                                 ACTION=words.ACTION, JOB_STATE=words.JOB_STATE, IDENTITY=words.IDENTITY,
-                                AGREES=words.AGREES, READ_GROUP=words.READ_GROUP, READ_LABEL=words.READ_LABEL)
+                                AGREES=words.AGREES, READ_GROUP=words.READ_GROUP, READ_LABEL=words.READ_LABEL,
+                                CHECK=words.CHECK, CHECK_STATUS=words.CHECK_STATUS)
         self.env.filters["share"] = lambda x: "" if x is None else f"{x * 100:.2f}%"
         self.env.filters["when"] = lambda s: (s or "")[:16].replace("T", " ")
 

@@ -25,6 +25,10 @@ JOB_STATE = {"queued": "queued", "waiting": "waiting for another batch", "runnin
 IDENTITY = (("report_number", "Report no."), ("company", "Company"), ("product", "Product"), ("model", "Model"),
             ("issuer", "Issuer"), ("issue_date", "Issued"))
 AGREES = {True: "agrees", False: "differs", None: "not compared"}
+CHECK = {"cut-off": "cut-off", "allocation": "allocation", "data-period": "data period",
+         "functional-unit": "functional unit", "gases": "gases", "electricity": "electricity",
+         "statement": "statement", "boundary": "boundary"}
+CHECK_STATUS = {"fail": "fails", "warn": "warning", "ok": "ok", "n/a": "n/a", "not-run": "not run"}
 READ_GROUP = {"identity": "Identity", "statement": "Verification statement", "boundary": "System boundary",
               "inventory": "Inventory", "results": "Results table", "quotes": "Values quoted in the text",
               "factors": "Emission factors", "tables": "Tables", "notes": "Parser notes"}
@@ -129,6 +133,18 @@ ZH: dict[str, str] = {
     "baselined": "基线已接受",
     "comment": "评论",
     "reopened": "已撤销决定",
+    "cut-off": "取舍准则",
+    "allocation": "分配",
+    "data period": "数据周期",
+    "functional unit": "功能单位",
+    "gases": "温室气体",
+    "electricity": "电力",
+    "statement": "核查声明",
+    "boundary": "系统边界",
+    "fails": "不符合",
+    "ok": "符合",
+    "n/a": "不适用",
+    "not run": "未检查",
     "agrees": "一致",
     "differs": "不一致",
     "not compared": "未比较",
