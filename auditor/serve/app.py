@@ -57,11 +57,10 @@ class Workbench:
         self.local = threading.local()
         self.env = Environment(loader=PackageLoader("auditor.serve", "templates"),
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(box_style=box_style, urlencode=urlencode, VERDICT=words.VERDICT,
-                                CONCLUSION=words.CONCLUSION, SEVERITY=words.SEVERITY, STATE=words.STATE,
-                                ACTION=words.ACTION, JOB_STATE=words.JOB_STATE, IDENTITY=words.IDENTITY,
-                                AGREES=words.AGREES, READ_GROUP=words.READ_GROUP, READ_LABEL=words.READ_LABEL,
-                                CHECK=words.CHECK, CHECK_STATUS=words.CHECK_STATUS)
+        self.env.globals.update(box_style=box_style, urlencode=urlencode, VERDICTS=words.VERDICTS,
+                                CONCLUSION=words.CONCLUSION, STATE=words.STATE, ACTION=words.ACTION,
+                                JOB_STATE=words.JOB_STATE, IDENTITY=words.IDENTITY, AGREES=words.AGREES,
+                                READ_GROUP=words.READ_GROUP, READ_LABEL=words.READ_LABEL)
         self.env.filters["share"] = lambda x: "" if x is None else f"{x * 100:.2f}%"
         self.env.filters["when"] = lambda s: (s or "")[:16].replace("T", " ")
 
@@ -87,14 +86,21 @@ class Workbench:
             raise HTTPException(404, "no such report (it may have been audited again: open it from the archive)")
         return row
 
-    def result(self, row: sqlite3.Row) -> ReportResult:
-        return ReportResult.model_validate_json(row["result_json"])
+    def result(self, row: sqlite3.Row, lang: str | None = None) -> ReportResult:
+        """The stored result, its messages (findings, causes, working, the opinion) rendered in `lang`."""
+        rep = ReportResult.model_validate_json(row["result_json"])
+        if lang is not None:
+            from ..i18n import localize
+
+            localize(rep, lang)
+        return rep
 
     # ---------------------------------------------------------------- pages
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = language(request)
         _ = gettext(lang)
-        ctx = {"request": request, "lang": lang, "_": _, "csrf": request.state.csrf, "settings": self.settings,
+        ctx = {"request": request, "lang": lang, "_": _, **words.catalogue_words(lang), "csrf": request.state.csrf,
+               "settings": self.settings,
                "verifier": unquote(request.cookies.get(VERIFIER_COOKIE, ""))[:MAX_NAME], "path": request.url.path,
                "query": dict(request.query_params), "today": date.today().isoformat(), **context}
         html = self.env.get_template(template).render(ctx)
@@ -258,7 +264,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
     @app.get("/report/{report_id}", response_class=HTMLResponse)
     def report(request: Request, report_id: int):
         row = wb.row(report_id)
-        rep = wb.result(row)
+        rep = wb.result(row, language(request))
         lang = language(request)
         views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
                                                (row["path"],)).fetchall(), lang)
@@ -279,7 +285,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
     @app.get("/report/{report_id}/page/{number}", response_class=HTMLResponse)
     def page_view(request: Request, report_id: int, number: int):
         row = wb.row(report_id)
-        rep = wb.result(row)
+        rep = wb.result(row, language(request))
         views = numbered(rep, [], language(request))
         total = rep.coverage.pages if rep.coverage else 0
         if not 1 <= number <= max(total, 1):
@@ -318,7 +324,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         form = await form_of(request)
         _ = gettext(language(request))
         row = wb.row(report_id)
-        rep = wb.result(row)
+        rep = wb.result(row, language(request))
         action = text_field(form, "action", 20)
         text = text_field(form, "text")
         verifier = text_field(form, "verifier", MAX_NAME)
@@ -379,7 +385,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
     @app.get("/report/{report_id}/record", response_class=HTMLResponse)
     def record_print(request: Request, report_id: int):
         row = wb.row(report_id)
-        rep = wb.result(row)
+        rep = wb.result(row, language(request))
         lang = language(request)
         views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
                                                (row["path"],)).fetchall(), lang)
@@ -411,11 +417,11 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
     # ---------------------------------------------------------------- exports
     def _export_parts(request: Request, report_id: int):
         row = wb.row(report_id)
-        rep = wb.result(row)
+        rep = wb.result(row, language(request))
         lang = language(request)
         views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
                                                (row["path"],)).fetchall(), lang)
-        return row, rep, views, gettext(lang), display_name(row["path"], row["original_name"])
+        return row, rep, views, gettext(lang), display_name(row["path"], row["original_name"]), lang
 
     def _download(name: str, ext: str) -> str:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem).strip("_") or "report"
@@ -423,20 +429,20 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
 
     @app.get("/report/{report_id}/export.xlsx")
     def export_xlsx(request: Request, report_id: int):
-        row, rep, views, _, name = _export_parts(request, report_id)
-        data = exports.xlsx(rep, name, views, _record(wb, row["path"]), _)
+        row, rep, views, _, name, lang = _export_parts(request, report_id)
+        data = exports.xlsx(rep, name, views, _record(wb, row["path"]), _, lang)
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": _download(name, "xlsx")})
 
     @app.get("/report/{report_id}/export.csv")
     def export_csv(request: Request, report_id: int):
-        row, rep, views, _, name = _export_parts(request, report_id)
-        return Response(exports.csv_text(views, _), media_type="text/csv; charset=utf-8",
+        row, rep, views, _, name, lang = _export_parts(request, report_id)
+        return Response(exports.csv_text(views, _, lang), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": _download(name, "csv")})
 
     @app.get("/report/{report_id}/waivers.toml")
     def export_waivers(request: Request, report_id: int):
-        row, rep, views, _, name = _export_parts(request, report_id)
+        row, rep, views, _, name, lang = _export_parts(request, report_id)
         text = exports.waivers_toml([(name, v) for v in views], f"waivers accepted in the review of {name}")
         return PlainTextResponse(text, media_type="application/toml; charset=utf-8",
                                  headers={"Content-Disposition": _download(name, "toml").replace("-review", "-waivers")})

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..model import ReportResult
 from .views import FindingView
-from .words import ACTION, CONCLUSION, VERDICT
+from .words import ACTION, CONCLUSION
 
 FINDING_COLUMNS = ("#", "rule", "name", "severity", "stage", "page", "message", "stated", "expected", "cause",
                    "working", "state", "decision", "reason or comment", "verifier", "decided at", "fingerprint")
@@ -25,20 +25,28 @@ def _safe(value) -> object:
     return value
 
 
-def finding_rows(views: list[FindingView], _: Callable[[str], str]) -> list[list]:
+def finding_rows(views: list[FindingView], _: Callable[[str], str], lang: str) -> list[list]:
+    from ..output.common import severity
+
+    def severity_label(s: str) -> str:
+        return severity(s, lang)
+
     rows = []
     for v in views:
         f = v.f
         notes = [f"{d['action']}: {d['text']}" if d["text"] else d["action"] for d in v.history]
         last = v.history[-1] if v.history else None
-        rows.append([v.n, f.rule, f.name, _(f.severity), v.stage, f.location.page if f.location else None, f.message,
+        rows.append([v.n, f.rule, f.name, severity_label(f.severity), v.stage, f.location.page if f.location else None, f.message,
                      v.stated, v.expected, f.cause, "\n".join(f.detail.steps) if f.detail else None, _(v.state),
                      _(ACTION[v.decision["action"]]) if v.decision else None, "\n".join(notes) or None,
                      last["verifier"] if last else None, last["decided_at"] if last else None, f.fingerprint])
     return rows
 
 
-def record_rows(rep: ReportResult, name: str, record, _: Callable[[str], str]) -> list[tuple[str, object]]:
+def record_rows(rep: ReportResult, name: str, record, _: Callable[[str], str],
+                lang: str) -> list[tuple[str, object]]:
+    from ..output.common import verdict_text
+
     ident = rep.identity
     op = rep.opinion
     rows: list[tuple[str, object]] = [(_("File"), name), ("sha256", rep.sha256)]
@@ -47,7 +55,7 @@ def record_rows(rep: ReportResult, name: str, record, _: Callable[[str], str]) -
                            ("model", "Model"), ("issuer", "Issuer"), ("issue_date", "Issued")):
             rows.append((_(label), getattr(ident, key)))
         rows.append((_("Stated total"), f"{ident.total} {ident.total_unit or ''}".strip() if ident.total else None))
-    rows.append((_("Auditor's verdict"), _(VERDICT[op.verdict]) if op else None))
+    rows.append((_("Auditor's verdict"), verdict_text(op.verdict, lang) if op else None))
     rows.append((_("Why"), op.reason if op else None))
     if record is not None:
         rows += [(_("Verifier"), record["verifier"]), (_("Date"), record["verified_on"]),
@@ -58,7 +66,8 @@ def record_rows(rep: ReportResult, name: str, record, _: Callable[[str], str]) -
     return rows
 
 
-def xlsx(rep: ReportResult, name: str, views: list[FindingView], record, _: Callable[[str], str]) -> bytes:
+def xlsx(rep: ReportResult, name: str, views: list[FindingView], record, _: Callable[[str], str],
+         lang: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -66,7 +75,7 @@ def xlsx(rep: ReportResult, name: str, views: list[FindingView], record, _: Call
     ws = wb.active
     ws.title = _("Findings")[:31]
     ws.append([_(c) for c in FINDING_COLUMNS])
-    for row in finding_rows(views, _):
+    for row in finding_rows(views, _, lang):
         ws.append([_safe(c) for c in row])
     bold = Font(bold=True)
     for cell in ws[1]:
@@ -81,7 +90,7 @@ def xlsx(rep: ReportResult, name: str, views: list[FindingView], record, _: Call
             cell.alignment = wrap
     ws.freeze_panes = "A2"
     rs = wb.create_sheet(_("Verification record")[:31])
-    for label, value in record_rows(rep, name, record, _):
+    for label, value in record_rows(rep, name, record, _, lang):
         rs.append([_safe(label), _safe(value)])
     rs.column_dimensions["A"].width = 22
     rs.column_dimensions["B"].width = 90
@@ -92,11 +101,11 @@ def xlsx(rep: ReportResult, name: str, views: list[FindingView], record, _: Call
     return buf.getvalue()
 
 
-def csv_text(views: list[FindingView], _: Callable[[str], str]) -> str:
+def csv_text(views: list[FindingView], _: Callable[[str], str], lang: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow([_(c) for c in FINDING_COLUMNS])
-    for row in finding_rows(views, _):
+    for row in finding_rows(views, _, lang):
         w.writerow([_safe(c) for c in row])
     return "\ufeff" + buf.getvalue()      # a BOM: Excel opens UTF-8 (Chinese) correctly
 

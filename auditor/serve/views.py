@@ -7,8 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from ..model import Finding, ReportResult
-from ..output.common import by_stage, stated_expected, tidy
-from ..output.common import stage_title as stage_title_en
+from ..output.common import by_stage, coverage_phrase, stage_title, stated_expected, tidy
 
 ACTIONS_WITH_STATE = ("confirm", "accept", "reopen")
 
@@ -43,16 +42,8 @@ class FindingView:
 
 
 def stage_name(canonical: str | None, rep: ReportResult, lang: str) -> str:
-    if lang == "en":
-        return stage_title_en(canonical, rep)
-    if canonical is None:
-        return "整份报告"
-    for s in rep.stages or []:
-        if s.canonical == canonical and s.name:
-            return tidy(s.name)
-    from ..vocab import stage_label
-
-    return stage_label(canonical, "zh")
+    """The stage's label in the page's language, with its name as the report prints it (the catalogue's words)."""
+    return stage_title(canonical, rep, lang)
 
 
 def numbered(rep: ReportResult, decisions: list[sqlite3.Row], lang: str) -> list[FindingView]:
@@ -102,15 +93,7 @@ def chart(rep: ReportResult, lang: str) -> dict | None:
 
 def coverage_text(cov, lang: str) -> str:
     """What the audit reached, in the page's language."""
-    if cov is None:
-        return ""
-    if lang != "zh":
-        from ..output.common import coverage_phrase
-
-        return coverage_phrase(cov, "inventory lines")
-    return (f"共 {cov.pages} 页，读到 {cov.inventory_stages} 个阶段 / {cov.inventory_lines} 条清单行、"
-            f"{cov.results_rows} 行结果、{cov.quoted_values} 个引用数值、{cov.declarations} 处边界声明和 "
-            f"{cov.factor_tables} 张因子表")
+    return coverage_phrase(cov, lang) if cov is not None else ""
 
 
 def display_name(path: str, original_name: str | None) -> str:

@@ -1,22 +1,20 @@
 """The workbench's own words, in English (the message ids, as gettext has them) and Chinese.
 
-Written for a later move into the shared catalogue of the languages work: every phrase the page shows is
-``_("English text")``; ``ZH`` is the Chinese of each, as a .po file would hold it (msgid -> msgstr). Findings'
-messages are shown as the audit gives them. A phrase with no Chinese shows in English (a test checks there is
-none).
+Written for a later move into the shared catalogue (``auditor/locale/*.po``): every phrase the page shows is
+``_("English text")``; ``ZH`` is the Chinese of each, as a .po file would hold it (msgid -> msgstr). What the
+catalogue already says is taken from it: verdicts, severities, the checklist, stage titles, the coverage, and
+every finding's message, cause and working (re-rendered in the page's language with ``auditor.i18n.localize``).
+A phrase with no Chinese shows in English (a test checks there is none).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..output.common import VERDICT_TEXT
-
 LANGS = ("zh", "en")
+VERDICTS = ("clean", "immaterial", "material", "not-verifiable", "nonconformity")   # their words: the catalogue's
 
 # keys the data uses -> the English phrase shown (translated like any other phrase)
-VERDICT = {v: VERDICT_TEXT[v] for v in ("clean", "immaterial", "material", "not-verifiable", "nonconformity")}
 CONCLUSION = {"pass": "Pass", "pass-after-changes": "Pass after corrections", "fail": "Fail"}
-SEVERITY = {"error": "error", "warning": "warning", "info": "info"}
 STATE = {"open": "open", "confirmed": "confirmed", "accepted": "accepted", "waived": "waived",
          "baselined": "baselined"}
 ACTION = {"confirm": "confirmed", "accept": "accepted", "comment": "comment", "reopen": "reopened"}
@@ -25,10 +23,6 @@ JOB_STATE = {"queued": "queued", "waiting": "waiting for another batch", "runnin
 IDENTITY = (("report_number", "Report no."), ("company", "Company"), ("product", "Product"), ("model", "Model"),
             ("issuer", "Issuer"), ("issue_date", "Issued"))
 AGREES = {True: "agrees", False: "differs", None: "not compared"}
-CHECK = {"cut-off": "cut-off", "allocation": "allocation", "data-period": "data period",
-         "functional-unit": "functional unit", "gases": "gases", "electricity": "electricity",
-         "statement": "statement", "boundary": "boundary"}
-CHECK_STATUS = {"fail": "fails", "warn": "warning", "ok": "ok", "n/a": "n/a", "not-run": "not run"}
 READ_GROUP = {"identity": "Identity", "statement": "Verification statement", "boundary": "System boundary",
               "inventory": "Inventory", "results": "Results table", "quotes": "Values quoted in the text",
               "factors": "Emission factors", "tables": "Tables", "notes": "Parser notes"}
@@ -116,11 +110,6 @@ ZH: dict[str, str] = {
     "No report matches these filters.": "没有符合筛选条件的报告。",
     "No reports yet: drop a PDF above to audit it.": "还没有报告：把 PDF 拖到上方即可开始审核。",
     # verdicts, conclusions, severities, states
-    "clean": "未发现差错",
-    "discrepancies below materiality": "存在差异，未达重要性水平",
-    "material misstatement": "存在重大错报",
-    "not verifiable": "无法核查",
-    "nonconformity with the standard": "不符合标准要求",
     "Pass": "通过",
     "Pass after corrections": "修改后通过",
     "Fail": "不通过",
@@ -133,18 +122,6 @@ ZH: dict[str, str] = {
     "baselined": "基线已接受",
     "comment": "评论",
     "reopened": "已撤销决定",
-    "cut-off": "取舍准则",
-    "allocation": "分配",
-    "data period": "数据周期",
-    "functional unit": "功能单位",
-    "gases": "温室气体",
-    "electricity": "电力",
-    "statement": "核查声明",
-    "boundary": "系统边界",
-    "fails": "不符合",
-    "ok": "符合",
-    "n/a": "不适用",
-    "not run": "未检查",
     "agrees": "一致",
     "differs": "不一致",
     "not compared": "未比较",
@@ -283,6 +260,14 @@ ZH: dict[str, str] = {
     "Choose a conclusion.": "请选择核查结论。",
     "The date is not a date (YYYY-MM-DD).": "日期格式不正确（应为 YYYY-MM-DD）。",
 }
+
+
+def catalogue_words(lang: str) -> dict[str, Callable[[str], str]]:
+    """The template helpers that take their words from the shared catalogue."""
+    from ..output.common import checklist_item, checklist_status, severity, verdict_text
+
+    return {"verdict_label": lambda v: verdict_text(v, lang), "severity_label": lambda s: severity(s, lang),
+            "check_item": lambda i: checklist_item(i, lang), "check_status": lambda s: checklist_status(s, lang)}
 
 
 def gettext(lang: str) -> Callable[[str], str]:
