@@ -189,6 +189,9 @@ REPORT_COLUMNS = ("path", "sha256", "size", "mtime_ns", "status", "error_code", 
                   "model", "company", "total", "total_unit", "summary_json", "norm_text", "result_json", "verdict",
                   "misstatement_share", "issuer", "issue_date", "issue_year")
 
+ARCHIVE_COLUMNS = ("audited_at", "id", "path", "status", "error_code", "report_number", "company", "product", "model",
+                   "issuer", "issue_date", "issue_year", "total", "total_unit", "verdict", "misstatement_share",
+                   "n_error", "n_warning", "n_info", "n_suppressed")
 CONCLUSIONS = ("pass", "pass-after-changes", "fail")        # a verification record's conclusion
 DECISIONS = ("confirm", "accept", "comment", "reopen")      # what a verifier can record about a finding
 
@@ -255,6 +258,11 @@ class Store:
             with self.db:
                 self.db.executescript(SCHEMA)
                 self.db.execute("CREATE INDEX IF NOT EXISTS reports_by_verdict ON reports (verdict)")
+                # an archive's listing (auditor serve) reads these columns only: from this index, never from the
+                # rows, whose columns after result_json sit behind its overflow pages
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS reports_archive ON reports ({', '.join(ARCHIVE_COLUMNS)})")
+                self.db.execute("CREATE INDEX IF NOT EXISTS findings_by_rule_report ON findings "
+                                "(rule, name, suppressed, report_id)")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a usable SQLite database: {e}") from e

@@ -97,8 +97,7 @@ def _where(f: Filters) -> tuple[str, list]:
         where.append("r.verdict = ?")
         args.append(f.verdict)
     if f.rule:
-        where.append("EXISTS (SELECT 1 FROM findings x WHERE x.report_id = r.id AND x.rule = ? "
-                     "AND x.suppressed IS NULL)")
+        where.append("r.id IN (SELECT x.report_id FROM findings x WHERE x.rule = ? AND x.suppressed IS NULL)")
         args.append(f.rule)
     if f.company:
         like = "%" + f.company.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -123,7 +122,9 @@ def query(con: sqlite3.Connection, f: Filters) -> Page:
     """One page of the archive under the filters, with the review progress of each row."""
     f.clean()
     where, args = _where(f)
-    base = f"FROM reports r LEFT JOIN uploads u ON u.path = r.path{where}"
+    # the covering index (auditor.batch.store ARCHIVE_COLUMNS): rows are never read, so sorting thousands of
+    # reports by any column stays in milliseconds
+    base = f"FROM reports r INDEXED BY reports_archive LEFT JOIN uploads u ON u.path = r.path{where}"
     total = con.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     pages = max(1, -(-total // PAGE_SIZE))
     f.page = min(f.page, pages)
