@@ -235,6 +235,12 @@ def test_languages(seeded):
     assert "审核工具结论" in zh and 'lang="zh-CN"' in zh
 
 
+def test_the_server_language_is_the_default(tmp_path: Path):
+    client, wb = make(tmp_path, lang="en")
+    assert "PCF verification workbench" in client.get("/").text
+    assert "产品碳足迹报告核查工作台" in client.get("/?lang=zh").text
+
+
 def test_every_phrase_of_the_page_has_chinese():
     from auditor.serve import words
     from auditor.serve.exports import FINDING_COLUMNS

@@ -36,6 +36,8 @@ def serve(
     select: list[str] = select_option(),
     ignore: list[str] = ignore_option(),
     factors: list[Path] = factors_option(),
+    lang: str = typer.Option("zh", "--lang", metavar="zh|en", help="the page's language until a reader chooses "
+                                                                  "one on the page"),
     open_browser: bool = typer.Option(False, "--open", help="open the page in the default browser"),
 ):
     """The verifier's workbench: a web page to upload reports (or audit a --folder), follow the audits, browse
@@ -63,6 +65,8 @@ def serve(
     from ..serve.settings import ServeSettings
     from .options import build_config
 
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"{lang!r} is not zh or en", param_hint="--lang")
     for f in folder:
         if not f.is_dir():
             raise typer.BadParameter(f"{f} is not a folder", param_hint="--folder")
@@ -71,7 +75,7 @@ def serve(
                      max_memory_mb=max_memory or None)
     settings = ServeSettings(db=db.resolve(), host=host, port=port, token=token, audit=audit,
                              jobs=jobs or default_jobs(), folders=[f.resolve() for f in folder], max_files=max_files,
-                             max_file_mb=max_file_mb, max_upload_mb=max_upload_mb).prepared()
+                             max_file_mb=max_file_mb, max_upload_mb=max_upload_mb, lang=lang).prepared()
     from ..serve.app import create_app
 
     try:

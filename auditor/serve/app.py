@@ -111,11 +111,15 @@ class Workbench:
 
 
 def language(request: Request) -> str:
+    """The page's language: ?lang=, else the reader's cookie, else the server's --lang (zh)."""
     q = request.query_params.get("lang")
     if q in LANGS:
         return q
     c = request.cookies.get(LANG_COOKIE)
-    return c if c in LANGS else "zh"
+    if c in LANGS:
+        return c
+    default = request.app.state.workbench.settings.lang
+    return default if default in LANGS else "zh"
 
 
 async def form_of(request: Request, **limits: int):

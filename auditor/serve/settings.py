@@ -38,6 +38,7 @@ class ServeSettings:
     allowed_hosts: list[str] | None = None   # Host headers accepted (None: any); localhost binds get their names
     page_scale: float = 2.0             # page images are rendered at this (1.0 = 72 dpi)
     page_timeout: float = 60.0          # seconds to render a page or read a report for the parser panel
+    lang: str = "zh"                    # the page's language until the reader chooses one
 
     @property
     def files_dir(self) -> Path:
