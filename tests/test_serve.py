@@ -193,6 +193,18 @@ def test_decisions_survive_a_reaudit_and_export_as_waivers(tmp_path: Path):
     assert "待决定" in r.text and "summary typo" in r.text
 
 
+def test_cross_report_findings_name_the_uploads(tmp_path: Path):
+    client, wb = make(tmp_path)
+    upload(client, wb, ("seed-docx.pdf", SEED.read_bytes()), ("seed-html.pdf", (FIXTURES / "seed-html.pdf").read_bytes()))
+    cross = client.get("/archive/cross").text
+    assert "BAT001" in cross and "T410267-5" in cross and "seed-html.pdf" in cross
+    assert "uploads/" not in cross                               # no server path, the names uploaded
+    listed = client.get("/?cross=1", headers={"HX-Target": "archive"}).text
+    assert listed.count('href="/report/') == 2
+    page = client.get("/report/1").text
+    assert "BAT001" in page and "uploads/" not in page
+
+
 def test_verification_record_print_view_and_exports(seeded):
     client, wb, rid = seeded
     h = csrf(client)

@@ -491,11 +491,20 @@ def _record(wb: Workbench, path: str) -> dict | None:
 
 def _cross_for(wb: Workbench, row) -> list:
     """The cross-report findings that name this report (from the batch runs that recorded it)."""
-    out = []
+    import json
+
+    out, seen = [], set()
     for bf in wb.con().execute("SELECT code, name, severity, message, paths, report_ids FROM batch_findings "
                                "WHERE paths LIKE ? ORDER BY id DESC LIMIT 20",
                                ("%" + row["path"].replace("%", "") + "%",)):
-        out.append(dict(bf))
+        paths = json.loads(bf["paths"])
+        if row["path"] not in paths or (bf["code"], bf["message"]) in seen:
+            continue
+        seen.add((bf["code"], bf["message"]))
+        marks = ", ".join("?" * len(paths))
+        names = {r[0]: r[1] for r in wb.con().execute(f"SELECT path, original_name FROM uploads WHERE path IN "
+                                                       f"({marks})", paths)}
+        out.append({**dict(bf), "message": archive.shown_paths(bf["message"], paths, names)})
     return out
 
 

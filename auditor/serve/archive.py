@@ -182,6 +182,18 @@ class Cross:
     ids: dict[str, int]      # path -> report id
     names: dict[str, str]    # path -> name shown
 
+    def message(self, bf) -> str:
+        """The finding's message with each path as the name the archive shows (an upload's own name, not where
+        the server stored it)."""
+        return shown_paths(bf.message, bf.paths, self.names)
+
+
+def shown_paths(message: str, paths: list[str], names: dict[str, str]) -> str:
+    for p in sorted(paths, key=len, reverse=True):
+        name = names.get(p) or p
+        message = message.replace(p, name.rsplit("/", 1)[-1] if name != p else p)
+    return message
+
 
 _cross_lock = threading.Lock()
 _cross_cache: dict[str, tuple[tuple, Cross]] = {}
