@@ -73,7 +73,7 @@ def test_storage_only_on_cover(producer):
     r = audited(f"seed-{producer}.pdf")
     hits = _find(r, category="boundary", evidence="仓储", min_severity="warning")
     assert len(hits) == 1 and hits[0].stage == "storage"
-    assert "cover" in hits[0].message
+    assert hits[0].message_id == "BND003.no-data-not-listed" and "place.cover" in str(hits[0].params["places"])
 
 
 @pytest.mark.parametrize("producer", PRODUCERS)
