@@ -344,7 +344,9 @@ def test_report_text_with_markup_is_shown_escaped(tmp_path: Path):
     result.identity.product = "<script>alert('product')</script>"
     result.identity.company = '"><img src=x onerror=alert(1)>'
     result.findings[0].message = "<script>alert('finding')</script> & more"
-    next(f for f in result.findings if f.detail).detail.steps = ["<iframe src=//evil>"]
+    result.findings[0].message_id = None           # a text of its own: not re-rendered from the catalogue
+    with_steps = next(f for f in result.findings if f.detail)
+    with_steps.detail.steps, with_steps.detail.texts = ["<iframe src=//evil>"], {}
     store = Store(wb.settings.db)
     run = store.begin_run("v", "r", "c", "local", 1, [])
     rid = store.save(result, size=1, mtime_ns=1, tool_version="v", rules_version="r", config_hash="c", run_id=run,
