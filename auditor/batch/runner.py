@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from ..engine.opinion import gate_fails
+from ..i18n import T
 from ..model import SEVERITY_RANK, VERDICTS
 from ..read.ocr import OcrOptions
 from ..read.reader import sha256_file
@@ -211,7 +212,7 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
             else:
                 sha = sha256_file(p)
         except OSError as e:
-            record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
+            record(error_result(p, None, "unreadable", T("error.cannot-read", name=name, why=str(e.strerror or e))))
             how["audited"] += 1
             outcome_of[p] = "audited"
             continue
@@ -303,7 +304,7 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     previous_term = _stop_on_sigterm()
     try:
         for p in missing:
-            record(error_result(p, None, "not-found", f"{p}: no such file or folder"))
+            record(error_result(p, None, "not-found", T("error.not-found", path=p)))
             how["audited"] += 1
             outcome_of[p] = "audited"
 
