@@ -17,9 +17,12 @@ def _cmd(*args):
 
 
 def test_progress_on_a_terminal():
+    import tempfile
+
     master, slave = pty.openpty()
+    out_file = tempfile.TemporaryFile()   # not a pipe: the JSON (85 kB) would fill it while the terminal is read
     try:
-        proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=slave)
+        proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=out_file, stderr=slave)
         os.close(slave)
         chunks = []
         while True:
@@ -30,10 +33,12 @@ def test_progress_on_a_terminal():
             if not data:
                 break
             chunks.append(data)
-        out = proc.stdout.read()
         proc.wait(timeout=120)
+        out_file.seek(0)
+        out = out_file.read()
     finally:
         os.close(master)
+        out_file.close()
     err = b"".join(chunks).decode("utf-8", "replace")
     assert "seed-docx.pdf: reading page" in err and "13/13" in err
     assert "applying the rules" in err
