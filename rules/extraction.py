@@ -4,8 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.engine.base import Context, Rule
-from auditor.engine.facts import recorded
-from auditor.i18n import J, T
+from auditor.i18n import J, T, recorded
 from auditor.model import Finding, Report
 
 

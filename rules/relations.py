@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for
-from auditor.engine.facts import recorded, table_name, table_relations
-from auditor.i18n import J, Msg, T
+from auditor.engine.facts import table_name, table_relations
+from auditor.i18n import J, Msg, T, recorded
 from auditor.model import DataTable, Detail, Finding, Report, TableColumn, TableRelation
 from auditor.numbers import fmt, fold
 from auditor.relations import RowCheck, check_rows

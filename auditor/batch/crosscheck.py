@@ -50,6 +50,19 @@ RULES = {
     "BAT003": ("same-product-different-total", "warning"),
     "BAT004": ("identical-files", "info"),
 }
+# their docs in English (`auditor explain BAT001`; other languages: the catalogue's doc.BAT001)
+DOCS = {
+    "BAT001": "One report number printed on reports of different content.",
+    "BAT002": "Reports whose prose is near-identical (rapidfuzz ratio >= 90 on the normalised text without digits) "
+              "but whose totals or factors differ.\n\nNote: near-duplicates are compared without their digits (a "
+              "copy whose numbers were all changed is still a copy; whether the numbers differ is what BAT002 then "
+              "checks). Reports from one template (about 85% alike) are rarely compared; copies with edits in a few "
+              "places (95% alike and more) are found almost surely; copies at 90-95% may be missed, as may copies "
+              "whose every line was retouched (scattered edits break most shingles). Thousands of reports cost "
+              "seconds.",
+    "BAT003": "The same product and model with totals more than 2x apart.",
+    "BAT004": "Byte-identical files at different paths.",
+}
 
 
 @dataclass

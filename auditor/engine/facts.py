@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import regex
 
@@ -22,25 +21,6 @@ PLACE_NAMES = {"inventory": "place.inventory", "results": "place.results", "summ
                "cover": "place.cover", "results_text": "place.results-text", "conclusion": "place.conclusion",
                "other": "place.other", "inventory_total": "place.inventory-total",
                "results_total": "place.results-total"}
-
-
-def revive(j: Any) -> Any:
-    """A message's recorded {id, params} (a model's `message_id`/`params` or `texts`) as the Msg it was made from,
-    nested messages too; anything else as it is."""
-    if isinstance(j, dict) and isinstance(j.get("id"), str):
-        return Msg(j["id"], {k: revive(v) for k, v in (j.get("params") or {}).items()})
-    if isinstance(j, list):
-        return [revive(x) for x in j]
-    return j
-
-
-def recorded(obj: Any, field: str = "message") -> Any:
-    """The Msg behind a text field of a model that records its messages (auditor.model.Localized): a finding's,
-    an error's or a note's message, or a field in its `texts`; the field's plain text when it was given none."""
-    if field == "message" and getattr(obj, "message_id", None):
-        return revive({"id": obj.message_id, "params": getattr(obj, "params", None) or {}})
-    j = (getattr(obj, "texts", None) or {}).get(field)
-    return revive(j) if isinstance(j, dict) else getattr(obj, field)
 
 
 def place_name(place: str) -> Msg:

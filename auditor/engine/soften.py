@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ..i18n import J, T
+from ..i18n import J, T, recorded
 from ..model import Finding, Quantity, Report
-from .facts import recorded
 
 
 def walk_quantities(report: Report) -> Iterator[Quantity]:
