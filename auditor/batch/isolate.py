@@ -366,3 +366,108 @@ def run_isolated(job: Job, settings: Settings) -> Outcome:
         raise
     finally:
         sel.close()
+
+
+# ---------------------------------------------------------------- any call, isolated the same way
+
+class IsolatedError(Exception):
+    """A call in a forked worker gave no value: code is timeout, out-of-memory, crashed or failed."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _call_main(fn, args: tuple, wfd: int, parent: int,
+               max_memory_mb: int | None) -> None:  # pragma: no cover - runs in the fork
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent(parent)
+        import faulthandler
+        import logging
+        import warnings
+
+        if faulthandler.is_enabled():
+            faulthandler.disable()
+        logging.disable(logging.WARNING)
+        warnings.simplefilter("ignore")
+        if max_memory_mb:
+            import resource
+
+            cap = int(max_memory_mb) << 20
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        message: tuple = ("error", "failed", "no value")
+        try:
+            message = ("value", fn(*args))
+        except MemoryError:
+            message = ("error", "out-of-memory", f"out of memory (cap {max_memory_mb} MB)")
+        except BaseException as e:
+            message = ("error", "failed", f"{type(e).__name__}: {e}")
+        try:
+            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(("error", "out-of-memory", "out of memory"))
+        _write_all(wfd, payload)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def call_isolated(fn, *args, timeout: float | None = 60.0, max_memory_mb: int | None = None):
+    """fn(*args) run in a forked worker with the batch's isolation (a wall-clock timeout, an address-space cap,
+    killed with the thread that forked it); its value comes back pickled. Raises IsolatedError (timeout,
+    out-of-memory, crashed, failed) instead of letting a parser bug or a hostile file reach the caller's process.
+    The workbench renders page images and reads what the parser saw this way."""
+    r, w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker
+        try:
+            os.close(r)
+        finally:
+            _call_main(fn, args, w, parent, max_memory_mb)
+    os.close(w)
+    buf = bytearray()
+    deadline = time.monotonic() + timeout if timeout else None
+    sel = selectors.DefaultSelector()
+    sel.register(r, selectors.EVENT_READ)
+    timed_out = False
+    try:
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if sel.select(wait):
+                data = os.read(r, 1 << 16)
+                if not data:
+                    break
+                buf += data
+            elif deadline is not None and time.monotonic() >= deadline:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+    except BaseException:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        raise
+    finally:
+        sel.close()
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    if timed_out:
+        raise IsolatedError("timeout", f"no result within {timeout:g} s; the worker was stopped")
+    try:
+        message = pickle.loads(bytes(buf)) if buf else None
+    except Exception:
+        message = None
+    if message is None:
+        why = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"exit code {os.WEXITSTATUS(status)}")
+        raise IsolatedError("crashed", f"the worker ended without a result ({why})")
+    if message[0] == "value":
+        return message[1]
+    raise IsolatedError(message[1], message[2])

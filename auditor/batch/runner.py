@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -47,6 +47,8 @@ class BatchOptions:
     fail_on: str = "error"
     progress: bool | None = None      # None: when stderr is a terminal
     argv: list[str] = field(default_factory=list)
+    on_file: Callable[[str, str], None] | None = None   # called (path, audited|resumed|duplicate) as each file is
+                                                        # recorded (the workbench's progress)
 
 
 @dataclass
@@ -286,7 +288,7 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     store = Store(opts.db)
     run_id = store.begin_run(tool_v, rules_v, chash, opts.executor, opts.jobs, opts.argv)
     how: Counter = Counter()
-    outcome_of: dict[str, str] = {}                         # path -> audited | resumed | duplicate
+    outcome_of: dict[str, str] = _Outcomes(opts.on_file)    # path -> audited | resumed | duplicate
     meta: dict[str, tuple[int | None, int | None]] = {}    # path -> (size, mtime_ns)
     save_kw = {"tool_version": tool_v, "rules_version": rules_v, "config_hash": chash, "run_id": run_id}
 
@@ -393,6 +395,19 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     store.finish_run(run_id, "finished", _run_counts(report), report.exit_code)
     store.close()
     return report
+
+
+class _Outcomes(dict):
+    """path -> outcome; tells `on_file` of every file as it is recorded."""
+
+    def __init__(self, on_file: Callable[[str, str], None] | None):
+        super().__init__()
+        self.on_file = on_file
+
+    def __setitem__(self, path: str, outcome: str) -> None:
+        super().__setitem__(path, outcome)
+        if self.on_file is not None:
+            self.on_file(path, outcome)
 
 
 def _stop_on_sigterm():

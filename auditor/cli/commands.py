@@ -28,6 +28,7 @@ from .options import (
     password_option,
     select_option,
 )
+from .serve import serve as serve_command
 
 # Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
 # what it needs).
@@ -418,6 +419,7 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
 
 
 app.command("batch")(batch_command)   # last in --help, after the single-report commands
+app.command("serve")(serve_command)   # the workbench (the serve extra)
 
 
 def main() -> None:

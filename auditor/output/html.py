@@ -265,6 +265,9 @@ def _box_style(bbox, info) -> str:
     return f"left:{left:.2f}%;top:{tp:.2f}%;width:{max(width, 0.6):.2f}%;height:{max(height, 0.6):.2f}%"
 
 
+box_style = _box_style   # public: the workbench (auditor serve) places its boxes the same way
+
+
 # ---------------------------------------------------------------- findings
 
 
