@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-import regex
-
+from . import regexes as regex
 from .model import DataTable, Quantity, TableRelation, TableRow
 from .numbers import Interval
 from .units import TEN4, EmissionUnit, activity_unit, check_product, emission_unit, factor_unit

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import regex
-
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.model import BoundaryClaim, Report, StageRef
 from auditor.numbers import find_numbers, fold

@@ -31,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import regex
+from .. import regexes as regex
 
 SIMILARITY = 90.0       # rapidfuzz.fuzz.ratio on the normalised text without digits, 0-100
 TOTAL_RATIO = 2.0       # BAT003: max/min of the totals of one product and model

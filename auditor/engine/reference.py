@@ -14,10 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import regex
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from .. import regexes as regex
 from ..numbers import fold
+from ..startup import toml_file
 from ..vocab import norm
 
 
@@ -243,6 +244,10 @@ def _load_file(text: str, lib: Library, name: str) -> None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise LibraryError(f"{name}: not valid TOML: {e}") from None
+    _load_data(data, lib, name)
+
+
+def _load_data(data: dict, lib: Library, name: str) -> None:
     unknown = set(data) - {"factor", "regional_co2", "provincial_co2", "gwp"}
     if unknown:
         raise LibraryError(f"{name}: unknown table(s) {', '.join(sorted(unknown))}; expected [[factor]], "
@@ -273,7 +278,7 @@ def _load_file(text: str, lib: Library, name: str) -> None:
 @lru_cache(maxsize=16)
 def _cached(paths: tuple[str, ...]) -> Library:
     lib = Library()
-    _load_file(resources.files("auditor").joinpath("data/factors.toml").read_text(encoding="utf-8"), lib,
+    _load_data(toml_file(resources.files("auditor").joinpath("data/factors.toml"), "factors"), lib,
                "builtin:factors.toml")
     for p in paths:
         try:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
+from .. import regexes as regex
 from ..model import (
     DataTable,
     Inventory,

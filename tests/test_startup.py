@@ -1,0 +1,182 @@
+"""Start-up (issue 19): the start-up cache (compiled patterns, parsed data files), pdfplumber's pieces imported
+without the rest, what a run imports. Nothing here is timed: bench/startup.py measures."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures/pdf/seed-docx.pdf"
+
+
+def run_py(code: str, cache: Path | str | None, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ) | env_vars
+    if cache is None:
+        env.pop("AUDITOR_STARTUP_CACHE", None)
+    else:
+        env["AUDITOR_STARTUP_CACHE"] = str(cache)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- compiled patterns
+
+def test_cached_patterns_are_the_patterns_regex_compiles(tmp_path):
+    """A run fills the cache; the next one takes every pattern from it, and each finds what a fresh compile finds.
+    (regex lists the members of a set in an order that changes from one process to the next, so two compiles of
+    one pattern need not be the same bytes; they match the same strings.)"""
+    audit = "from auditor.api import audit; import sys; audit(sys.argv[1])"
+    first = run_py(audit, tmp_path, str(SEED))
+    assert first.returncode == 0, first.stderr
+    files = list(tmp_path.glob("regex-*.pickle"))
+    assert len(files) == 1
+    check = """
+import sys, regex, pypdfium2
+from auditor import regexes
+from auditor.startup import _Unpickler
+stored = _Unpickler(open(sys.argv[1], 'rb')).load()
+assert len(stored) > 150, len(stored)
+texts = []
+for pdf in sys.argv[2:]:
+    doc = pypdfium2.PdfDocument(pdf)
+    texts += [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+texts += ['A1-A3 12,345.6 kgCO2e 1.2×10^3 tCO₂e', '2024 年 1 月 1 日至 12 月 31 日', '']
+for (pattern, flags, version), compiled in stored.items():
+    fresh = regex.compile(pattern, flags)
+    assert compiled.pattern == pattern and compiled.flags == fresh.flags and compiled.groupindex == fresh.groupindex
+    for t in texts:
+        if isinstance(pattern, bytes):
+            t = t.encode()
+        got = [m.regs for m in compiled.finditer(t)]
+        assert got == [m.regs for m in fresh.finditer(t)], (pattern, t[:80])
+import auditor.api, auditor.rules
+assert regexes._new is False, 'every pattern came from the cache'
+assert regexes._used and all(k in stored for k in regexes._used)
+"""
+    pdfs = [str(ROOT / "fixtures/pdf" / n) for n in ("seed-docx.pdf", "tpl-study-en-docx.pdf", "tpl-bom-zh-docx.pdf")]
+    second = run_py(check, tmp_path, str(files[0]), *pdfs)
+    assert second.returncode == 0, second.stderr
+
+
+def test_warm_and_cold_cache_give_the_same_output(tmp_path):
+    """No output depends on the cache: a run with the cache off, the run that fills it and a warm run print the
+    same JSON."""
+    cmd = "import sys; from auditor.cli import main; sys.argv = ['auditor', 'check', '-f', 'json', sys.argv[1]]; main()"
+    outs = []
+    for cache in ("off", tmp_path, tmp_path):
+        p = run_py(cmd, cache, str(SEED))
+        assert p.returncode == 1, p.stderr
+        outs.append(json.loads(p.stdout))
+    for o in outs:
+        o["tool"].pop("version", None)
+    assert outs[0] == outs[1] == outs[2]
+    assert list(tmp_path.glob("regex-*.pickle")) and list(tmp_path.glob("data-*.pickle"))
+
+
+def test_cache_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    p = run_py("from auditor.api import audit; import sys; audit(sys.argv[1])", "off", str(SEED))
+    assert p.returncode == 0, p.stderr
+    assert not any(tmp_path.rglob("*"))
+
+
+def test_default_cache_folder(monkeypatch, tmp_path):
+    from auditor import startup
+
+    monkeypatch.delenv("AUDITOR_STARTUP_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert startup.directory() == tmp_path / "auditor" / "startup"
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", "OFF")
+    assert startup.directory() is None
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", str(tmp_path / "x"))
+    assert startup.directory() == tmp_path / "x"
+
+
+def test_a_broken_or_foreign_cache_file_is_passed_over(tmp_path, monkeypatch):
+    from auditor import startup
+
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", str(tmp_path))
+    (tmp_path / "truncated.pickle").write_bytes(pickle.dumps({"a": 1})[:-3])
+    assert startup.load("truncated.pickle") is None
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    (tmp_path / "evil.pickle").write_bytes(pickle.dumps(Evil()))
+    assert startup.load("evil.pickle") is None          # only regex patterns and dates may be built
+    assert startup.load("missing.pickle") is None
+    startup.store("ok.pickle", {"n": [1, 2]})
+    assert startup.load("ok.pickle") == {"n": [1, 2]}
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_an_unwritable_cache_folder_is_no_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cmd = "import sys; from auditor.cli import main; sys.argv = ['auditor', 'check', '-f', 'json', sys.argv[1]]; main()"
+    p = run_py(cmd, blocker / "cache", str(SEED))
+    assert p.returncode == 1 and p.stderr == "" and json.loads(p.stdout)["reports"][0]["status"] == "ok"
+
+
+def test_regexes_is_regex():
+    """The module functions behave as regex's, whatever the flags' form."""
+    import regex
+
+    from auditor import regexes
+
+    text = "Stage A1 and a2, total 12.5 kgCO2e"
+    for args in ((r"a\d", text, regex.I), (r"a\d", text, 2), (r"a\d", text)):
+        assert regexes.findall(*args) == regex.findall(*args)
+        assert [m.span() for m in regexes.finditer(*args)] == [m.span() for m in regex.finditer(*args)]
+        assert regexes.search(*args).span() == regex.search(*args).span()
+    assert regexes.sub(r"\s+", "", text) == regex.sub(r"\s+", "", text)
+    assert regexes.sub(r"(\d)", r"<\1>", text, 2) == regex.sub(r"(\d)", r"<\1>", text, 2)
+    assert regexes.subn(r"\d", "#", text, flags=regex.I) == regex.subn(r"\d", "#", text, flags=regex.I)
+    assert regexes.split(r"\s+", text, 2) == regex.split(r"\s+", text, 2)
+    assert regexes.match(r"stage", text, regex.I) and not regexes.match(r"stage", text)
+    assert regexes.fullmatch(r"\d+", "123") and regexes.search(r"x", text) is None
+    compiled = regexes.compile(r"\p{Han}+")
+    assert regexes.compile(compiled) is compiled and regexes.search(compiled, "碳足迹 A").group() == "碳足迹"
+    assert regexes.compile(r"\L<words>", words=["a", "b"]).findall("a c b") == ["a", "b"]   # named lists: regex's
+    with pytest.raises(regex.error):
+        regexes.compile(r"(")
+    assert regexes.I is regex.I and regexes.escape("a.b") == regex.escape("a.b")
+
+
+# ---------------------------------------------------------------- data files
+
+@pytest.mark.parametrize("name", ["vocab", "factors"])
+def test_cached_data_file_is_a_fresh_parse(tmp_path, monkeypatch, name):
+    from auditor import startup
+
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", str(tmp_path))
+    source = resources.files("auditor").joinpath(f"data/{name}.toml")
+    fresh = tomllib.loads(source.read_text(encoding="utf-8"))
+    assert startup.toml_file(source, name) == fresh       # parsed, and stored
+    assert list(tmp_path.glob(f"data-{name}-*.pickle"))
+    assert startup.toml_file(source, name) == fresh       # from the cache
+
+
+def test_a_changed_data_file_is_parsed_again(tmp_path, monkeypatch):
+    from auditor import startup
+
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", str(tmp_path / "cache"))
+    f = tmp_path / "x.toml"
+    f.write_text('a = 1\nd = 2024-05-01\n', encoding="utf-8")
+    assert startup.toml_file(f, "x") == tomllib.loads(f.read_text())
+    f.write_text('a = 2\n', encoding="utf-8")
+    assert startup.toml_file(f, "x") == {"a": 2}
+
+
+def test_package_data_in_the_wheel_config():
+    """The data files the start-up cache parses are package data (a wheel has them)."""
+    cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "data/*.toml" in cfg["tool"]["setuptools"]["package-data"]["auditor"]
