@@ -180,3 +180,26 @@ def test_package_data_in_the_wheel_config():
     """The data files the start-up cache parses are package data (a wheel has them)."""
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "data/*.toml" in cfg["tool"]["setuptools"]["package-data"]["auditor"]
+
+
+# ---------------------------------------------------------------- pdfplumber's pieces
+
+def test_pdfplumber_pieces_without_the_rest_and_the_whole_package_later():
+    code = """
+import sys, os
+from auditor.api import audit
+a = audit(sys.argv[1])
+assert a.status == 'ok'
+loaded = sorted(m for m in ('pdfplumber.pdf', 'pdfminer.pdfinterp', 'pdfminer.layout', 'cryptography')
+                if m in sys.modules)
+import pdfplumber, pdfminer
+assert pdfplumber.open and pdfplumber.table.TableFinder and pdfplumber.utils.cluster_list and pdfminer.__version__
+with pdfplumber.open(sys.argv[1]) as pdf:
+    text = pdf.pages[0].extract_text()
+os.environ['AUDITOR_PARSER'] = 'pdfplumber'
+b = audit(sys.argv[1])
+print(loaded, b.status, len(text) > 0)
+"""
+    p = run_py(code, "off", str(SEED))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[] ok True"
