@@ -203,3 +203,34 @@ print(loaded, b.status, len(text) > 0)
     p = run_py(code, "off", str(SEED))
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[] ok True"
+
+
+# ---------------------------------------------------------------- what a run imports
+
+HEAVY = ("rich", "dask", "distributed", "onnxruntime", "numpy", "PIL", "rapidocr", "pint", "pypdf", "sqlite3",
+         "pdfminer.pdfinterp", "pdfminer.layout", "pdfplumber.pdf", "cryptography", "jinja2", "yaml")
+
+
+def modules_after(argv: list[str], cache: Path) -> set[str]:
+    code = ("import sys, runpy, json, atexit\n"
+            "atexit.register(lambda: sys.__stderr__.write('MODULES ' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+            "sys.argv = ['auditor', *sys.argv[1:]]\n"
+            "runpy.run_module('auditor', run_name='__main__')\n")
+    p = run_py(code, cache, *argv)
+    line = next(x for x in p.stderr.splitlines() if x.startswith("MODULES "))
+    return set(json.loads(line[len("MODULES "):]))
+
+
+def test_check_json_imports_what_it_uses(tmp_path):
+    mods = modules_after(["check", "--format", "json", str(SEED)], tmp_path)
+    assert not [m for m in HEAVY if m in mods]
+    outputs = {m for m in mods if m.startswith("auditor.output.")}
+    assert outputs == {"auditor.output.json_format"}
+    assert "auditor.read.ocr.engines" not in mods or "onnxruntime" not in mods
+
+
+def test_version_imports_nothing_heavy(tmp_path):
+    mods = modules_after(["--version"], tmp_path)
+    assert {m for m in mods if m.startswith("auditor")} <= {"auditor", "auditor.__main__", "auditor.cli",
+                                                           "auditor.version"}
+    assert not [m for m in ("typer", "pydantic", "regex", "pypdfium2", "pdfplumber", "rich") if m in mods]
