@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLE := fixtures/pdf/seed-docx.pdf
 
-.PHONY: demo test lint install test-deps lint-deps fixtures samples system-deps bench-perf bench-startup clean
+.PHONY: demo test lint install test-deps lint-deps fixtures samples system-deps bench-perf bench-startup catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ samples: install
 
 system-deps:
 	bash scripts/install-system-deps.sh
+
+# Compile the message catalogues (auditor/locale/*.po -> .mo) after editing them; a stale .mo is ignored (slower)
+catalog: install
+	$(PY) -m auditor.i18n compile
 
 # Speed and memory of `auditor check` against a bare pdfplumber pass (10, 50 and 300-page reports), then start-up
 bench-perf: test-deps

@@ -5,6 +5,7 @@ import os
 import traceback
 from pathlib import Path
 
+from . import i18n
 from .engine.config import Config
 from .engine.opinion import not_verifiable, opinion_of
 from .engine.pipeline import counts, findings_for
@@ -32,10 +33,19 @@ def audit_report(report: Report, config: Config | None = None, path: str | None 
     path = path or report.path or ""
     findings = findings_for(report, config, library, path)
     stages = stage_summaries(report, config, library)
-    return ReportResult(path=path, status="ok", findings=findings, counts=counts(findings),
-                        coverage=report.coverage, stages=stages,
-                        summary=report_summary(report, prose), identity=identity_of(report, config, library),
-                        opinion=opinion_of(report, findings, config, stages))
+    result = ReportResult(path=path, status="ok", findings=findings, counts=counts(findings),
+                          coverage=report.coverage, stages=stages,
+                          summary=report_summary(report, prose), identity=identity_of(report, config, library),
+                          opinion=opinion_of(report, findings, config, stages))
+    return in_language(result, i18n.resolve(config.lang, report.language))
+
+
+def in_language(result: ReportResult, lang: str) -> ReportResult:
+    """The result with every message rendered in `lang` (they are made in English)."""
+    if lang != i18n.DEFAULT_LANG or (result.lang not in (None, lang)):
+        i18n.localize(result, lang)
+    result.lang = lang
+    return result
 
 
 def parse(path: str | Path, ocr: str | OcrOptions = "auto", password: str | None = None, config: Config | None = None,

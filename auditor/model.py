@@ -8,15 +8,56 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _msg_json(v: Any) -> Any:
+    """What a catalogue message (auditor.i18n.Msg, a str that knows its id and parameters) records of itself: {id,
+    params}; for a list, one per element (None for plain text); None for plain text."""
+    if hasattr(v, "msg_json"):
+        return v.msg_json()
+    if isinstance(v, (list, tuple)) and any(hasattr(x, "msg_json") for x in v):
+        return [x.msg_json() if hasattr(x, "msg_json") else None for x in v]
+    return None
+
+
+TEXTS_DOC = ("the catalogue message behind each text field given as one ({field: {id, params}}, a list of them for "
+             "a list field; nested messages as {id, params}): outputs render them in the reader's language")
+
+
+class Localized(Model):
+    """A model whose text fields may be given as catalogue messages (auditor.i18n.Msg): it records their ids and
+    parameters in `texts` (and a finding's or an error's message in `message_id` and `params`), so that every
+    output can render them again in any language."""
+
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    texts: dict[str, Any] = Field(default_factory=dict, exclude_if=lambda v: not v, description=TEXTS_DOC)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _record_messages(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        found: dict[str, Any] = {}
+        for name in cls.TEXT_FIELDS:
+            j = _msg_json(data.get(name))
+            if j is None:
+                continue
+            if name == "message" and "message_id" in cls.model_fields:
+                data = {**data, "message_id": j["id"], "params": j["params"]}
+            else:
+                found[name] = j
+        if found:
+            data = {**data, "texts": {**(data.get("texts") or {}), **found}}
+        return data
 
 
 class Location(Model):
@@ -377,8 +418,10 @@ Category = Literal["arithmetic", "percentage", "factor", "boundary", "consistenc
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-class Detail(Model):
+class Detail(Localized):
     """The working behind a finding: what was stated, what was computed, and how."""
+
+    TEXT_FIELDS = ("steps", "tolerance")
 
     stated: str | None = None
     computed: str | None = None
@@ -398,12 +441,20 @@ class Suppression(Model):
     reason: str
 
 
-class Finding(Model):
+class Finding(Localized):
+    TEXT_FIELDS = ("message", "cause")
+
     rule: str
     name: str
     category: Category
     severity: Severity
-    message: str
+    message: str = Field(description="the finding in words, in the language of the output")
+    message_id: str | None = Field(None, description="the message's id in the catalogue (auditor/locale/*.po): "
+                                                     "programs match on it, never on the words")
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   description="the message's parameters: printed values exactly as printed, "
+                                               "nested messages as {id, params}, stages as {id: '@stage', params: "
+                                               "{key}}")
     values: list[str] = Field(default_factory=list, description="the printed numbers it rests on")
     expected: str | None = Field(None, description="recomputed or reference value")
     evidence: list[str] = Field(default_factory=list, description="printed phrases it rests on")
@@ -416,9 +467,13 @@ class Finding(Model):
                                                             "suppressed findings do not count and do not fail the gate")
 
 
-class ErrorInfo(Model):
+class ErrorInfo(Localized):
+    TEXT_FIELDS = ("message",)
+
     code: str
     message: str
+    message_id: str | None = Field(None, description="the message's id in the catalogue")
+    params: dict[str, Any] = Field(default_factory=dict, description="the message's parameters")
 
 
 class StageSummary(Model):
@@ -477,10 +532,12 @@ Verdict = Literal["clean", "immaterial", "material", "not-verifiable", "nonconfo
 VERDICTS: tuple[str, ...] = ("clean", "immaterial", "not-verifiable", "material", "nonconformity")  # mild to grave
 
 
-class Misstatement(Model):
+class Misstatement(Localized):
     """One slip in a value the report states, quantified: the stated value beside the recomputed one, in the
     report's unit, as a share of the stated total. Findings that see the same slip from two sides (a line typo
     that also breaks its stage sum) are one misstatement."""
+
+    TEXT_FIELDS = ("what",)
 
     what: str = Field(description="what is misstated, e.g. '原材料获取: the summary (p.3)'")
     level: Literal["line", "stage", "total", "quote", "table", "per-unit"]
@@ -497,8 +554,10 @@ class Misstatement(Model):
     location: Location | None = None
 
 
-class ChecklistItem(Model):
+class ChecklistItem(Localized):
     """One item of a verifier's checklist and what the rules that check it found."""
+
+    TEXT_FIELDS = ("findings",)
 
     item: str = Field(description="cut-off, allocation, data-period, functional-unit, gases, electricity, statement, "
                                   "boundary")
@@ -511,8 +570,10 @@ class ChecklistItem(Model):
     findings: list[str] = Field(default_factory=list, description="'CODE: message' of its errors and warnings")
 
 
-class Opinion(Model):
+class Opinion(Localized):
     """The verification opinion: one verdict and the working behind it."""
+
+    TEXT_FIELDS = ("reason", "steps", "nonconformities", "unquantified")
 
     verdict: Verdict = Field(description="clean: no discrepancy; immaterial: discrepancies whose quantified "
                                          "misstatements stay within the materiality threshold; material: they "
@@ -544,6 +605,8 @@ class ReportResult(Model):
     path: str
     sha256: str | None = None
     status: Literal["ok", "error"]
+    lang: str | None = Field(None, description="the language the messages are rendered in (zh, en): --lang, the "
+                                               "configuration's `lang`, else the report's own language")
     error: ErrorInfo | None = None
     findings: list[Finding] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})

@@ -12,12 +12,14 @@ from auditor.engine.facts import (
     inventory_lines,
     line_interval,
     other_values,
+    place_name,
     printed_interval,
     stage_name,
     statements,
     total_sums,
     unit_scale,
 )
+from auditor.i18n import J, Msg, T
 from auditor.model import Detail, InventoryLine, InventoryStage, Quantity, Report
 from auditor.numbers import Interval, parse_number, sig, sum_intervals
 
@@ -26,7 +28,20 @@ def _show(iv: Interval, decimals: int) -> str:
     return iv.show(decimals)
 
 
-def _slip_cause(candidates: list[tuple[str, Quantity, Interval, int]], ctx: Context) -> str | None:
+def _no_overlap(printed: str, stated: Interval, computed: Interval) -> Msg:
+    return T("step.no-overlap", printed=printed, interval=_show(stated, 6), gap=sig(computed.gap(stated), 3))
+
+
+def _blames(cause: str, printed: str) -> bool:
+    """Whether a likely cause names this printed number as the mistyped one."""
+    return f" {printed} looks mistyped" in cause
+
+
+def _with_unit(q: Quantity) -> str:
+    return f"{q.text} {q.unit}" if q.unit else q.text
+
+
+def _slip_cause(candidates: list[tuple[str, Quantity, Interval, int]], ctx: Context) -> Msg | None:
     """candidates: (role, printed quantity, the interval the other numbers imply for it, evidence weight).
     The printed number that one typing slip away fits its implied interval is the likely culprit; evidence
     (another place printing the corrected value) breaks ties."""
@@ -42,9 +57,9 @@ def _slip_cause(candidates: list[tuple[str, Quantity, Interval, int]], ctx: Cont
     best = [f for f in fits if f[0] == fits[0][0]]
     if len(best) == 1:
         _, role, q, (variant, why) = best[0]
-        return f"{role} {q.text} looks mistyped: the other numbers imply {variant} ({why})"
-    return "one printed number looks mistyped; it could be " + " or ".join(
-        f"{role} {q.text} (for {variant}: {why})" for _, role, q, (variant, why) in best)
+        return T("cause.mistyped", role=role, printed=q.text, variant=variant, why=why)
+    return T("cause.mistyped-one-of", options=J([T("cause.mistyped-option", role=role, printed=q.text, variant=variant,
+                                                  why=why) for _, role, q, (variant, why) in best], "or"))
 
 
 def _same_item_factors(report: Report, line: InventoryLine) -> set[str]:
@@ -99,7 +114,7 @@ def _culprit(cause: str | None, input_story: bool, value: tuple[str, ...], input
     if not cause or "looks mistyped" not in cause:
         return None
     if cause.startswith("one printed"):   # "...; it could be the factor 2,380 (for ...) or the activity data ..."
-        heads = [m + " " for m in regex.findall(r"(?:could be | or )((?:the|\S+'s) [a-z ]+?) \S+ \(for", cause)]
+        heads = [m + " " for m in regex.findall(r"(?:could be |,? or |, )((?:the|\S+'s) [a-z ]+?) \S+ \(for", cause)]
     else:
         heads = [cause.split(" looks mistyped", 1)[0] + " "]
     if not heads:
@@ -164,26 +179,27 @@ class LineProduct(Rule):
                 culprit = _culprit(cause, bool(per_energy),
                                    value=("the emissions ",), inputs=("the factor ", "the activity data "))
                 yield self.finding(
-                    f"{stage_name(st.stage.canonical or '', report)} / {line.item or 'line'}: "
-                    f"{line.activity.text} x {line.factor.text} = {expected}, but {line.emissions.text} is printed",
+                    T("ARI001.mismatch", stage=stage_name(st.stage.canonical or '', report),
+                      item=line.item or T("word.line"), activity=line.activity.text, factor=line.factor.text,
+                      expected=expected, emissions=line.emissions.text),
                     values=[line.factor.text, line.activity.text, line.emissions.text], expected=expected,
                     evidence=[x for x in (st.stage.name, line.item) if x], location=line.emissions.location,
                     stage=st.stage.canonical, cause=cause,
                     detail=Detail(stated=line.emissions.text, computed=expected, unit=inv.emissions_unit,
                                   culprit=culprit, stated_interval=stated.pair(8),
                                   computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
-                                  steps=[f"activity {line.activity.text} -> {_show(activity, 8)}",
-                                         f"factor {line.factor.text} -> {_show(factor, 8)}"]
-                                  + ([f"unit conversion x {scale}"] if scale != 1 else [])
-                                  + [f"activity x factor -> {_show(computed, 6)}",
-                                     f"printed {line.emissions.text} -> {_show(stated, 6)}: the intervals do not "
-                                     f"overlap (gap {sig(computed.gap(stated), 3)})"]
-                                  + ([f"implied factor = {line.emissions.text} / {line.activity.text} = "
-                                      f"{sig(implied.mid, 5)}"] if implied.bounded else [])))
+                                  steps=[T("step.activity", printed=line.activity.text, interval=_show(activity, 8)),
+                                         T("step.factor", printed=line.factor.text, interval=_show(factor, 8))]
+                                  + ([T("step.unit-conversion", scale=str(scale))] if scale != 1 else [])
+                                  + [T("step.product", interval=_show(computed, 6)),
+                                     _no_overlap(line.emissions.text, stated, computed)]
+                                  + ([T("step.implied-factor", emissions=line.emissions.text,
+                                        activity=line.activity.text, implied=sig(implied.mid, 5))]
+                                     if implied.bounded else [])))
 
     @staticmethod
     def _cause(report: Report, st: InventoryStage, line: InventoryLine, computed: Interval, stated: Interval,
-               ctx: Context) -> str | None:
+               ctx: Context) -> Msg | None:
         inv, emissions, activity_q, factor_q = report.inventory, line.emissions, line.activity, line.factor
         if inv is None or emissions is None or activity_q is None or factor_q is None:
             return None   # check() asks only about a line of an inventory with all three numbers printed
@@ -203,9 +219,10 @@ class LineProduct(Rule):
                 emis_weight = 0     # the subtotal adds up with the printed value: activity or factor slipped
         implied_factor = stated / activity.scale(scale)
         factor_weight = _factor_weight(report, line, implied_factor, 1, ctx)
-        candidates = [("the emissions", emissions, computed, emis_weight),
-                      ("the factor", factor_q, implied_factor, factor_weight),
-                      ("the activity data", activity_q, stated / factor.scale(scale), 1)]
+        candidates: list[tuple[str, Quantity, Interval, int]] = [
+            (T("role.emissions"), emissions, computed, emis_weight),
+            (T("role.factor"), factor_q, implied_factor, factor_weight),
+            (T("role.activity"), activity_q, stated / factor.scale(scale), 1)]
         return _slip_cause(candidates, ctx)
 
 
@@ -239,16 +256,16 @@ class StageSum(Rule):
             parts: list[Interval]
             if len(own) == len(st.lines):
                 parts = [ctx.interval(o) for o in own]
-                how = "sum of the lines' printed emissions"
+                how = T("step.how-printed-lines")
             else:
                 line_parts = [line_interval(ln, ctx.interval, inv.emissions_unit) if ln.emissions is None
                               else ctx.interval(ln.emissions) for ln in st.lines]
-                how = "sum of activity x factor over the lines"
+                how = T("step.how-activity-factor")
                 if any(p is None for p in line_parts):
                     missing = [ln.item or "?" for ln, p in zip(st.lines, line_parts) if p is None]
                     yield self.finding(
-                        f"{st.stage.name}: cannot rebuild the stage value {st.emissions.text}: "
-                        f"line(s) {', '.join(missing)} lack activity data or a factor",
+                        T("ARI002.cannot-rebuild", stage=st.stage.name, stated=st.emissions.text,
+                          lines=J(missing, "comma"), n=len(missing)),
                         values=[st.emissions.text], evidence=[st.stage.name], location=st.emissions.location,
                         stage=st.stage.canonical, severity="warning", category="extraction")
                     continue
@@ -273,19 +290,20 @@ class StageSum(Rule):
             # the line number the cause names is a number the finding rests on
             for ln in st.lines:
                 for q in (ln.emissions, ln.activity, ln.factor):
-                    if q is not None and cause and f" {q.text} looks mistyped" in cause and q.text not in values:
+                    if q is not None and cause and _blames(cause, q.text) and q.text not in values:
                         values.append(q.text)
-            steps = []
+            steps: list[str] = []
             for ln, p in zip(st.lines, parts):
                 if ln.emissions is not None:
-                    steps.append(f"{ln.item}: printed {ln.emissions.text} -> {_show(p, 6)}")
+                    steps.append(T("step.line-printed", item=ln.item or "?", printed=ln.emissions.text,
+                                   interval=_show(p, 6)))
                 elif ln.activity is not None and ln.factor is not None:   # always: its part is activity x factor
-                    steps.append(f"{ln.item}: {ln.activity.text} x {ln.factor.text} = {_show(p, 6)}")
-            steps.append(f"{how} = {_show(computed, 6)}")
-            steps.append(f"printed {st.emissions.text} -> {_show(stated, 6)}: the intervals do not overlap "
-                         f"(gap {sig(computed.gap(stated), 3)})")
+                    steps.append(T("step.line-product", item=ln.item or "?", activity=ln.activity.text,
+                                   factor=ln.factor.text, interval=_show(p, 6)))
+            steps.append(T("step.equals", what=how, interval=_show(computed, 6)))
+            steps.append(_no_overlap(st.emissions.text, stated, computed))
             yield self.finding(
-                f"{st.stage.name}: the lines add up to {expected}, but the stage is printed as {st.emissions.text}",
+                T("ARI002.mismatch", stage=st.stage.name, expected=expected, stated=st.emissions.text),
                 values=values, expected=expected, evidence=[st.stage.name] + [ln.item for ln in st.lines if ln.item],
                 location=st.emissions.location, stage=st.stage.canonical, cause=cause,
                 detail=Detail(stated=st.emissions.text, computed=expected, unit=inv.emissions_unit,
@@ -296,7 +314,7 @@ class StageSum(Rule):
                               steps=steps))
 
     def _slip(self, report: Report, st: InventoryStage, parts: list[Interval], computed: Interval,
-              stated: Interval, stmts: dict[str, list[Statement]], ctx: Context) -> str | None:
+              stated: Interval, stmts: dict[str, list[Statement]], ctx: Context) -> Msg | None:
         """Which printed number one slip away explains the gap: the stage value, or one line's activity, factor
         or emissions. Other places stating the stage value are evidence for the stage value being right."""
         inv, emissions = report.inventory, st.emissions
@@ -310,30 +328,31 @@ class StageSum(Rule):
         computed_confirmed = any(ctx.interval(s.quantity).overlaps(computed) for s in elsewhere)
         if copy and not stage_confirmed:
             return copy
-        candidates = [("the stage value", emissions, computed, 3 if computed_confirmed else 1)]
+        candidates: list[tuple[str, Quantity, Interval, int]] = [
+            (T("role.stage-value"), emissions, computed, 3 if computed_confirmed else 1)]
         for i, ln in enumerate(st.lines):
             others = sum_intervals(p for j, p in enumerate(parts) if j != i)
             rest = stated - others
             weight = 2 if stage_confirmed else 1
             if ln.emissions is not None:
-                candidates.append((f"{ln.item}'s emissions", ln.emissions, rest,
+                candidates.append((T("role.item-emissions", item=ln.item or "?"), ln.emissions, rest,
                                    _emission_weight(ln, rest, weight, ctx, inv.emissions_unit)))
                 continue
             if ln.activity is None or ln.factor is None:
                 continue   # never: the stage's parts include this line's activity x factor
             scale, _ = unit_scale(ln, inv.emissions_unit)
             f_weight = _factor_weight(report, ln, rest / ctx.interval(ln.activity).scale(scale), weight, ctx)
-            candidates.append((f"{ln.item}'s factor", ln.factor, rest / ctx.interval(ln.activity).scale(scale),
-                               f_weight))
-            candidates.append((f"{ln.item}'s activity data", ln.activity, rest / ctx.interval(ln.factor).scale(scale),
-                               weight))
+            candidates.append((T("role.item-factor", item=ln.item or "?"), ln.factor,
+                               rest / ctx.interval(ln.activity).scale(scale), f_weight))
+            candidates.append((T("role.item-activity", item=ln.item or "?"), ln.activity,
+                               rest / ctx.interval(ln.factor).scale(scale), weight))
         return _slip_cause(candidates, ctx)
 
-    _fallback: str | None = None
-    _matched: str | None = None
+    _fallback: Msg | None = None
+    _matched: Msg | None = None
 
     def _suspect(self, st: InventoryStage, parts: list[Interval], stated: Interval,
-                 ctx: Context) -> tuple[str | None, list[str]]:
+                 ctx: Context) -> tuple[Msg | None, list[str]]:
         """The one line whose factor, replaced by the implied one, closes the gap and matches a reference.
         Returns the cause and the line's printed factor and activity, or (None, [])."""
         best = None
@@ -347,12 +366,12 @@ class StageSum(Rule):
             story, ref = factor_story(ln.item, ln.factor.text, ln.factor.value, ln.factor.decimals, implied,
                                       ctx.library, ln.activity.unit)
             if ref is not None and energy_basis(ln.factor.value, ln.factor.decimals, ctx.library.for_item(ln.item)):
-                return f"{ln.item}: {story}", [ln.factor.text, ln.activity.text]
+                return T("cause.item-story", item=ln.item or "?", story=story), [ln.factor.text, ln.activity.text]
             if ref is not None and self._matched is None:
-                self._matched = f"{ln.item}: {story}"
+                self._matched = T("cause.item-story", item=ln.item or "?", story=story)
             if best is None:
-                best = (f"if the other lines are right, {ln.item}'s factor would have to be "
-                        f"{sig(implied.mid, 5)} instead of {ln.factor.text}", ln)
+                best = (T("cause.factor-would-be", item=ln.item or "?", implied=sig(implied.mid, 5),
+                          printed=ln.factor.text), ln)
         self._fallback = best[0] if best is not None and sum(1 for ln in st.lines if ln.emissions is None) == 1 \
             else None
         return None, []
@@ -386,14 +405,14 @@ class TotalSum(Rule):
             expected = ctx.fmt(computed.mid, total.decimals)
             cause = self._cause(parts, names, total, computed, stated, stmts, ctx)
             yield self.finding(
-                f"{where}: the stages add up to {expected}, but the total is printed as {total.text}",
+                T("ARI003.mismatch", where=where, expected=expected, stated=total.text),
                 values=[total.text] + [p.text for p in parts], expected=expected, evidence=names,
                 location=total.location, stage=None, cause=cause,
                 detail=Detail(stated=total.text, computed=expected, unit=total.unit, stated_interval=stated.pair(8),
                               computed_interval=computed.pair(8), tolerance=ctx.tolerance_text(),
-                              steps=[" + ".join(p.text for p in parts) + f" = {_show(computed, 6)}",
-                                     f"printed {total.text} -> {_show(stated, 6)}: the intervals do not overlap "
-                                     f"(gap {sig(computed.gap(stated), 3)})"]))
+                              steps=[T("step.equals", what=J([p.text for p in parts], "plus"),
+                                       interval=_show(computed, 6)),
+                                     _no_overlap(total.text, stated, computed)]))
 
     @staticmethod
     def _cause(parts, names, total: Quantity, computed: Interval, stated: Interval, stmts, ctx: Context):
@@ -401,7 +420,8 @@ class TotalSum(Rule):
         others_total = [s for s in stmts.get(TOTAL, []) if s.quantity is not total]
         sum_confirmed = any(ctx.interval(s.quantity).overlaps(computed) for s in others_total)
         total_confirmed = any(ctx.interval(s.quantity).overlaps(stated) for s in others_total)
-        candidates = [("the total", total, computed, 3 if sum_confirmed else 1)]
+        candidates: list[tuple[str, Quantity, Interval, int]] = [
+            (T("role.total"), total, computed, 3 if sum_confirmed else 1)]
         for i, (p, n) in enumerate(zip(parts, names)):
             rest = stated - sum_intervals(ctx.interval(q) for j, q in enumerate(parts) if j != i)
             candidates.append((f"{n}", p, rest, 2 if total_confirmed else 1))
@@ -446,25 +466,21 @@ class QuotedValueMismatch(Rule):
                 if ctx.agree(s.quantity, best.quantity):
                     continue
                 agreeing = [o for o in group if ctx.agree(o.quantity, best.quantity)]
-                why = ", ".join(o.where for o in agreeing)
+                why = J([o.where for o in agreeing], "list")
                 q = s.quantity
                 cause = cause_for(q.text, q.value, best.quantity.value, q.decimals,
                                   others=other_values(stmts, key, s.place, report) if key != TOTAL else None,
                                   expected_text=best.quantity.text)
                 backing = []
-                if s.percent is not None and total_iv is not None:
-                    backing.append(f"the percentage {s.percent.text} printed beside it fits {best.quantity.text}"
-                                   if self._percent_support(Statement(s.place, best.quantity, "", s.percent),
-                                                            total_iv, ctx) else "")
+                if s.percent is not None and total_iv is not None and self._percent_support(
+                        Statement(s.place, best.quantity, "", s.percent), total_iv, ctx):
+                    backing.append(T("ARI004.percent-fits", percent=s.percent.text, value=best.quantity.text))
                 if key != TOTAL and total_iv is not None:
-                    backing.append("the total agrees with it")
-                backing = [b for b in backing if b]
-                msg = (f"{stage_name(key, report)}: {s.where} states {q.text}, "
-                       f"but {why} state{'s' if len(agreeing) == 1 else ''} {best.quantity.text}")
-                if cause:
-                    msg += f"; {cause}"
-                if backing:
-                    msg += f"; {' and '.join(backing)}"
+                    backing.append(T("ARI004.total-agrees"))
+                notes = ([cause] if cause else []) + ([J(backing, "clauses")] if backing else [])
+                msg = T("ARI004.mismatch-why" if notes else "ARI004.mismatch", stage=stage_name(key, report),
+                        where=s.where, stated=q.text, others=why, n=len(agreeing), value=best.quantity.text,
+                        why=J(notes, "semicolon"))
                 same_dp = q.decimals == best.quantity.decimals
                 yield self.finding(
                     msg, values=[q.text, best.quantity.text], expected=best.quantity.text,
@@ -474,11 +490,10 @@ class QuotedValueMismatch(Rule):
                                   culprit="value",
                                   stated_interval=ctx.interval(q).pair(8),
                                   computed_interval=best_iv.pair(8), tolerance=ctx.tolerance_text(),
-                                  steps=[f"{o.where}: {o.quantity.text} -> {_show(ctx.interval(o.quantity), 6)}"
-                                         for o in group]
-                                  + [f"{len(agreeing)} place(s) agree on {best.quantity.text}; {q.text} "
-                                     + ("differs at the same printed precision (two values printed to the same "
-                                        "decimals agree only when equal)" if same_dp else "does not overlap it")]))
+                                  steps=[T("step.place-value", where=o.where, printed=o.quantity.text,
+                                           interval=_show(ctx.interval(o.quantity), 6)) for o in group]
+                                  + [T("ARI004.step-same-precision" if same_dp else "ARI004.step-no-overlap",
+                                       n=len(agreeing), value=best.quantity.text, stated=q.text)]))
 
     @staticmethod
     def _total_interval(stmts, ctx: Context) -> Interval | None:
@@ -518,10 +533,10 @@ class StageValueDuplicated(Rule):
     def check(self, report: Report, ctx: Context):
         tables = []
         if report.results:
-            tables.append(("the results table", [(r.stage, r.value) for r in report.results.rows]))
+            tables.append((T("place.results"), [(r.stage, r.value) for r in report.results.rows]))
         if report.inventory:
-            tables.append(("the inventory table", [(s.stage, s.emissions) for s in report.inventory.stages
-                                                   if s.emissions is not None]))
+            tables.append((T("place.inventory"), [(s.stage, s.emissions) for s in report.inventory.stages
+                                                  if s.emissions is not None]))
         stmts = statements(report)
         for where, rows in tables:
             by_text: dict[str, list] = {}
@@ -537,15 +552,17 @@ class StageValueDuplicated(Rule):
                 wrong = [s for s, q in hits if s.canonical and any(
                     not ctx.interval(o.quantity).overlaps(ctx.interval(q)) for o in stmts.get(s.canonical, []))]
                 names = [s.name for s, _ in hits]
-                msg = f"{where} prints {text} for {' and '.join(names)}"
+                msg = T("ARI005.duplicated", where=where, value=text, stages=J(names, "and"))
                 if wrong:
-                    msg += f"; other places give a different value for {', '.join(s.name for s in wrong)}"
+                    msg = T("ARI005.duplicated-elsewhere", where=where, value=text, stages=J(names, "and"),
+                            wrong=J([s.name for s in wrong], "list"))
                 yield self.finding(
                     msg, values=[text], evidence=names, location=hits[-1][1].location,
                     stage=(wrong[0].canonical if wrong else hits[-1][0].canonical),
-                    cause="the value of one stage copied into another row",
+                    cause=T("cause.stage-copied"),
                     severity="error" if wrong else None,
-                    detail=Detail(stated=text, steps=[f"{s.name}: {q.text}" for s, q in hits]))
+                    detail=Detail(stated=text, steps=[T("step.name-value", name=s.name, value=q.text)
+                                                      for s, q in hits]))
 
 
 class PerUnitFootprint(Rule):
@@ -585,12 +602,12 @@ class PerUnitFootprint(Rule):
                 continue
             exp = ctx.fmt(expected.mid, q.value.decimals)
             yield self.finding(
-                f"the footprint per unit is printed as {q.value.text} {q.value.unit or ''} ({q.place}), but the "
-                f"total {total.text} {total.unit or ''} over the annual output {output.text} {output.unit or ''} "
-                f"is {exp}".replace("  ", " "),
+                T("ARI008.mismatch", stated=_with_unit(q.value), place=place_name(q.place), total=_with_unit(total),
+                  output=_with_unit(output), expected=exp),
                 values=[q.value.text, total.text, output.text], expected=exp, evidence=[q.text],
                 location=q.value.location,
                 cause=cause_for(q.value.text, q.value.value, expected.mid, q.value.decimals),
                 detail=Detail(stated=q.value.text, computed=exp, unit=q.value.unit, tolerance=ctx.tolerance_text(),
-                              steps=[f"{total.text} / {output.text}" + (f" x {ratio}" if ratio != 1 else "")
-                                     + f" = {expected.show(q.value.decimals + 2)}"]))
+                              steps=[T("step.quotient-scaled" if ratio != 1 else "step.quotient", total=total.text,
+                                       output=output.text, scale=str(ratio),
+                                       interval=expected.show(q.value.decimals + 2))]))

@@ -16,6 +16,9 @@ def pytest_configure(config):
     import os
     import tempfile
 
+    # the suite asserts what the rules find, in English: the reader's default language is English here (the tests
+    # of languages, tests/test_i18n*.py, clear it to see the report's own language chosen)
+    os.environ["AUDITOR_LANG"] = "en"
     if "AUDITOR_OCR_CACHE" not in os.environ or os.environ.get("AUDITOR_TEST_OWN_CACHE", "1") == "1":
         os.environ["AUDITOR_OCR_CACHE"] = tempfile.mkdtemp(prefix="auditor-test-ocr-")
         os.environ["AUDITOR_STARTUP_CACHE"] = tempfile.mkdtemp(prefix="auditor-test-startup-")

@@ -210,9 +210,11 @@ def test_readme_render_example_runs(tmp_path, monkeypatch):
 def test_counts_are_said_with_plurals(report):
     code, out, err = run("check", "r.pdf", "-q", cwd=report.parent)
     assert "1 factor table on" in out and "1 factor tables" not in out
-    from auditor.output.common import count
+    from auditor.i18n import t
 
-    assert (count(0, "page"), count(1, "page"), count(2, "results row")) == ("0 pages", "1 page", "2 results rows")
+    assert (t("out.n-pages", "en", n=0), t("out.n-pages", "en", n=1), t("out.n-rows", "en", n=2)) == \
+        ("0 pages", "1 page", "2 results rows")
+    assert t("out.n-pages", "zh", n=2) == "2 页"
 
 
 def test_annotate_inside_a_searched_folder_is_refused(tmp_path):

@@ -128,7 +128,7 @@ def test_batch_database_records_the_verdict(tmp_path: Path):
     files = [str(FIXTURES / "seed-corrected-docx.pdf"), str(OPINION / "opinion-material-bom-subtotal.pdf")]
     res = runner.invoke(app, ["batch", *files, "--db", str(db), "--fail-on", "material", "--ocr", "off", "-j", "1"])
     assert res.exit_code == 1, res.output
-    assert "verdicts: 1 clean, 1 material" in res.output
+    assert "verdicts: 1 clean, 1 material misstatement" in res.output
     rows = sqlite3.connect(db).execute("SELECT verdict, misstatement_share FROM reports ORDER BY verdict").fetchall()
     assert [r[0] for r in rows] == ["clean", "material"]
     assert rows[1][1] == pytest.approx(0.0861, abs=0.001)

@@ -403,7 +403,7 @@ def test_annotate(tmp_path):
     for rep in doc["reports"]:
         copy = out_dir / Path(rep["path"]).name
         assert copy.is_file() and _sha256(copy) != before[Path(rep["path"])]
-        highlights, notes, contents = [], [], []
+        highlights, notes, margin, contents = [], [], [], []
         with pdfplumber.open(copy) as pdf:
             assert len(pdf.pages) == rep["coverage"]["pages"]
             for page in pdf.pages:
@@ -411,13 +411,18 @@ def test_annotate(tmp_path):
                     kind = str(a["data"]["Subtype"]).lstrip("/").replace("'", "")
                     if kind.endswith("Highlight"):
                         highlights.append((page.page_number, a))
-                    elif kind.endswith("Text"):
+                    elif kind == "Text":
                         notes.append((page.page_number, a))
+                    elif kind == "FreeText":
+                        margin.append((page.page_number, a, float(page.width)))
                     if a.get("contents"):
                         contents.append(a["contents"])
         boxed = [f for f in rep["findings"] if f["location"] and f["location"]["bbox"]]
         assert len(highlights) == len(boxed) > 0
         assert len(notes) == len(rep["findings"]) - len(boxed)
+        # every finding is also written out in the widened right margin of its page (none of these pages is rotated)
+        assert len(margin) == len(rep["findings"])
+        assert all(a["x0"] > width - 240 for _, a, width in margin)
         # every highlight sits on its finding's page, over its box
         for f in boxed:
             x0, top, x1, bottom = f["location"]["bbox"]

@@ -513,46 +513,54 @@ def _fit(line: str, ellipsis: bool = True) -> str:
     return "\n".join(out + [rest])
 
 
-def format_summary(report: BatchReport, opts: BatchOptions) -> str:
+def format_summary(report: BatchReport, opts: BatchOptions, lang: str | None = None) -> str:
+    from .. import i18n
+    from ..output.common import verdict_text
+
+    lang = lang or i18n.resolve(opts.settings.config.lang)
+
+    def _(mid: str, **params) -> str:
+        return i18n.t(mid, lang, **params)
+
     lines = []
     how = report.how
-    head = (f"auditor batch: {report.files} file{'s' if report.files != 1 else ''} in {report.elapsed_s:.1f} s, "
-            f"{report.workers} worker{'s' if report.workers != 1 else ''} ({report.executor})")
+    head = _("batch.head", files=i18n.T("batch.n-files", n=report.files), seconds=f"{report.elapsed_s:.1f}",
+             workers=i18n.T("batch.n-workers", n=report.workers), executor=report.executor)
     if report.interrupted:
-        head += (f" - INTERRUPTED: {report.files} of {report.found} files are recorded (kept); run again to "
-                 f"resume")
+        head += _("batch.interrupted", files=report.files, found=report.found)
     lines.append(head)
-    rate = f" ({report.rate:.1f} files/min)" if report.rate else ""
-    lines.append(f"  audited now      {how.get('audited', 0):>6}{rate}")
-    lines.append(f"  resumed          {how.get('resumed', 0):>6}  (already recorded in {opts.db})")
+    rate = _("batch.rate", rate=f"{report.rate:.1f}") if report.rate else ""
+    lines.append(f"  {_('batch.audited-now'):<16} {how.get('audited', 0):>6}{rate}")
+    lines.append(f"  {_('batch.resumed'):<16} {how.get('resumed', 0):>6}  {_('batch.resumed-why', db=str(opts.db))}")
     if how.get("duplicate"):
-        lines.append(f"  identical copies {how.get('duplicate', 0):>6}  (result copied from an identical file)")
-    lines.append("outcomes:")
-    lines.append(f"  ok               {report.outcomes.get('ok', 0):>6}")
+        lines.append(f"  {_('batch.identical'):<16} {how.get('duplicate', 0):>6}  {_('batch.identical-why')}")
+    lines.append(_("batch.outcomes"))
+    lines.append(f"  {'ok':<16} {report.outcomes.get('ok', 0):>6}")
     for code, n in sorted((k, v) for k, v in report.outcomes.items() if k != "ok"):
         lines.append(f"  {code:<16} {n:>6}")
     f = report.findings
-    lines.append(f"findings: {f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info "
-                 f"(unsuppressed);")
-    lines.append(f"  {report.failing} report{'s' if report.failing != 1 else ''} at or above --fail-on {opts.fail_on}")
+    lines.append(_("batch.findings", errors=f.get("error", 0), warnings=f.get("warning", 0), infos=f.get("info", 0)))
+    lines.append("  " + _("batch.failing", n=report.failing, fail_on=opts.fail_on))
     if report.verdicts:
-        lines.append("verdicts: " + ", ".join(f"{n} {v}" for v, n in sorted(
-            report.verdicts.items(), key=lambda kv: VERDICTS.index(kv[0]) if kv[0] in VERDICTS else 99)))
+        lines.append(_("batch.verdicts", verdicts=i18n.J([_("batch.verdict-count", n=n, verdict=verdict_text(v, lang))
+                                                         for v, n in sorted(report.verdicts.items(), key=lambda kv:
+                                                         VERDICTS.index(kv[0]) if kv[0] in VERDICTS else 99)],
+                                                        "comma")))
     for folder in report.empty_folders:
-        lines.append(f"warning: {folder}: folder holds no PDF files")
+        lines.append(_("batch.empty-folder", folder=str(folder)))
     if report.batch_findings:
-        lines.append(f"cross-report findings ({len(report.batch_findings)}):")
+        lines.append(_("batch.cross-findings", n=len(report.batch_findings)))
         cwd = os.getcwd() + os.sep
         for bf in report.batch_findings:
-            message = bf.message
+            message = _batch_message(bf, lang)
             for p in bf.paths:  # the database keeps absolute paths; people read them relative
                 if p.startswith(cwd):
                     message = message.replace(p, p[len(cwd):])
             lines.append(_fit(f"  {bf.code} {bf.severity:<7} {message}"))
     elif not report.interrupted:
-        lines.append("cross-report findings: none")
+        lines.append(_("batch.cross-findings-none"))
     if report.failures:
-        lines.append(f"failed files ({len(report.failures)}):")
+        lines.append(_("batch.failed-files", n=len(report.failures)))
         cwd = os.getcwd() + os.sep
         for path, code, message in report.failures[:SHOWN_FAILURES]:
             rel = path[len(cwd):] if path.startswith(cwd) else path
@@ -560,20 +568,30 @@ def format_summary(report: BatchReport, opts: BatchOptions) -> str:
                 rel = "..." + rel[-45:]
             lines.append(_fit(f"  {rel}  {code}: {message}"))
         if len(report.failures) > SHOWN_FAILURES:
-            lines.append(f"  ... and {len(report.failures) - SHOWN_FAILURES} more; all failures of every recorded "
-                         f"file:")
+            lines.append("  " + _("batch.more-failures", n=len(report.failures) - SHOWN_FAILURES))
             lines.append(_fit(f"  sqlite3 {opts.db} \"SELECT path, error_code, error_message FROM reports WHERE "
                               f"status = 'error' ORDER BY path\"", ellipsis=False))
-    lines.append(f"results: {opts.db} (run {report.run_id})")
+    lines.append(_("batch.results", db=str(opts.db), run=report.run_id))
     for path, option in ((opts.jsonl, "jsonl"), (opts.csv, "csv")):
         if path is not None and str(path) != "-":
-            lines.append(f"{option}: {path}" + (" (NOT written: interrupted; rerun to write it)"
-                                                  if report.interrupted else ""))
+            lines.append(f"{option}: {path}" + (_("batch.not-written") if report.interrupted else ""))
     failed = sum(n for k, n in report.outcomes.items() if k != "ok")
-    why = {0: "every file audited, nothing at or above --fail-on",
-           1: "findings at or above --fail-on",
-           2: f"{failed} file{'s' if failed != 1 else ''} could not be audited" + (
-               f", {len(report.empty_folders)} folder(s) without PDFs" if report.empty_folders else ""),
-           130: "interrupted"}
-    lines.append(f"exit {report.exit_code}: {why.get(report.exit_code, '')}")
+    why = {0: _("batch.exit-0"), 1: _("batch.exit-1"),
+           2: _("batch.exit-2", n=failed) + (_("batch.exit-2-folders", n=len(report.empty_folders))
+                                             if report.empty_folders else ""),
+           130: _("batch.exit-130")}
+    lines.append(_("batch.exit", code=report.exit_code, why=why.get(report.exit_code, "")))
     return "\n".join(lines) + "\n"
+
+
+def _batch_message(bf, lang: str) -> str:
+    """A cross-report finding's message in `lang` when it was recorded with its catalogue id."""
+    from .. import i18n
+
+    mid = getattr(bf, "message_id", None)
+    if mid:
+        try:
+            return i18n.render_msg(mid, getattr(bf, "params", None) or {}, lang)
+        except KeyError:
+            pass
+    return bf.message

@@ -16,6 +16,7 @@ from .options import (
     factors_option,
     fail_on_option,
     ignore_option,
+    lang_option,
     ocr_cache_option,
     ocr_dpi_option,
     ocr_engine_option,
@@ -65,6 +66,7 @@ def batch(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="progress bar on stderr "
                                                                                    "(default: if a terminal)"),
     password: Optional[str] = password_option(),
+    lang: Optional[str] = lang_option(),
 ):
     """Audit many PDFs into a SQLite database, resumably, each file in an isolated worker (timeout, memory cap),
     locally or on a Dask cluster, then cross-check the reports (duplicate numbers, near-duplicates, totals).
@@ -78,7 +80,7 @@ def batch(
     from ..batch.store import StoreError
     from .options import build_config
 
-    cfg = build_config(config, select, ignore, factors, fail_on)
+    cfg = build_config(config, select, ignore, factors, fail_on, lang)
     if scheduler:  # an existing cluster: --scheduler implies --executor dask
         executor = ExecutorKind.dask
     if executor is ExecutorKind.dask:

@@ -14,10 +14,12 @@ from .options import (
     OcrEngineName,
     OcrMode,
     build_config,
+    check_lang,
     config_option,
     factors_option,
     fail_on_option,
     ignore_option,
+    lang_option,
     ocr_cache_option,
     ocr_dpi_option,
     ocr_engine_option,
@@ -200,6 +202,7 @@ def check(
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="colour text output (default: if a tty)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="text: no step-by-step working"),
     password: Optional[str] = password_option(),
+    lang: Optional[str] = lang_option(),
 ):
     """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
     could not be audited or bad usage."""
@@ -210,7 +213,7 @@ def check(
     if format not in outputs.FORMATS:
         typer.echo(f"auditor: unknown format {format!r}; choose from {', '.join(outputs.FORMATS)}", err=True)
         raise typer.Exit(2)
-    cfg = build_config(config, select, ignore, factors, fail_on)
+    cfg = build_config(config, select, ignore, factors, fail_on, lang)
     files, missing = find_pdfs(paths)
     refuse_unsafe_outputs([*paths, *files], output=("--output", output), baseline=("--write-baseline",
                                                                                     write_baseline))
@@ -223,15 +226,17 @@ def check(
             typer.echo(f"auditor: --annotate: {e}", err=True)
             raise typer.Exit(2) from None
     results = []
+    from .. import i18n
+    from ..api import in_language
     from ..model import ErrorInfo, ReportResult
 
     for m in missing:
-        results.append(ReportResult(path=str(m), status="error",
-                                    error=ErrorInfo(code="not-found", message=f"{m}: no such file or folder")))
+        results.append(in_language(ReportResult(path=str(m), status="error", error=ErrorInfo(
+            code="not-found", message=i18n.T("cli.not-found", path=str(m)))), i18n.resolve(cfg.lang)))
     for p in paths:
         if p.is_dir() and not any(str(f).startswith(str(p)) for f in files):
-            results.append(ReportResult(path=str(p), status="error",
-                                        error=ErrorInfo(code="no-pdf", message=f"{p}: folder holds no PDF files")))
+            results.append(in_language(ReportResult(path=str(p), status="error", error=ErrorInfo(
+                code="no-pdf", message=i18n.T("cli.no-pdf-in-folder", path=str(p)))), i18n.resolve(cfg.lang)))
     from .progress import terminal_progress
     ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache, inputs=list(paths))
     for f in files:
@@ -239,6 +244,7 @@ def check(
         results.append(audit(f, cfg, ocr=ocr_opts, password=password, progress=terminal_progress(Path(f).name)))
     report_problems(results)
     out = AuditOutput(tool=tool_info(), reports=results)
+    from ..output.common import output_lang
     loaded_baseline = None
     if baseline is not None:
         from ..engine.baseline import apply_baseline, load_baseline
@@ -255,18 +261,17 @@ def check(
     if annotate is not None:
         from ..output.annotate import annotate_all
 
-        done = annotate_all(out, annotate)
+        done = annotate_all(out, annotate, cfg.lang)
         for problem in done.problems:
             typer.echo(f"auditor: --annotate: {problem}", err=True)
         annotate_failed = bool(done.problems)
         if done.written:
-            typer.echo(f"auditor: annotated {len(done.written)} "
-                       f"{'copy' if len(done.written) == 1 else 'copies'} in {annotate}/: "
-                       f"{', '.join(p.name for p in done.written[:5])}{' ...' if len(done.written) > 5 else ''}",
-                       err=True)
+            names = ", ".join(p.name for p in done.written[:5]) + (" ..." if len(done.written) > 5 else "")
+            typer.echo("auditor: " + i18n.t("cli.annotated", output_lang(out, {"lang": cfg.lang}),
+                                            n=len(done.written), folder=f"{annotate}/", names=names), err=True)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
-                          baseline=loaded_baseline, terminal=output is None and sys.stdout.isatty())
+                          baseline=loaded_baseline, terminal=output is None and sys.stdout.isatty(), lang=cfg.lang)
     if output is not None:
         write_output(output, text, "--output")
     else:
@@ -336,12 +341,15 @@ def schema(which: str = typer.Argument("all", metavar="[report|findings|all]", h
 def rules_cmd(
     selectors: list[str] = typer.Argument(None, metavar="[RULES]...", help="only rules matching these codes, prefixes, names or categories"),
     format: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, json or markdown (the full catalogue with docs)"),
+    lang: Optional[str] = lang_option(),
 ):
     """List the rules: code, name, category, default severity, summary."""
+    from .. import i18n
     from ..engine.registry import registry, rules_catalogue_markdown
     from ..engine.select import _hits
 
-    items = [r.describe() for c, r in registry().items()
+    language = i18n.resolve(check_lang(lang))
+    items = [r.describe(language) for c, r in registry().items()
              if not selectors or any(_hits(p, c, r.name, r.category) for p in selectors)]
     if selectors and not items:
         typer.echo(f"auditor: no rule matches {' '.join(selectors)}; `auditor rules` lists them", err=True)
@@ -350,7 +358,7 @@ def rules_cmd(
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
     if format == "markdown":
-        sys.stdout.write(rules_catalogue_markdown([i["code"] for i in items]))
+        sys.stdout.write(rules_catalogue_markdown([i["code"] for i in items], language))
         return
     if format != "text":
         typer.echo("auditor: choose text, json or markdown", err=True)
@@ -378,10 +386,13 @@ def rules_cmd(
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (ARI001) or name (line-product-mismatch)")):
+def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (ARI001) or name (line-product-mismatch)"),
+            lang: Optional[str] = lang_option()):
     """Print a rule's documentation: what it checks, why, a failing and a passing example, its settings."""
+    from .. import i18n
     from ..engine.registry import explain_text, registry
 
+    language = i18n.resolve(check_lang(lang))
     reg = registry()
     rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
@@ -391,7 +402,7 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         typer.echo(f"auditor: no rule {code!r}{hint} (`auditor rules` lists them)", err=True)
         raise typer.Exit(2)
-    sys.stdout.write(explain_text(rule))
+    sys.stdout.write(explain_text(rule, language))
 
 
 app.command("batch")(batch_command)   # last in --help, after the single-report commands

@@ -101,6 +101,26 @@ def _unsafe_cache(cache: str, inputs: list[Path]) -> str | None:
     return None         # a folder is safe anywhere: the cache writes only <folder>/xx/<hash>.json.gz files
 
 
+def lang_option():
+    return typer.Option(None, "--lang", metavar="zh|en",
+                        help="the language of findings, the opinion and the output (zh, en, or any language with a "
+                             "catalogue); default: the configuration's `lang`, else AUDITOR_LANG, else each "
+                             "report's own language")
+
+
+def check_lang(lang: Optional[str], flag: str = "--lang") -> Optional[str]:
+    """The language when a catalogue exists for it; else one line and exit 2."""
+    if not lang:
+        return None
+    from .. import i18n
+
+    try:
+        return i18n.check_lang(lang)
+    except ValueError as e:
+        typer.echo(f"auditor: {flag}: {e}", err=True)
+        raise typer.Exit(2) from None
+
+
 def password_option():
     return typer.Option(None, "--password", metavar="PASSWORD", envvar="AUDITOR_PDF_PASSWORD", show_envvar=False,
                         help="password of encrypted PDFs (or set AUDITOR_PDF_PASSWORD, which keeps it out of the "
@@ -127,7 +147,7 @@ def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
 
 
 def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
-                 fail_on: Optional[FailOn] = None) -> Config:
+                 fail_on: Optional[FailOn] = None, lang: Optional[str] = None) -> Config:
     if config is not None and not config.is_file():
         raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
     from ..engine.configure import load_config
@@ -153,4 +173,8 @@ def build_config(config: Optional[Path], select: list[str], ignore: list[str], f
         cfg.factors.append(str(f.resolve()))
     if fail_on is not None:
         cfg.fail_on = fail_on.value
+    if cfg.lang:
+        check_lang(cfg.lang, "bad configuration: lang")
+    if lang:
+        cfg.lang = check_lang(lang)
     return cfg

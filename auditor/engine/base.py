@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
+from ..i18n import DEFAULT_LANG, Msg, T, catalog
 from ..model import Category, Detail, Finding, Location, Quantity, Report, Severity
 from ..numbers import Interval
 from .config import Config
@@ -66,29 +67,41 @@ class Rule(Generic[S]):
     def check(self, report: Report, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def finding(self, message: str, *, values: list[str] | None = None, expected: str | None = None,
+    def finding(self, message: str | Msg, *, values: list[str] | None = None, expected: str | None = None,
                 evidence: list[str] | None = None, location: Location | None = None, stage: str | None = None,
-                cause: str | None = None, detail: Detail | None = None, severity: Severity | None = None,
+                cause: str | Msg | None = None, detail: Detail | None = None, severity: Severity | None = None,
                 category: Category | None = None) -> Finding:
         return Finding(rule=self.code, name=self.name, category=category or self.category,
                        severity=severity or self.severity, message=message, values=values or [], expected=expected,
                        evidence=evidence or [], location=location, stage=stage, cause=cause, detail=detail)
 
-    # ---- documentation, from the docstring
+    # ---- documentation: the docstring in English, the catalogue's doc.CODE in other languages
     @classmethod
-    def docs(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+    def docs(cls, lang: str = DEFAULT_LANG) -> str:
+        return rule_docs(cls.code, inspect.cleandoc(cls.__doc__ or ""), lang)
 
     @classmethod
-    def summary(cls) -> str:
-        return " ".join(cls.docs().split("\n\n", 1)[0].split())
+    def summary(cls, lang: str = DEFAULT_LANG) -> str:
+        return " ".join(cls.docs(lang).split("\n\n", 1)[0].split())
 
     @classmethod
-    def describe(cls) -> dict[str, Any]:
+    def describe(cls, lang: str = DEFAULT_LANG) -> dict[str, Any]:
         return {"code": cls.code, "name": cls.name, "category": cls.category, "severity": cls.severity,
-                "summary": cls.summary(), "docs": cls.docs(), "checklist": cls.checklist,
+                "summary": cls.summary(lang), "docs": cls.docs(lang), "checklist": cls.checklist,
                 "nonconformity": cls.nonconformity,
                 "settings": cls.Settings.model_json_schema().get("properties", {})}
+
+
+def rule_docs(code: str, english: str, lang: str) -> str:
+    """A rule's docs in `lang`: the catalogue's `doc.CODE`, else the English docstring."""
+    if lang != DEFAULT_LANG:
+        try:
+            text = catalog(lang).get(f"doc.{code}")
+        except KeyError:
+            text = None
+        if text:
+            return inspect.cleandoc(text)
+    return english
 
 
 @dataclass
@@ -121,15 +134,14 @@ class Context:
             self.config.tolerance.rounding]
         return fmt(value, decimals, mode)
 
-    def tolerance_text(self) -> str:
+    def tolerance_text(self) -> Msg:
         """The tolerance in words, for a finding's detail."""
         t = self.config.tolerance
-        how = {"half-up": "rounded half up", "half-even": "rounded half to even",
-               "truncate": "truncated"}[t.rounding]
-        s = f"each printed value stands for the interval of exact values that, {how}, print as it"
+        how = {"half-up": T("tolerance.half-up"), "half-even": T("tolerance.half-even"),
+               "truncate": T("tolerance.truncate")}[t.rounding]
         if t.abs_slack or t.rel_slack:
-            s += f"; plus slack {t.abs_slack} absolute and {t.rel_slack} relative"
-        return s
+            return T("tolerance.interval-slack", how=how, abs=str(t.abs_slack), rel=str(t.rel_slack))
+        return T("tolerance.interval", how=how)
 
     def rule_settings(self, rule: type[Rule]) -> BaseModel:
         raw = self.config.rules.get(rule.code) or self.config.rules.get(rule.name) or {}

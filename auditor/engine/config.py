@@ -44,6 +44,9 @@ class OpinionSettings(BaseModel):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    lang: str | None = Field(None, description="the language findings, the opinion and the outputs are written in "
+                                              "(zh, en, or any language with a catalogue in auditor/locale); "
+                                              "unset: the report's own language")
     select: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to run")
     ignore: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to skip")
     severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict,

@@ -4,10 +4,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import regexes as regex
+from ..i18n import J, Msg, T
 from ..numbers import Interval, fmt, sig
 from .reference import Library, RefFactor
 
-ORD = {1: "1st", 2: "2nd", 3: "3rd"}
+DECIMAL_PLACE = {1: "digit.decimal-1", 2: "digit.decimal-2", 3: "digit.decimal-3"}
+INTEGER_PLACE = {1: "digit.units", 2: "digit.tens", 3: "digit.hundreds", 4: "digit.thousands"}
 
 
 DIGITS_ONLY = regex.compile(r"-?(\d+\.?\d*|\.\d+)")
@@ -22,20 +24,20 @@ def _digits(text: str) -> str:
     return t
 
 
-def _place(text: str, idx: int) -> str:
+def _place(text: str, idx: int) -> Msg:
     """Name the position of the character at idx: 'the 3rd decimal place' or 'the tens'."""
     if "." in text:
         dot = text.index(".")
         if idx > dot:
             n = idx - dot
-            return f"the {ORD.get(n, f'{n}th')} decimal place"
+            return T(DECIMAL_PLACE.get(n, "digit.decimal-n"), n=n)
         n = dot - idx
     else:
         n = len(text) - idx
-    return {1: "the units", 2: "the tens", 3: "the hundreds", 4: "the thousands"}.get(n, f"digit {n} left of the point")
+    return T(INTEGER_PLACE.get(n, "digit.left-of-point"), n=n)
 
 
-def digit_slip(stated: str, expected: str) -> str | None:
+def digit_slip(stated: str, expected: str) -> Msg | None:
     """Typing slips between a printed number and the expected one, both as printed to the same decimals:
 
     '81.9886' vs '81.9386' -> 'one digit differs: 8 printed for 3 in the 2nd decimal place';
@@ -55,17 +57,17 @@ def digit_slip(stated: str, expected: str) -> str | None:
         i = diff[0]
         if a[i] == "." or b[i] == ".":
             return None
-        return f"one digit differs: {a[i]} printed for {b[i]} in {_place(a, i)}"
+        return T("cause.digit-differs", printed=a[i], meant=b[i], place=_place(a, i))
     if len(diff) == 2 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]] and "." not in (a[diff[0]], a[diff[1]]):
         i, j = diff
         if j == i + 1 or (j == i + 2 and a[i + 1] == "."):
-            return f"two adjacent digits swapped: {a[i]}{a[j]} printed for {b[i]}{b[j]} (a transposition)"
-        return (f"two digits swapped: {a[i]} in {_place(a, i)} and {a[j]} in {_place(a, j)} "
-                f"(a transposition)")
+            return T("cause.adjacent-swapped", printed=a[i] + a[j], meant=b[i] + b[j])
+        return T("cause.digits-swapped", first=a[i], first_place=_place(a, i), second=a[j],
+                 second_place=_place(a, j))
     return None
 
 
-def _dropped_or_doubled(a: str, b: str) -> str | None:
+def _dropped_or_doubled(a: str, b: str) -> Msg | None:
     """One digit more or fewer than expected, the others in order: a digit left out or typed twice."""
     longer, shorter, dropped = (b, a, True) if len(b) > len(a) else (a, b, False)
     if len(longer) != len(shorter) + 1:
@@ -73,54 +75,48 @@ def _dropped_or_doubled(a: str, b: str) -> str | None:
     for i in range(len(longer)):
         if longer[:i] + longer[i + 1:] == shorter and longer[i] != ".":
             if dropped:
-                return f"a digit left out: {_digit_at(longer, i)} of {b} is missing"
-            return f"a digit typed twice or inserted: {_digit_at(longer, i)} in {a} is extra"
+                return T("cause.digit-dropped", digit=longer[i], place=_place(longer, i), expected=b)
+            return T("cause.digit-extra", digit=longer[i], place=_place(longer, i), printed=a)
     return None
 
 
-def _digit_at(text: str, i: int) -> str:
-    return f"the {text[i]} in {_place(text, i)}"
-
-
-def decimal_shift(stated: Decimal, expected: Decimal) -> str | None:
+def decimal_shift(stated: Decimal, expected: Decimal) -> Msg | None:
     """The same digits with the decimal point moved (x10, x100, x1000 ...)."""
     if stated == 0 or expected == 0:
         return None
     ratio = stated / expected
     for k in (1, 2, 3, 4, 6):
-        for sign, word in ((1, "larger"), (-1, "smaller")):
+        for sign, mid in ((1, "cause.decimal-shift-larger"), (-1, "cause.decimal-shift-smaller")):
             target = Decimal(10) ** (sign * k)
             if abs(ratio / target - 1) < Decimal("0.002"):
-                return f"{10 ** k:,}x {word} than expected: a decimal shift or a unit slip (e.g. t vs kg)"
+                return T(mid, times=10 ** k)
     return None
 
 
-def unit_slip(stated: Decimal, expected: Decimal, unit: str | None = None) -> str | None:
+def unit_slip(stated: Decimal, expected: Decimal, unit: str | None = None) -> Msg | None:
     """A factor 1000 times too large or too small: a value per tonne printed or used per kilogram (or the other
     way round), or per MWh as per kWh."""
     if stated == 0 or expected == 0:
         return None
     ratio = stated / expected
-    for k, pair in ((Decimal(1000), ("t", "kg")), (Decimal("0.001"), ("kg", "t"))):
+    for k, ids in ((Decimal(1000), ("cause.unit-slip-larger", "cause.unit-slip-larger-unit")),
+                   (Decimal("0.001"), ("cause.unit-slip-smaller", "cause.unit-slip-smaller-unit"))):
         if abs(ratio / k - 1) < Decimal("0.002"):
-            big, small = pair
-            per = f" (printed unit {unit})" if unit else ""
-            return (f"{'1,000x larger' if k > 1 else '1,000x smaller'} than expected: a factor per {big} "
-                    f"applied per {small}{per}: a kg/t (or kWh/MWh) unit slip")
+            return T(ids[1], unit=unit) if unit else T(ids[0])
     return None
 
 
-def copied_from(stated: Decimal, stated_text: str, others: list[tuple[str, str]]) -> str | None:
+def copied_from(stated: Decimal, stated_text: str, others: list[tuple[str, str]]) -> Msg | None:
     """The printed value equals the value printed for another stage or row: copied from there.
     others: (label, printed text) of the other stages or rows."""
     hits = [label for label, text in others if text == stated_text]
     if not hits or stated == 0:
         return None
-    return f"{stated_text} is the value printed for {hits[0]}: copied from another row"
+    return T("cause.copied", printed=stated_text, other=hits[0])
 
 
 def cause_for(stated_text: str, stated: Decimal, expected: Decimal, decimals: int,
-              others: list[tuple[str, str]] | None = None, expected_text: str | None = None) -> str | None:
+              others: list[tuple[str, str]] | None = None, expected_text: str | None = None) -> Msg | None:
     """The likeliest slip that turns the expected value into the printed one: copied from another row, one digit
     changed, two digits swapped, a digit dropped or doubled, or the decimal point moved."""
     exp_text = expected_text or fmt(expected, decimals)
@@ -157,37 +153,38 @@ def implied_match(implied: Interval, refs: list[RefFactor]) -> RefFactor | None:
 
 
 def factor_story(item: str | None, printed: str, printed_value: Decimal, printed_decimals: int,
-                 implied: Interval | None, library: Library, activity_unit: str | None) -> tuple[str | None, RefFactor | None]:
+                 implied: Interval | None, library: Library,
+                 activity_unit: str | None) -> tuple[Msg | None, RefFactor | None]:
     """Explain a factor that does not multiply out: '0.0726 is diesel's tCO2/GJ; the printed emissions imply
     3.096 kgCO2/kg, the per-kg default is 3.0959'."""
     refs = library.for_item(item)
     e = energy_basis(printed_value, printed_decimals, refs)
     m = implied_match(implied, refs) if implied is not None else None
-    per = activity_unit or (e.per if e else m.per if m else "unit")
+    per: str | Msg = activity_unit or (e.per if e else m.per if m else T("word.unit"))
     parts = []
     if e is not None and e.per_energy is not None:
-        parts.append(f"{printed} is {e.item}'s {e.per_energy.unit} (per unit of energy), "
-                     f"not a factor per {per}")
+        parts.append(T("cause.energy-basis", printed=printed, item=e.label, energy_unit=e.per_energy.unit, per=per))
     if implied is not None and implied.lo.is_finite() and implied.hi.is_finite():
-        txt = f"the printed emissions imply {sig(implied.mid, 4)} per {per}"
         if m is not None:
-            txt += f", and the per-{m.per} reference for {m.item} is {m.value} {m.unit}"
-        parts.append(txt)
+            parts.append(T("cause.implied-factor-reference", implied=sig(implied.mid, 4), per=per, ref_per=m.per,
+                           item=m.label, value=str(m.value), unit=m.unit))
+        else:
+            parts.append(T("cause.implied-factor", implied=sig(implied.mid, 4), per=per))
     if not parts:
         return None, None
-    return "; ".join(parts), e or m
+    return (parts[0] if len(parts) == 1 else J(parts, "semicolon")), e or m
 
 
 # ---------------------------------------------------------------- which printed number is the slip?
 
 
-def slip_variants(text: str) -> list[tuple[str, str]]:
+def slip_variants(text: str) -> list[tuple[str, Msg]]:
     """Numbers one typing slip away from a printed number: one digit changed, two digits swapped, the point
     moved by one to three places. Returns (variant as printed, what the slip was)."""
     t = _digits(text)
     if not t or t.count(".") > 1:
         return []
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, Msg]] = []
     seen = {t}
     pos = [i for i, ch in enumerate(t) if ch.isdigit()]
 
@@ -212,7 +209,7 @@ def slip_variants(text: str) -> list[tuple[str, str]]:
 
 
 def explain_slip(printed_text: str, printed_decimals: int, implied: Interval,
-                 interval_of) -> tuple[str, str] | None:
+                 interval_of) -> tuple[str, Msg] | None:
     """If a one-slip variant of the printed number fits the implied interval, the printed number is the likely
     typo: returns (the variant, the slip), the variant nearest the implied value first.
     interval_of(text, decimals) gives the interval a printed text stands for."""

@@ -5,20 +5,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import regexes as regex
+from ..i18n import Msg, S, T
 from ..model import DataTable, InventoryLine, Location, Quantity, Report, TableRelation
 from ..numbers import Interval
 from ..relations import check_rows, covered_by, discover
 from ..units import EmissionUnit, check_product, emission_unit, factor_unit
-from ..vocab import stage_label
 
 TOTAL = "__total__"
 PER_UNIT = "__per_unit__"     # the footprint per functional unit, when the report's totals are annual ones
 PER_UNIT_WORDS = regex.compile(r"单位产品|每吨|每台|每件|每套|每千克|每公斤|per\s+(?:tonne|ton|unit|kg|kilogram|piece|"
                                r"functional\s+unit|declared\s+unit)|/\s*(?:t|台|件|kg|unit)\b", regex.I)
 
-PLACE_NAMES = {"inventory": "the inventory table", "results": "the results table", "summary": "the summary",
-               "cover": "the cover", "results_text": "the results section text", "conclusion": "the conclusion",
-               "other": "the text", "inventory_total": "the inventory total row", "results_total": "the results total row"}
+PLACE_NAMES = {"inventory": "place.inventory", "results": "place.results", "summary": "place.summary",
+               "cover": "place.cover", "results_text": "place.results-text", "conclusion": "place.conclusion",
+               "other": "place.other", "inventory_total": "place.inventory-total",
+               "results_total": "place.results-total"}
+
+
+def place_name(place: str) -> Msg:
+    """Where in the report a value is printed ('the summary')."""
+    return T(PLACE_NAMES.get(place, "place.other"))
 
 
 @dataclass
@@ -29,9 +35,10 @@ class Statement:
     percent: Quantity | None = None
 
     @property
-    def where(self) -> str:
-        page = f" (p.{self.quantity.location.page})" if self.quantity.location else ""
-        return PLACE_NAMES.get(self.place, self.place) + page
+    def where(self) -> Msg:
+        if self.quantity.location:
+            return T("place.on-page", place=place_name(self.place), page=self.quantity.location.page)
+        return place_name(self.place)
 
 
 def statements(report: Report) -> dict[str, list[Statement]]:
@@ -134,12 +141,9 @@ def mass_ratio(total_unit: str | None, quote_unit: str | None) -> Decimal:
     return scale.get(a.mass, Decimal(1)) / scale.get(b.mass, Decimal(1))
 
 
-def stage_name(canonical: str, report: Report) -> str:
-    if canonical == TOTAL:
-        return "the total" if report.language == "en" else "总计 (the total)"
-    if canonical == PER_UNIT:
-        return "the footprint per unit" if report.language == "en" else "单位产品碳足迹 (the footprint per unit)"
-    return stage_label(canonical, report.language)
+def stage_name(canonical: str, report: Report | None = None) -> Msg:
+    """A stage (or the total, or the footprint per unit) named in the reader's language."""
+    return S({TOTAL: "total", PER_UNIT: "per_unit"}.get(canonical, canonical))
 
 
 def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, str | None]:
@@ -193,15 +197,17 @@ def printed_interval(ctx):
                                                     Decimal(str(t.rel_slack)))
 
 
-def other_values(stmts: dict[str, list[Statement]], key: str, place: str, report: Report) -> list[tuple[str, str]]:
+def other_values(stmts: dict[str, list[Statement]], key: str, place: str,
+                 report: Report) -> list[tuple[str, str]]:
     """(stage label, printed value) of the other stages stated in the same place: where a copied value came from."""
-    out = []
+    out: list[tuple[str, str]] = []
     for k, group in stmts.items():
         if k == key:
             continue
         for s in group:
             if s.place == place:
-                out.append((f"{stage_name(k, report)} in {PLACE_NAMES.get(place, place)}", s.quantity.text))
+                out.append((T("place.stage-in", stage=stage_name(k, report), place=place_name(place)),
+                            s.quantity.text))
     return out
 
 
@@ -210,7 +216,7 @@ class TotalSum:
     """A printed total and the stage values it should be the sum of (what ARI003 checks)."""
     total: Quantity
     parts: list[Quantity]
-    where: str
+    where: Msg
     names: list[str]
 
 
@@ -220,27 +226,27 @@ def total_sums(report: Report) -> list[TotalSum]:
     out = []
     res, inv = report.results, report.inventory
     if res and res.rows:
-        total, where = res.total, "the results table"
+        total, where = res.total, T("place.results")
         if total is None:
             total = next((q.value for q in report.quotes if q.stage is None), None)
-            where = "the quoted total"
+            where = T("place.quoted-total")
         if total is not None:
             out.append(TotalSum(total, [r.value for r in res.rows], where, [r.stage.name for r in res.rows]))
     if inv and inv.total is not None:
         parts = [s.emissions for s in inv.stages if s.emissions is not None]
         if parts and len(parts) == len(inv.stages):
-            out.append(TotalSum(inv.total, parts, "the inventory table", [s.stage.name for s in inv.stages]))
+            out.append(TotalSum(inv.total, parts, T("place.inventory"), [s.stage.name for s in inv.stages]))
     return out
 
 
 
-def table_name(t: DataTable) -> str:
+def table_name(t: DataTable) -> str | Msg:
     """How a finding names a table: its caption, else the heading it stands under, else its page."""
     if t.caption:
         return t.caption.text
     if t.section:
-        return f"the table under '{t.section}'"
-    return f"the table on p.{t.location.page}" if t.location else "a table"
+        return T("table.under", section=t.section)
+    return T("table.on-page", page=t.location.page) if t.location else T("table.a")
 
 
 def table_relations(t: DataTable, ctx) -> list[TableRelation]:

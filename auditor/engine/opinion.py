@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..i18n import J, Msg, P, T, recorded
 from ..model import (
     SEVERITY_RANK,
     ChecklistItem,
@@ -43,6 +44,7 @@ QUANTIFIED = {"ARI001": "line", "ARI002": "stage", "ARI003": "total", "ARI004": 
               "ARI007": "table", "ARI008": "per-unit"}
 LEVEL_ORDER = {"line": 0, "table": 1, "stage": 2, "quote": 3, "per-unit": 4, "total": 5}
 GATE_FAILS = {"material", "nonconformity", "not-verifiable"}   # the verdicts `--fail-on material` fails
+DIRECTION = {"overstated": "opinion.overstated", "understated": "opinion.understated"}
 
 
 def _num(text: str | None) -> Decimal | None:
@@ -141,8 +143,7 @@ def misstatement_of(f: Finding, report: Report) -> Misstatement | None:
     share = None
     if base is not None and base.value:
         share = float(abs(_convert(diff, unit, base.unit)) / abs(base.value))
-    what = f.message.split(" states ", 1)[0] if level == "quote" and " states " in f.message else \
-        f.message.split(": ", 1)[0] if ": " in f.message else f.name
+    what = _what(f)
     shown = d.computed or ""
     if "," in (d.stated or "") and "," not in shown and (e := _num(shown)) is not None:
         shown = f"{e:,.{max(_places(shown), 0)}f}"   # 1071.02 as the report prints it: 1,071.02
@@ -232,8 +233,26 @@ def coverage_share(report: Report, stages: list[StageSummary] | None) -> float |
     return min(1.0, float(rebuilt / base))
 
 
-def _line(f: Finding) -> str:
-    return f"{f.rule}: {f.message}"
+# which parameters of a quantifying rule's message name the misstated value ('原材料获取 / 天然气', 'the summary')
+WHAT = {"ARI001.mismatch": ("stage", "item"), "ARI002.mismatch": ("stage",), "ARI003.mismatch": ("where",),
+        "ARI004.mismatch": ("stage", "where"), "ARI004.mismatch-why": ("stage", "where")}
+
+
+def _what(f: Finding) -> str:
+    """What is misstated, in words: the parts of the finding's message that name the value."""
+    keys = WHAT.get(f.message_id or "")
+    if keys and all(k in f.params for k in keys):
+        parts = [f.params[k] for k in keys]
+        return T("opinion.what", subject=parts[0]) if len(parts) == 1 else \
+            T("opinion.what-2", subject=parts[0], where=parts[1])
+    if f.message_id and "table" in f.params:
+        return T("opinion.what", subject=f.params["table"])
+    return T("opinion.what-rule", rule=f.rule, name=f.name)
+
+
+def _line(f: Finding) -> Msg:
+    """'CODE: message' of a finding, in the reader's language."""
+    return T("opinion.finding-line", code=f.rule, message=recorded(f.message_id, f.params, f.message))
 
 
 def unread_pages(report: Report) -> list[int]:
@@ -290,8 +309,8 @@ def checklist(findings: list[Finding], config: Config, report: Report | None = N
     return items
 
 
-def pct(x: float) -> str:
-    return f"{x * 100:.2f}%" if x >= 0.0001 or x == 0 else f"{x * 100:.4f}%"
+def pct(x: float) -> Msg:
+    return P(x)
 
 
 def opinion_of(report: Report, findings: list[Finding], config: Config,
@@ -329,73 +348,73 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     numbers = c.table_numbers + c.prose_values
     low = c.ocr_low_confidence / numbers if c.ocr_pages and numbers else 0.0
     nothing = any(f.rule == "EXT001" and f.severity == "error" for f in active)
-    steps = []
+    steps: list[str] = []
     for m in misstatements:
-        steps.append(f"{m.what}: stated {m.stated}, recomputed {m.expected}: {m.direction} by "
-                     f"{m.difference.lstrip('-')} {m.unit or ''}".rstrip()
-                     + (f" = {pct(m.share)} of {m.base}" if m.share is not None else " (no total to compare)")
-                     + f" [{', '.join(m.rules)}]")
+        by = f"{m.difference.lstrip('-')} {m.unit}" if m.unit else m.difference.lstrip("-")
+        steps.append(T("opinion.step-misstatement-share" if m.share is not None else "opinion.step-misstatement",
+                       what=m.texts.get("what") or m.what, stated=m.stated, expected=m.expected, direction=T(DIRECTION[m.direction]),
+                       by=by, share=pct(m.share or 0.0), base=m.base or "", rules=J(m.rules, "comma")))
+    threshold = pct(settings.materiality)
     if misstatements and one_base:
-        steps.append(f"misstatements added up without offsetting: {_fmt(gross, places)} {unit or ''} = "
-                     f"{pct(share)} of {base_text}; net {_fmt(net, places)}; threshold "
-                     f"{pct(settings.materiality)}".replace("  ", " "))
+        steps.append(T("opinion.step-aggregate", gross=f"{_fmt(gross, places)} {unit}" if unit else _fmt(gross, places),
+                       share=pct(share), base=base_text or "", net=_fmt(net, places), threshold=threshold))
     elif misstatements:
-        steps.append(f"misstatements' shares added up without offsetting (their bases differ): {pct(share)}; "
-                     f"threshold {pct(settings.materiality)}")
+        steps.append(T("opinion.step-aggregate-shares", share=pct(share), threshold=threshold))
     else:
-        steps.append(f"no quantified misstatement; threshold {pct(settings.materiality)}")
+        steps.append(T("opinion.step-none", threshold=threshold))
     if unquantified:
-        steps.append(f"{len(unquantified)} error(s) misstate no footprint value or cannot be quantified")
-    steps.append("coverage: " + (f"{pct(cov)} of the stated total rebuilt from activity data x factors (limit "
-                                 f"{pct(settings.min_coverage)})" if cov is not None
-                                 else "nothing could be rebuilt from activity data x factors"))
+        steps.append(T("opinion.step-unquantified", n=len(unquantified)))
+    steps.append(T("opinion.step-coverage", share=pct(cov), limit=pct(settings.min_coverage)) if cov is not None
+                 else T("opinion.step-coverage-none"))
     if unread:
-        steps.append(f"unread pages (no text, no OCR): {', '.join(map(str, unread))}")
+        steps.append(T("opinion.step-unread", pages=J([str(p) for p in unread], "comma")))
     if c.ocr_pages:
-        steps.append(f"{c.ocr_low_confidence} of {numbers} numbers read by OCR with low confidence ({pct(low)}; "
-                     f"limit {pct(settings.max_low_confidence)})")
+        steps.append(T("opinion.step-ocr", low=c.ocr_low_confidence, numbers=numbers, share=pct(low),
+                       limit=pct(settings.max_low_confidence)))
     for f in nonconf:
-        steps.append(f"nonconformity: {_line(f)}")
+        steps.append(T("opinion.step-nonconformity", line=_line(f)))
 
     material = share > settings.materiality
-    why = None
+    why: Msg | None = None
     if nothing:
-        why = "nothing in it can be recomputed"
+        why = T("opinion.why-nothing")
     elif unread:
-        why = f"{len(unread)} page(s) without text could not be read"
+        why = T("opinion.why-unread", n=len(unread))
     elif low > settings.max_low_confidence:
-        why = (f"{pct(low)} of the numbers were read by OCR with low confidence (limit "
-               f"{pct(settings.max_low_confidence)}): the scan is too poor to verify")
+        why = T("opinion.why-ocr", share=pct(low), limit=pct(settings.max_low_confidence))
     elif not cov:
-        why = "no stage value could be rebuilt from activity data x factors"
+        why = T("opinion.why-no-stage")
     elif cov < settings.min_coverage:
-        why = f"only {pct(cov)} of the stated total could be rebuilt (limit {pct(settings.min_coverage)})"
-    also_unverifiable = f"; not fully verifiable either: {why}" if why else ""
+        why = T("opinion.why-coverage", share=pct(cov), limit=pct(settings.min_coverage))
     n = len(misstatements)
+    parts: list[Msg] = []
     if nonconf:
         verdict = "nonconformity"
-        reason = (f"nonconformity with the standard: {nonconf[0].message}"
-                  + (f" (and {len(nonconf) - 1} more)" if len(nonconf) > 1 else "")
-                  + (f"; the misstatements ({pct(share)}) are also material" if material else
-                     f"; the quantified misstatements ({pct(share)}) are within materiality" if misstatements else "")
-                  + also_unverifiable)
+        first = recorded(nonconf[0].message_id, nonconf[0].params, nonconf[0].message)
+        parts.append(T("opinion.reason-nonconformity-more", message=first, n=len(nonconf) - 1) if len(nonconf) > 1
+                     else T("opinion.reason-nonconformity", message=first))
+        if material:
+            parts.append(T("opinion.reason-also-material", share=pct(share)))
+        elif misstatements:
+            parts.append(T("opinion.reason-within-materiality", share=pct(share)))
     elif material:
         verdict = "material"
-        reason = (f"material misstatement: {n} misstatement{'s' if n != 1 else ''} add{'' if n != 1 else 's'} up "
-                  f"to {pct(share)} of the stated total, above the {pct(settings.materiality)} threshold"
-                  + also_unverifiable)
+        parts.append(T("opinion.reason-material", n=n, share=pct(share), threshold=threshold))
     elif why:
         verdict = "not-verifiable"
-        reason = f"not verifiable: {why}"
+        parts.append(T("opinion.reason-not-verifiable", why=why))
     elif errors:
         verdict = "immaterial"
-        lead = (f"{n} quantified misstatement{'s' if n != 1 else ''}, {pct(share)} of the stated total (threshold "
-                f"{pct(settings.materiality)})" if misstatements else "no error misstates a footprint value")
-        reason = (f"discrepancies below materiality: {lead}"
-                  + (f"; {len(unquantified)} error(s) not quantified" if unquantified else ""))
+        parts.append(T("opinion.reason-immaterial", n=n, share=pct(share), threshold=threshold) if misstatements
+                     else T("opinion.reason-immaterial-none"))
+        if unquantified:
+            parts.append(T("opinion.reason-unquantified", n=len(unquantified)))
     else:
         verdict = "clean"
-        reason = "clean: no discrepancy found"
+        parts.append(T("opinion.reason-clean"))
+    if why and verdict in ("nonconformity", "material"):
+        parts.append(T("opinion.reason-also-unverifiable", why=why))
+    reason = parts[0] if len(parts) == 1 else J(parts, "semicolon")
     return Opinion(verdict=verdict, reason=reason, misstatements=misstatements,
                    total=total.text if total is not None else None, unit=unit,
                    aggregate=_fmt(gross, places) if misstatements and one_base else None,
@@ -408,8 +427,9 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
 def not_verifiable(why: str, config: Config | None = None) -> Opinion:
     """The opinion on a file that could not be audited at all."""
     config = config or Config()
-    return Opinion(verdict="not-verifiable", reason=f"not verifiable: {why}", threshold=config.opinion.materiality,
-                   coverage_limit=config.opinion.min_coverage, steps=[f"the file could not be audited: {why}"])
+    return Opinion(verdict="not-verifiable", reason=T("opinion.reason-not-verifiable", why=why),
+                   threshold=config.opinion.materiality, coverage_limit=config.opinion.min_coverage,
+                   steps=[T("opinion.step-not-audited", why=why)])
 
 
 def gate_fails(verdict: str | None) -> bool:

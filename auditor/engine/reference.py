@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .. import regexes as regex
+from ..i18n import L, Msg
 from ..numbers import fold
 from ..startup import toml_file
 from ..vocab import norm
@@ -49,6 +50,12 @@ class RefFactor(BaseModel):
     @property
     def per(self) -> str:
         return self.unit.split("/", 1)[1]
+
+    @property
+    def label(self) -> Msg:
+        """The item named in the reader's language: its key in English, its first Chinese name in Chinese."""
+        zh = next((n for n in self.names if regex.search(r"\p{Han}", n)), None)
+        return L(en=self.item, zh=zh or self.item)
 
 
 REGION_SUFFIX = regex.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|电网|区域电网|区域|地区|grid)$")

@@ -9,8 +9,9 @@ could not be audited is an ::error. Data is escaped as GitHub's toolkit does (% 
 """
 from __future__ import annotations
 
+from .. import i18n
 from ..model import AuditOutput, Finding
-from .common import stated_expected
+from .common import output_lang, state_word, stated_expected, tr, verdict_text
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -28,35 +29,39 @@ def command(kind: str, message: str, **props: str | None) -> str:
     return f"::{kind}{' ' + ps if ps else ''}::{escape_data(message)}"
 
 
-def _message(f: Finding) -> str:
+def _message(f: Finding, lang: str) -> str:
     msg = f.message
-    _, expected = stated_expected(f)
+    _stated, expected = stated_expected(f)
     if expected and expected not in msg:
-        msg += f"; expected {expected}"
+        msg += i18n.t("out.gh.expected", lang, value=expected)
     if f.location:
-        msg += f" (p.{f.location.page})"
+        msg += i18n.t("out.gh.page", lang, page=f.location.page)
     return msg
 
 
 def render(output: AuditOutput, **options) -> str:
+    lang = output_lang(output, options)
+    _ = tr(lang)
     lines: list[str] = []
     for rep in output.reports:
         if rep.status != "ok":
             code = rep.error.code if rep.error else "error"
-            message = rep.error.message if rep.error else "could not be audited"
-            lines.append(command("error", f"could not be audited ({code}): {message}", file=rep.path,
-                                 title="auditor: report not audited"))
+            message = rep.error.message if rep.error else _("out.not-audited")
+            lines.append(command("error", _("out.gh.not-audited", code=code, message=message), file=rep.path,
+                                 title=_("out.gh.not-audited-title")))
             continue
         for f in rep.findings:
             title = f"{f.rule} {f.name}"
             if f.suppressed is None:
-                lines.append(command(COMMAND[f.severity], _message(f), file=rep.path, title=title))
+                lines.append(command(COMMAND[f.severity], _message(f, lang), file=rep.path, title=title))
             else:
-                label = "waived" if f.suppressed.kind == "waiver" else "baselined"
-                lines.append(command("notice", f"{label}: {f.suppressed.reason} — {_message(f)}", file=rep.path,
-                                     title=f"{title} ({label})"))
+                label = state_word(f, lang)
+                lines.append(command("notice", f"{label}: {f.suppressed.reason} — {_message(f, lang)}",
+                                     file=rep.path, title=f"{title} ({label})"))
         if rep.opinion is not None:
             kind = "error" if rep.opinion.verdict in ("material", "nonconformity") else \
                 "warning" if rep.opinion.verdict == "not-verifiable" else "notice"
-            lines.append(command(kind, rep.opinion.reason, file=rep.path, title=f"verdict: {rep.opinion.verdict}"))
+            lines.append(command(kind, rep.opinion.reason, file=rep.path,
+                                 title=_("out.gh.verdict-title", verdict=verdict_text(rep.opinion.verdict, lang),
+                                         code=rep.opinion.verdict)))
     return "\n".join(lines) + ("\n" if lines else "")

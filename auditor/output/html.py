@@ -14,20 +14,27 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
+from .. import i18n
 from ..model import AuditOutput, Finding, ReportResult
 from .common import (
-    MISSING,
     by_stage,
+    checklist_item,
+    checklist_status,
     coverage_phrase,
+    direction,
     identity_rows,
+    output_lang,
     report_fails,
+    severity,
     stage_title,
-    state,
+    state_word,
     stated_expected,
     suppressed_count,
     tidy,
+    tr,
+    verdict_text,
 )
-from .common import VERDICT_TEXT as OPINION_TEXT
+from .fonts import font_face_css
 
 SCALE = 1.2
 COLORS = 64
@@ -39,7 +46,7 @@ CSS = """
 --sup-bg:#eef0f3;--stated:#5b6b82;--recomputed:#2e7d32}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 -apple-system,"Segoe UI",Roboto,"Noto Sans",
-"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
+AuditorCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
 main{max-width:1160px;margin:0 auto;padding:24px 20px 60px}
 header h1{font-size:24px;margin:0 0 4px}
 .meta{color:var(--muted);margin:0 0 18px}
@@ -147,13 +154,13 @@ def verdict(rep: ReportResult, fail_on: str) -> str:
     return "fails" if report_fails(rep, fail_on) else "passes"
 
 
-VERDICT_TEXT = {"fails": "fails the gate", "passes": "passes the gate", "error": "not audited"}
+GATE_ID = {"fails": "out.html.fails", "passes": "out.html.passes", "error": "out.html.not-audited"}
 
 
 # ---------------------------------------------------------------- chart
 
 
-def stage_chart(rep: ReportResult) -> str:
+def stage_chart(rep: ReportResult, lang: str = i18n.DEFAULT_LANG) -> str:
     """Inline SVG: per stage a bar for the stated value and one for the recomputed value."""
     rows = [s for s in (rep.stages or []) if _num(s.stated) is not None or _num(s.recomputed) is not None]
     if not rows:
@@ -164,15 +171,16 @@ def stage_chart(rep: ReportResult) -> str:
     plot_w = W - label_w - value_w
     row_h = 2 * bar_h + gap + row_gap
     H = top + row_h * len(rows) + 6
+    _ = tr(lang)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
-           f'aria-label="stated and recomputed value per stage">']
+           f'aria-label="{escape(_("out.html.chart-label"))}">']
     # grid lines at quarters
     for k in range(5):
         x = label_w + plot_w * k / 4
         out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{H - 4}" stroke="#e3e7ee" stroke-width="1"/>')
     for i, s in enumerate(rows):
         y = top + i * row_h
-        title = stage_title(s.canonical, rep) if s.canonical else tidy(s.name)
+        title = stage_title(s.canonical, rep, lang) if s.canonical else tidy(s.name)
         out.append(f'<text x="{label_w - 12}" y="{y + bar_h + gap / 2 + 4:.1f}" text-anchor="end" font-size="14" '
                    f'fill="#1f2430">{escape(title)}</text>')
         for j, (kind, text) in enumerate((("stated", s.stated), ("recomputed", s.recomputed))):
@@ -180,19 +188,22 @@ def stage_chart(rep: ReportResult) -> str:
             by = y + j * (bar_h + gap)
             if v is None or text is None:  # v is None whenever text is; the second test narrows text
                 out.append(f'<text x="{label_w + 4}" y="{by + bar_h - 3}" font-size="12" fill="#8a94a3">'
-                           f'{"not recomputable" if kind == "recomputed" else "not stated"}</text>')
+                           f'{escape(_("out.not-recomputable" if kind == "recomputed" else "out.html.not-stated"))}'
+                           '</text>')
                 continue
             w = max(plot_w * v / vmax, 1.5) if v > 0 else 1.5
             color = "#5b6b82" if kind == "stated" else ("#2e7d32" if s.agrees is not False else "#c62828")
             out.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}">'
-                       f'<title>{escape(title)}: {kind} {escape(text)} {escape(unit or "")}</title></rect>')
+                       f'<title>{escape(title)}: {escape(_("out.html." + kind))} {escape(text)} '
+                       f'{escape(unit or "")}</title></rect>')
             weight = ' font-weight="700"' if kind == "recomputed" and s.agrees is False else ""
             out.append(f'<text x="{label_w + w + 6:.1f}" y="{by + bar_h - 3}" font-size="12.5" fill="{color}"'
                        f'{weight}>{escape(text)}</text>')
     out.append("</svg>")
-    legend = ('<div class="legend"><span><i class="sw" style="background:#5b6b82"></i>stated in the report</span>'
-              '<span><i class="sw" style="background:#2e7d32"></i>recomputed from the inventory (agrees)</span>'
-              '<span><i class="sw" style="background:#c62828"></i>recomputed (differs)</span>'
+    legend = (f'<div class="legend"><span><i class="sw" style="background:#5b6b82"></i>'
+              f'{escape(_("out.html.legend-stated"))}</span>'
+              f'<span><i class="sw" style="background:#2e7d32"></i>{escape(_("out.html.legend-agrees"))}</span>'
+              f'<span><i class="sw" style="background:#c62828"></i>{escape(_("out.html.legend-differs"))}</span>'
               f'<span>{escape(unit or "")}</span></div>')
     return f'<div class="chart">{legend}{"".join(out)}</div>'
 
@@ -200,7 +211,8 @@ def stage_chart(rep: ReportResult) -> str:
 # ---------------------------------------------------------------- pages
 
 
-def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], str | None]:
+def render_pages(path: str, pages: dict[int, list],
+                 lang: str = i18n.DEFAULT_LANG) -> tuple[dict[int, dict], str | None]:
     """Render the pages (keys of `pages`, 1-based) and trim their blank margins, keeping every box (the
     values: bboxes in points from the MediaBox's top-left). Returns {page: {"src": data URI, "w", "h": the
     shown area in points, "dx", "dy": its offset from the MediaBox's top-left, "px": image size}} and a note."""
@@ -209,9 +221,9 @@ def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], st
 
         from ..read.pdfium import NoPageImages, page_images
     except ImportError:
-        return {}, "page images need pypdfium2 and Pillow (pip install pypdfium2)"
+        return {}, i18n.t("out.html.no-pdfium", lang)
     if not Path(path).is_file():
-        return {}, f"{path} is not readable here; page images left out"
+        return {}, i18n.t("out.html.not-readable", lang, path=path)
     out: dict[int, dict] = {}
     numbers = sorted(pages)
     try:
@@ -234,10 +246,10 @@ def render_pages(path: str, pages: dict[int, list]) -> tuple[dict[int, dict], st
                       "w": img.width / k, "h": img.height / k,
                       "dx": (cl - ml) + crop[0] / k, "dy": (mt - ct) + crop[1] / k, "px": img.size}
     except NoPageImages as e:
-        return {}, f"page images left out: {e}"
+        return {}, i18n.t("out.html.images-left-out", lang, why=str(e))
     note = None
     if len(numbers) > MAX_PAGES:
-        note = f"{len(numbers) - MAX_PAGES} more pages with findings are not drawn"
+        note = i18n.t("out.html.more-pages", lang, n=len(numbers) - MAX_PAGES)
     return out, note
 
 
@@ -255,106 +267,117 @@ def _box_style(bbox, info) -> str:
 # ---------------------------------------------------------------- findings
 
 
-def _finding(f: Finding, n: int, rid: str, pages_drawn: set[int], verbose: bool) -> str:
+def _finding(f: Finding, n: int, rid: str, pages_drawn: set[int], verbose: bool, lang: str) -> str:
+    _ = tr(lang)
     cls = f"finding {f.severity}" + (" suppressed" if f.suppressed is not None else "")
     page = f.location.page if f.location else None
     if page is not None and page in pages_drawn:
-        where = f'<a class="where" href="#{rid}-p{page}">p.{page}</a>'
+        where = f'<a class="where" href="#{rid}-p{page}">{escape(_("out.page", page=page))}</a>'
     elif page is not None:
-        where = f'<span class="where">p.{page}</span>'
+        where = f'<span class="where">{escape(_("out.page", page=page))}</span>'
     else:
-        where = '<span class="where">whole report</span>'
-    tag = f'<span class="tag">{state(f)}</span>' if f.suppressed is not None else ""
+        where = f'<span class="where">{escape(_("stage.whole"))}</span>'
+    tag = f'<span class="tag">{escape(state_word(f, lang))}</span>' if f.suppressed is not None else ""
     parts = [f'<article class="{cls}" id="{rid}-f{n}">',
-             f'<div class="fhead"><span class="num">{n}</span><span class="sev">{escape(f.severity)}</span>'
-             f'<code>{escape(f.rule)}</code><span class="rname">{escape(f.name)}</span>{tag}{where}</div>',
+             f'<div class="fhead"><span class="num">{n}</span><span class="sev">{escape(severity(f.severity, lang))}'
+             f'</span><code>{escape(f.rule)}</code><span class="rname">{escape(f.name)}</span>{tag}{where}</div>',
              f'<p class="msg">{escape(f.message)}</p>']
     stated, expected = stated_expected(f)
     if stated or expected:
         v = []
         if stated:
-            v.append(f'<span class="val stated">stated <b>{escape(stated)}</b></span>')
+            v.append(f'<span class="val stated">{escape(_("out.html.stated"))} <b>{escape(stated)}</b></span>')
         if stated and expected:
             v.append('<span class="arrow">→</span>')
         if expected:
-            v.append(f'<span class="val expected">expected <b>{escape(expected)}</b></span>')
+            v.append(f'<span class="val expected">{escape(_("out.html.expected"))} <b>{escape(expected)}</b></span>')
         parts.append(f'<div class="vals">{"".join(v)}</div>')
     if f.cause and f.cause not in f.message:
-        parts.append(f'<p class="cause"><i>likely cause:</i> {escape(f.cause)}</p>')
+        parts.append(f'<p class="cause"><i>{escape(_("out.likely-cause"))}</i>{escape(f.cause)}</p>')
     if f.suppressed is not None:
-        parts.append(f'<p class="reason">{state(f)}: {escape(f.suppressed.reason)}</p>')
+        parts.append(f'<p class="reason">{escape(state_word(f, lang))}: {escape(f.suppressed.reason)}</p>')
     if verbose and f.detail and f.detail.steps:
         steps = "".join(f"<li>{escape(s)}</li>" for s in f.detail.steps)
-        parts.append(f"<details><summary>working</summary><ol>{steps}</ol></details>")
+        parts.append(f"<details><summary>{escape(_('out.working'))}</summary><ol>{steps}</ol></details>")
     parts.append("</article>")
     return "".join(parts)
 
 
-def _opinion(rep: ReportResult) -> str:
+def _pct(share: float, lang: str) -> str:
+    return i18n.P(share, 2).render(lang)
+
+
+def _opinion(rep: ReportResult, lang: str) -> str:
     """The verdict first: what decides it, the misstatements against materiality, the working, the checklist."""
     op = rep.opinion
     if op is None:
         return ""
-    out = [f'<div class="opinion {op.verdict}"><p class="op-head"><b>{escape(OPINION_TEXT.get(op.verdict, op.verdict))}'
+    _ = tr(lang)
+    out = [f'<div class="opinion {op.verdict}"><p class="op-head"><b>{escape(verdict_text(op.verdict, lang))}'
            f'</b> <code>{op.verdict}</code></p><p>{escape(op.reason)}</p>']
     if op.misstatements:
         rows = "".join(
             f"<tr><td>{escape(m.what)}</td><td class=n>{escape(m.stated)}</td><td class=n>{escape(m.expected)}</td>"
-            f"<td class=n>{escape(m.difference)} {escape(m.unit or '')}</td><td>{m.direction}</td>"
-            f"<td class=n>{'-' if m.share is None else f'{m.share * 100:.2f}%'}</td><td>{', '.join(m.rules)}</td></tr>"
+            f"<td class=n>{escape(m.difference)} {escape(m.unit or '')}</td><td>{escape(direction(m.direction, lang))}"
+            f"</td><td class=n>{'-' if m.share is None else _pct(m.share, lang)}</td><td>{', '.join(m.rules)}</td></tr>"
             for m in op.misstatements)
-        out.append('<table class="misstatements"><thead><tr><th>Misstatement</th><th>Stated</th><th>Recomputed</th>'
-                   '<th>Difference</th><th></th><th>Share of the total</th><th>Rules</th></tr></thead>'
-                   f'<tbody>{rows}<tr class="sum"><td>added up (no offsetting)</td><td></td><td></td>'
+        heads = "".join(f"<th>{escape(_(h))}</th>" if h else "<th></th>" for h in (
+            "out.col.misstatement", "out.col.stated", "out.col.recomputed", "out.col.difference", "",
+            "out.col.share", "out.col.rules"))
+        out.append(f'<table class="misstatements"><thead><tr>{heads}</tr></thead>'
+                   f'<tbody>{rows}<tr class="sum"><td>{escape(_("out.html.added-up"))}</td><td></td><td></td>'
                    f'<td class=n>{escape(op.aggregate or "")} {escape(op.unit or "")}</td><td></td>'
-                   f'<td class=n><b>{op.share * 100:.2f}%</b> of {escape(op.total or "?")} '
-                   f'(threshold {op.threshold * 100:.2f}%)</td><td></td></tr></tbody></table>')
-    steps = [st for st in op.steps if not any(st.startswith(m.what + ":") for m in op.misstatements)]
+                   f'<td class=n>{escape(_("out.html.share-of", share=_pct(op.share, lang), total=op.total or "?", threshold=_pct(op.threshold, lang)))}'
+                   f'</td><td></td></tr></tbody></table>')
+    steps = op.steps[len(op.misstatements):]   # the first steps are the misstatements, in the table above
     if steps:
         out.append("<ul class=working>" + "".join(f"<li>{escape(st)}</li>" for st in steps) + "</ul>")
     if op.checklist:
         out.append('<div class="checklist">' + "".join(
-            f'<span class="check {c.status}" title="{escape(", ".join(c.rules))}">{escape(c.item)}: {c.status}</span>'
+            f'<span class="check {c.status}" title="{escape(", ".join(c.rules))}">'
+            f'{escape(checklist_item(c.item, lang))}: {escape(checklist_status(c.status, lang))}</span>'
             for c in op.checklist) + "</div>")
     out.append("</div>")
     return "".join(out)
 
 
-def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool) -> str:
+def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool, lang: str) -> str:
+    _ = tr(lang)
     rid = f"r{i}"
     v = verdict(rep, fail_on)
     out = [f'<section class="report" id="{rid}"><div class="title"><h2>{escape(rep.path)}</h2>'
-           f'<span class="verdict {v}">{VERDICT_TEXT[v]}</span></div>']
-    out.append(_opinion(rep))
+           f'<span class="verdict {v}">{escape(_(GATE_ID[v]))}</span></div>']
+    out.append(_opinion(rep, lang))
     if rep.status != "ok":
         err = rep.error
-        out.append(f'<p><b>Could not be audited</b> (<code>{escape(err.code if err else "error")}</code>): '
-                   f'{escape(err.message if err else "")}</p></section>')
+        out.append(f'<p><b>{escape(_("out.not-audited-head"))}</b> (<code>{escape(err.code if err else "error")}'
+                   f'</code>): {escape(err.message if err else "")}</p></section>')
         return "".join(out)
-    ident = identity_rows(rep)
+    ident = identity_rows(rep, lang)
     if ident:
         cells = "".join(f'<div><dt>{escape(label)}</dt><dd>'
-                        f'{escape(value) if value else "<i class=missing>" + MISSING + "</i>"}</dd></div>'
-                        for label, value in ident)
+                        f'{escape(value) if value else "<i class=missing>" + escape(_("out.missing")) + "</i>"}'
+                        f'</dd></div>' for label, value in ident)
         out.append(f'<dl class="identity">{cells}</dl>')
     c = rep.counts
     sup = suppressed_count(rep)
     out.append('<div class="chips">'
-               f'<div class="chip error"><b>{c.get("error", 0)}</b>errors</div>'
-               f'<div class="chip warning"><b>{c.get("warning", 0)}</b>warnings</div>'
-               f'<div class="chip info"><b>{c.get("info", 0)}</b>info</div>'
-               f'<div class="chip suppressed"><b>{sup}</b>waived / baselined</div></div>')
+               f'<div class="chip error"><b>{c.get("error", 0)}</b>{escape(_("out.html.errors"))}</div>'
+               f'<div class="chip warning"><b>{c.get("warning", 0)}</b>{escape(_("out.html.warnings"))}</div>'
+               f'<div class="chip info"><b>{c.get("info", 0)}</b>{escape(_("out.html.infos"))}</div>'
+               f'<div class="chip suppressed"><b>{sup}</b>{escape(_("out.col.suppressed"))}</div></div>')
     cov = rep.coverage
     if cov is not None:
-        out.append(f'<p class="coverage">Checked {escape(coverage_phrase(cov, "inventory lines"))}'
-                   f'{" (sha256 " + rep.sha256[:12] + "…)" if rep.sha256 else ""}.</p>')
-    chart = stage_chart(rep)
+        sha = _("out.html.sha", sha=rep.sha256[:12] + "…") if rep.sha256 else ""
+        out.append(f'<p class="coverage">{escape(_("out.html.checked", coverage=coverage_phrase(cov, lang), sha=sha))}'
+                   '</p>')
+    chart = stage_chart(rep, lang)
     if chart:
-        out.append(f"<h3>Stage values: stated vs recomputed</h3>{chart}")
+        out.append(f"<h3>{escape(_('out.html.stage-chart'))}</h3>{chart}")
     # number findings in the order they are shown
     groups = by_stage(rep)
     numbered: list[tuple[int, Finding]] = []
-    for _, fs in groups:
+    for _stage, fs in groups:
         for f in fs:
             numbered.append((len(numbered) + 1, f))
     number = {id(f): n for n, f in numbered}
@@ -364,16 +387,16 @@ def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool
             pages.setdefault(f.location.page, [])
             if f.location.bbox:
                 pages[f.location.page].append(f.location.bbox)
-    drawn, note = render_pages(rep.path, pages) if images and pages else ({}, None)
-    out.append("<h3>Findings by stage</h3>")
+    drawn, note = render_pages(rep.path, pages, lang) if images and pages else ({}, None)
+    out.append(f"<h3>{escape(_('out.findings-by-stage'))}</h3>")
     if not rep.findings:
-        out.append('<p class="empty">No findings.</p>')
+        out.append(f'<p class="empty">{escape(_("out.no-findings"))}</p>')
     for stage, fs in groups:
-        out.append(f"<h4>{escape(stage_title(stage, rep))}</h4>")
+        out.append(f"<h4>{escape(stage_title(stage, rep, lang))}</h4>")
         for f in fs:
-            out.append(_finding(f, number[id(f)], rid, set(drawn), verbose))
+            out.append(_finding(f, number[id(f)], rid, set(drawn), verbose, lang))
     if drawn:
-        out.append('<h3>Pages with findings</h3><div class="pages">')
+        out.append(f'<h3>{escape(_("out.html.pages"))}</h3><div class="pages">')
         for p in sorted(drawn):
             info = drawn[p]
             boxes, unboxed = [], []
@@ -388,11 +411,12 @@ def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool
                 boxes.append(f'<a class="box {kind}" href="#{rid}-f{n}" title="{tip}" '
                              f'style="{_box_style(f.location.bbox, info)}"><span class="num">{n}</span></a>')
             ratio = f"{info['w']:.2f} / {info['h']:.2f}"
-            also = (" · also on this page: " + ", ".join(f'<a href="#{rid}-f{n}">#{n}</a>' for n in unboxed)
+            also = (escape(_("out.html.also-on-page")) + ", ".join(f'<a href="#{rid}-f{n}">#{n}</a>' for n in unboxed)
                     if unboxed else "")
             out.append(f'<figure id="{rid}-p{p}"><div class="page" style="aspect-ratio:{ratio}">'
-                       f'<img src="{info["src"]}" alt="page {p}" width="{info["px"][0]}" height="{info["px"][1]}">'
-                       f'{"".join(boxes)}</div><figcaption>Page {p} (blank margins trimmed){also}</figcaption></figure>')
+                       f'<img src="{info["src"]}" alt="{escape(_("out.page", page=p))}" width="{info["px"][0]}" '
+                       f'height="{info["px"][1]}">{"".join(boxes)}</div>'
+                       f'<figcaption>{escape(_("out.html.page-caption", page=p))}{also}</figcaption></figure>')
         out.append("</div>")
     if note:
         out.append(f'<p class="empty">{escape(note)}</p>')
@@ -403,14 +427,11 @@ def _report(rep: ReportResult, i: int, fail_on: str, verbose: bool, images: bool
 def render(output: AuditOutput, fail_on: str = "error", verbose: bool = True, images: bool = True,
            **options) -> str:
     fail_on = fail_on or "error"
+    lang = output_lang(output, options)
+    _ = tr(lang)
     n = len(output.reports)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    tool = f"auditor {output.tool.version} · rules {output.tool.rules_version} · " if output.tool else ""
-    head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>PCF audit: {n} report{"s" if n != 1 else ""}</title><style>{CSS}</style></head><body><main>'
-            f'<header><h1>Carbon-footprint report audit</h1><p class="meta">{escape(tool)}gate: '
-            f'<code>{escape(fail_on)}</code> · {when}</p></header>')
+    tool = _("out.html.tool", version=output.tool.version, rules=output.tool.rules_version) if output.tool else ""
     rows = []
     for i, rep in enumerate(output.reports):
         v = verdict(rep, fail_on)
@@ -419,11 +440,22 @@ def render(output: AuditOutput, fail_on: str = "error", verbose: bool = True, im
                  f'<td class=n>{c.get("error", 0)}</td><td class=n>{c.get("warning", 0)}</td>'
                  f'<td class=n>{c.get("info", 0)}</td><td class=n>{suppressed_count(rep)}</td>')
         rows.append(f'<tr><td><a href="#r{i}">{escape(rep.path)}</a></td>'
-                    f'<td><span class="verdict {v}">{VERDICT_TEXT[v]}</span></td>{cells}</tr>')
-    overview = ('<table class="overview"><thead><tr><th>Report</th><th>Verdict</th><th class=n>Errors</th>'
-                '<th class=n>Warnings</th><th class=n>Info</th><th class=n>Waived / baselined</th></tr></thead><tbody>'
-                + "".join(rows) + "</tbody></table>")
-    body = "".join(_report(rep, i, fail_on, verbose, images) for i, rep in enumerate(output.reports))
-    foot = ('<footer>Values are compared as rounding intervals: a printed number stands for every exact value that '
-            'rounds to it. Boxes mark where each finding was read; numbers link to the finding.</footer>')
-    return head + overview + body + foot + "</main></body></html>\n"
+                    f'<td><span class="verdict {v}">{escape(_(GATE_ID[v]))}</span></td>{cells}</tr>')
+    heads = "".join(f'<th{" class=n" if k > 1 else ""}>{escape(_(h))}</th>' for k, h in enumerate(
+        ("out.col.report", "out.html.col-gate", "out.col.errors", "out.col.warnings", "out.col.info",
+         "out.col.suppressed")))
+    overview = (f'<table class="overview"><thead><tr>{heads}</tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    body = "".join(_report(rep, i, fail_on, verbose, images, lang) for i, rep in enumerate(output.reports))
+    foot = f'<footer>{escape(_("out.html.footer"))}</footer>'
+    header = (f'<header><h1>{escape(_("out.html.title"))}</h1><p class="meta">{escape(tool)}'
+              f'{escape(_("out.html.gate"))} <code>{escape(fail_on)}</code> · {when}</p></header>')
+    page_title = escape(_("out.html.page-title", n=n))
+    # the glyphs of every Chinese character on the page travel with it: no Chinese font needed where it is read
+    fonts = font_face_css(page_title + header + overview + body + foot)
+    head = (f'<!doctype html><html lang="{escape(HTML_LANG.get(lang, lang))}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{page_title}</title><style>{fonts}{CSS}</style></head><body><main>')
+    return head + header + overview + body + foot + "</main></body></html>\n"
+
+
+HTML_LANG = {"zh": "zh-CN"}

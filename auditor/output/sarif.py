@@ -21,8 +21,18 @@ import json
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from .. import i18n
 from ..model import AuditOutput, Finding, ReportResult
-from .common import SARIF_LEVEL, docs_markdown, identity_properties, rule_catalogue, stage_title, stated_expected
+from .common import (
+    SARIF_LEVEL,
+    docs_markdown,
+    identity_properties,
+    output_lang,
+    rule_catalogue,
+    stage_title,
+    state_word,
+    stated_expected,
+)
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "auditorFingerprint/v1"
@@ -39,7 +49,7 @@ def _artifact_location(path: str) -> dict:
 def _full_description(docs: str) -> str:
     """The docs' prose paragraphs (summary and why), without the examples, each on one line."""
     paras = [" ".join(p.split()) for p in docs.split("\n\n")]
-    return "\n\n".join(p for p in paras if p and not p.startswith(("Fails:", "Passes:")))
+    return "\n\n".join(p for p in paras if p and not p.startswith(("Fails:", "Passes:", "示例（不通过）：", "示例（通过）：")))
 
 
 def _rule_descriptor(r) -> dict:
@@ -54,7 +64,7 @@ def _rule_descriptor(r) -> dict:
     }
 
 
-def _location(f: Finding, rep: ReportResult, artifact_index: int) -> dict:
+def _location(f: Finding, rep: ReportResult, artifact_index: int, lang: str) -> dict:
     loc = _artifact_location(rep.path)
     loc["index"] = artifact_index
     page = f.location.page if f.location else None
@@ -66,55 +76,58 @@ def _location(f: Finding, rep: ReportResult, artifact_index: int) -> dict:
     if f.location and f.location.bbox:
         props["bbox"] = list(f.location.bbox)
     if page is None:
-        props["note"] = "the finding concerns the whole report; startLine 1 stands for page 1"
+        props["note"] = i18n.t("out.sarif.whole-report", lang)
     else:
-        props["note"] = "startLine is the page number"
+        props["note"] = i18n.t("out.sarif.start-line", lang)
     region["properties"] = props
     out: dict = {"physicalLocation": {"artifactLocation": loc, "region": region}}
     logical = []
     if page is not None:
-        logical.append({"name": f"page {page}", "kind": "page",
+        logical.append({"name": i18n.t("out.page", lang, page=page), "kind": "page",
                         "fullyQualifiedName": f"{rep.path}#page={page}"})
     if f.stage:
-        logical.append({"name": stage_title(f.stage, rep), "kind": "stage", "fullyQualifiedName": f.stage})
+        logical.append({"name": stage_title(f.stage, rep, lang), "kind": "stage", "fullyQualifiedName": f.stage})
     if logical:
         out["logicalLocations"] = logical
     return out
 
 
-def _message(f: Finding) -> str:
+def _message(f: Finding, lang: str) -> str:
     text = f.message
-    stated, expected = stated_expected(f)
+    _stated, expected = stated_expected(f)
     if expected and expected not in text:
-        text += f" (expected {expected})"
+        text += i18n.t("out.sarif.expected", lang, value=expected)
     if f.cause and f.cause not in text:
-        text += f". Likely cause: {f.cause}"
+        text += i18n.t("out.sarif.cause", lang, cause=f.cause)
     return text
 
 
 def _result(f: Finding, rep: ReportResult, artifact_index: int, rule_index: dict[str, int],
-            baseline) -> dict:
+            baseline, lang: str) -> dict:
     res: dict = {
         "ruleId": f.rule,
         "level": SARIF_LEVEL[f.severity],
         "kind": "fail",
-        "message": {"text": _message(f)},
-        "locations": [_location(f, rep, artifact_index)],
+        "message": {"text": _message(f, lang)},
+        "locations": [_location(f, rep, artifact_index, lang)],
     }
+    if f.message_id:
+        res["message"]["id"] = f.message_id
     if f.rule in rule_index:
         res["ruleIndex"] = rule_index[f.rule]
     if f.fingerprint:
         res["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if f.suppressed is not None:
-        label = "waived" if f.suppressed.kind == "waiver" else "baselined"
         res["suppressions"] = [{"kind": "external", "status": "accepted",
-                                "justification": f"{label}: {f.suppressed.reason}"}]
+                                "justification": f"{state_word(f, lang)}: {f.suppressed.reason}"}]
     if baseline is not None:
         in_baseline = (f.suppressed is not None and f.suppressed.kind == "baseline") or (
             f.fingerprint is not None and baseline.contains(rep, f.fingerprint))
         res["baselineState"] = "unchanged" if in_baseline else "new"
     stated, expected = stated_expected(f)
     props: dict = {"category": f.category, "severity": f.severity}
+    if f.message_id:
+        props["messageId"], props["params"] = f.message_id, f.params
     for k, v in (("stage", f.stage), ("stated", stated), ("expected", expected), ("cause", f.cause)):
         if v is not None:
             props[k] = v
@@ -132,9 +145,10 @@ def _result(f: Finding, rep: ReportResult, artifact_index: int, rule_index: dict
     return res
 
 
-def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dict:
+def build(output: AuditOutput, baseline=None, fail_on: str | None = None, lang: str | None = None) -> dict:
     """The SARIF log as a dict. `baseline`: the loaded baseline (auditor.baseline.Baseline), when one was given."""
-    catalogue = rule_catalogue(output)
+    lang = lang or output_lang(output)
+    catalogue = rule_catalogue(output, lang)
     rules = [_rule_descriptor(r) for r in catalogue]
     rule_index = {r.code: i for i, r in enumerate(catalogue)}
     artifacts: list[dict] = []
@@ -162,14 +176,14 @@ def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dic
             loc["index"] = index
             notifications.append({
                 "level": "error",
-                "message": {"text": f"{rep.path} could not be audited: "
-                                    f"{err.message if err else 'unknown error'}"},
+                "message": {"text": i18n.t("out.sarif.not-audited", lang, path=rep.path,
+                                           message=err.message if err else err_unknown(lang))},
                 "descriptor": {"id": err.code if err else "error"},
                 "locations": [{"physicalLocation": {"artifactLocation": loc}}],
             })
             continue
         for f in rep.findings:
-            results.append(_result(f, rep, index, rule_index, baseline))
+            results.append(_result(f, rep, index, rule_index, baseline, lang))
     tool = output.tool
     driver: dict = {"name": "auditor", "rules": rules}
     if tool is not None:
@@ -186,9 +200,19 @@ def build(output: AuditOutput, baseline=None, fail_on: str | None = None) -> dic
         "artifacts": artifacts,
         "results": results,
         "columnKind": "unicodeCodePoints",
+        "language": SARIF_LANGUAGE.get(lang, lang),
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def err_unknown(lang: str) -> str:
+    return i18n.t("out.sarif.unknown-error", lang)
+
+
+SARIF_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}   # run.language: an RFC 5646 tag
+
+
 def render(output: AuditOutput, baseline=None, fail_on: str | None = None, **options) -> str:
-    return json.dumps(build(output, baseline=baseline, fail_on=fail_on), ensure_ascii=False, indent=2) + "\n"
+    lang = output_lang(output, options)
+    return json.dumps(build(output, baseline=baseline, fail_on=fail_on, lang=lang), ensure_ascii=False,
+                      indent=2) + "\n"

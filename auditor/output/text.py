@@ -17,20 +17,30 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from .. import i18n
 from ..model import AuditOutput, Finding, ReportIdentity
-from .common import VERDICT_TEXT, coverage_phrase
+from .common import (
+    AGREES_ID,
+    SEVERITY_TITLE_ID,
+    checklist_item,
+    checklist_status,
+    counts_phrase,
+    coverage_phrase,
+    output_lang,
+    state_word,
+    tr,
+    verdict_text,
+)
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-TITLE = {"error": "Errors", "warning": "Warnings", "info": "Info"}
-MISSING = "missing"
 
 Seg = tuple[str, "str | None"]
 
 
-def _where(f: Finding) -> str:
+def _where(f: Finding, lang: str) -> str:
     if f.location is None:
         return ""
-    return f"p.{f.location.page}"
+    return i18n.t("out.page", lang, page=f.location.page)
 
 
 def to_terminal() -> bool:
@@ -126,42 +136,39 @@ def render(output: AuditOutput, color: bool = False, width: int | None = None, v
     con = Console(file=buf, force_terminal=color, color_system="auto" if color else None, width=10**6,
                   highlight=False, soft_wrap=True, emoji=False, markup=False)
     out = _Out(con, width)
+    lang = output_lang(output, options)
+    _ = tr(lang)
     for rep in output.reports:
         out.line((rep.path, "bold"))
         if rep.status == "error":
             code = rep.error.code if rep.error else "error"
             msg = rep.error.message if rep.error else ""
-            out.line(("  ", None), ("could not be audited", "bold red"), (f" ({code}): {msg}", None), hang=4)
-            _opinion(out, rep.opinion, False)
+            out.line(("  ", None), (_("out.not-audited"), "bold red"), (_("out.not-audited-why", code=code, message=msg),
+                                                                           None), hang=4)
+            _opinion(out, rep.opinion, False, lang)
             out.blank()
             continue
         if rep.identity is not None:
-            _identity(out, rep.identity)
+            _identity(out, rep.identity, lang)
         active = [f for f in rep.findings if f.suppressed is None]
         suppressed = [(f, f.suppressed) for f in rep.findings if f.suppressed is not None]
         for sev in ("error", "warning", "info"):
             group = [f for f in active if f.severity == sev]
             if not group:
                 continue
-            out.line(("  ", None), (f"{TITLE[sev]} ({len(group)})", STYLE[sev]))
+            out.line(("  ", None), (_("out.group", title=_(SEVERITY_TITLE_ID[sev]), n=len(group)), STYLE[sev]))
             for f in group:
-                _finding(out, f, verbose)
+                _finding(out, f, verbose, lang)
         if suppressed:
-            out.line(("  ", None), (f"Suppressed ({len(suppressed)})", "dim"))
+            out.line(("  ", None), (_("out.group", title=_("out.suppressed"), n=len(suppressed)), "dim"))
             for f, sup in suppressed:
-                out.line((f"    {f.rule} {f.message} — {sup.kind}: {sup.reason}", "dim"), hang=6)
-        c = rep.counts
+                out.line((f"    {f.rule} {f.message} — {state_word(f, lang)}: {sup.reason}", "dim"), hang=6)
         cov = rep.coverage
-        reach = ""
+        line = counts_phrase(rep.counts, lang)
         if cov is not None:
-            reach = f"; checked {coverage_phrase(cov)}"
-
-        def n(k: str, word: str, c: dict[str, int] = c) -> str:
-            v = c.get(k, 0)
-            return f"{v} {word}{'' if v == 1 or word == 'info' else 's'}"
-
-        out.line((f"  {n('error', 'error')}, {n('warning', 'warning')}, {n('info', 'info')}{reach}", None), hang=4)
-        _opinion(out, rep.opinion, verbose)
+            line = _("out.counts-checked", counts=line, coverage=coverage_phrase(cov, lang))
+        out.line((f"  {line}", None), hang=4)
+        _opinion(out, rep.opinion, verbose, lang)
         out.blank()
     return buf.getvalue()
 
@@ -170,66 +177,74 @@ VERDICT_STYLE = {"clean": "bold green", "immaterial": "bold yellow", "material":
                  "not-verifiable": "bold magenta", "nonconformity": "bold red"}
 
 
-def _opinion(out: _Out, op, verbose: bool) -> None:
+def _opinion(out: _Out, op, verbose: bool, lang: str) -> None:
     """The verdict last: what decides it, then (verbose) the working and the checklist items that failed."""
     if op is None:
         return
-    out.line(("  verdict: ", "bold"), (f"{VERDICT_TEXT.get(op.verdict, op.verdict)}", VERDICT_STYLE.get(op.verdict)),
+    _ = tr(lang)
+    out.line((f"  {_('out.verdict')}", "bold"), (verdict_text(op.verdict, lang), VERDICT_STYLE.get(op.verdict)),
              (f" ({op.verdict})", None), hang=4)
     out.line((f"    {op.reason}", None), hang=6)
     if not verbose:
         return
     for step in op.steps:
         out.line((f"    · {step}", "dim"), hang=8)
-    marks = [f"{c.item} {c.status}" for c in op.checklist if c.status != "not-run"]
+    marks = [f"{checklist_item(c.item, lang)} {checklist_status(c.status, lang)}" for c in op.checklist
+             if c.status != "not-run"]
     if marks:
-        out.line((f"    checklist: {', '.join(marks)}", "dim"), hang=8)
+        out.line((f"    {_('out.checklist-line', items=i18n.J(marks, 'list'))}", "dim"), hang=8)
 
 
-def _field(label: str, value: str | None) -> list[Seg]:
-    return [(f"{label} ", "dim"), (value, None) if value else (MISSING, "dim italic")]
+def _field(label: str, value: str | None, lang: str) -> list[Seg]:
+    return [(f"{label} ", "dim"), (value, None) if value else (i18n.t("out.missing", lang), "dim italic")]
 
 
-def identity_total(ident: ReportIdentity) -> str:
+def identity_total(ident: ReportIdentity, lang: str = i18n.DEFAULT_LANG) -> str:
     """'94.4311 kgCO2e (stages add up to 94.4311: agrees)', 'missing', or the stated total alone."""
     unit = f" {ident.total_unit}" if ident.total_unit else ""
     if ident.total is None:
-        return MISSING
+        return i18n.t("out.missing", lang)
     out = f"{ident.total}{unit}"
     if ident.total_recomputed is not None:
-        verdict = {True: "agrees", False: "differs", None: "not compared"}[ident.total_agrees]
-        out += f" (stages add up to {ident.total_recomputed}: {verdict})"
+        out += i18n.t("out.stages-add-up", lang, value=ident.total_recomputed,
+                      verdict=i18n.t(AGREES_ID[ident.total_agrees], lang))
     return out
 
 
-def _identity(out: _Out, ident: ReportIdentity) -> None:
-    sep = ("; ", "dim")
-    out.line(("  ", None), *_field("report no.", ident.report_number), sep, *_field("company", ident.company), hang=4)
-    out.line(("  ", None), *_field("product", ident.product), sep, *_field("model", ident.model), hang=4)
-    out.line(("  ", None), *_field("issuer", ident.issuer), sep, *_field("issued", ident.issue_date), hang=4)
-    total = identity_total(ident)
+def _identity(out: _Out, ident: ReportIdentity, lang: str) -> None:
+    _ = tr(lang)
+    sep = (_("sep.semicolon"), "dim")
+    out.line(("  ", None), *_field(_("out.f.report-number"), ident.report_number, lang), sep,
+             *_field(_("out.f.company"), ident.company, lang), hang=4)
+    out.line(("  ", None), *_field(_("out.f.product"), ident.product, lang), sep,
+             *_field(_("out.f.model"), ident.model, lang), hang=4)
+    out.line(("  ", None), *_field(_("out.f.issuer"), ident.issuer, lang), sep,
+             *_field(_("out.f.issued"), ident.issue_date, lang), hang=4)
+    total = identity_total(ident, lang)
     style = "bold red" if ident.total_agrees is False else None
-    out.line(("  ", None), ("stated total ", "dim"), (total, style if ident.total else "dim italic"), hang=4)
+    out.line(("  ", None), (f"{_('out.f.stated-total')} ", "dim"), (total, style if ident.total else "dim italic"),
+             hang=4)
 
 
-def _finding(out: _Out, f: Finding, verbose: bool) -> None:
-    where = _where(f)
+def _finding(out: _Out, f: Finding, verbose: bool, lang: str) -> None:
+    _ = tr(lang)
+    where = _where(f, lang)
     out.line(("    ", None), (f.rule, STYLE[f.severity]), (" ", None), (f.name, "dim"),
              (f"  {where}" if where else "", None), hang=6)
     out.line((f"      {f.message}", None))
     d = f.detail
     if d and (d.stated or d.computed):
-        line = f"      stated {d.stated or '-'}"
+        line = "      " + _("out.stated", value=d.stated or "-")
         if d.computed:
-            line += f"  expected {d.computed}"
+            line += "  " + _("out.expected", value=d.computed)
         if d.stated_interval and d.computed_interval:
-            line += f"  (intervals {d.stated_interval[0]}..{d.stated_interval[1]} vs {d.computed_interval[0]}.." \
-                    f"{d.computed_interval[1]})"
+            line += "  " + _("out.intervals", stated=f"{d.stated_interval[0]}..{d.stated_interval[1]}",
+                             computed=f"{d.computed_interval[0]}..{d.computed_interval[1]}")
         out.line((line, "dim"))
     elif f.expected:
-        out.line((f"      expected {f.expected}", "dim"))
+        out.line(("      " + _("out.expected", value=f.expected), "dim"))
     if f.cause and f.cause not in f.message:
-        out.line(("      ", None), ("likely cause:", "italic"), (f" {f.cause}", None))
+        out.line(("      ", None), (_("out.likely-cause"), "italic"), (f.cause, None))
     if verbose and d and d.steps:
         for s in d.steps:
             out.line((f"        · {s}", "dim"), hang=10)

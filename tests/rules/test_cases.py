@@ -97,7 +97,7 @@ def matches(want: dict, f: Finding, code: str) -> list[str]:
 
 def run_case(code: str, case: dict, monkeypatch=None) -> list[Finding]:
     report = build_report(case.get("report") or {})
-    cfg = Config.model_validate(case.get("config") or {})
+    cfg = Config.model_validate({"lang": "en", **(case.get("config") or {})})
     crash = case.get("crash")
     if not cfg.select:
         cfg.select = [code] + ([crash] if crash else [])
