@@ -234,3 +234,153 @@ def test_version_imports_nothing_heavy(tmp_path):
     assert {m for m in mods if m.startswith("auditor")} <= {"auditor", "auditor.__main__", "auditor.cli",
                                                            "auditor.version"}
     assert not [m for m in ("typer", "pydantic", "regex", "pypdfium2", "pdfplumber", "rich") if m in mods]
+
+
+# ---------------------------------------------------------------- `auditor check` without typer
+
+FAST_TOKENS = ["a.pdf", "b c.pdf", "json", "text", "sarif", "", "-", "--", "-x", "--bogus", "-f", "-o", "-q", "-qf",
+               "--quiet", "--color", "--no-color", "--format", "--format=json", "--format=", "-fjson", "-f=json",
+               "--output", "out.json", "--fail-on", "error", "ERROR", "material", "--config", "cfg.toml", "--select",
+               "ARI", "ARI,FAC", "--ignore", "--factors", "f.toml", "--baseline", "--write-baseline", "--annotate",
+               "dir", "--ocr", "auto", "off", "force", "AUTO", "--ocr-engine", "rapidocr", "tesseract", "--ocr-dpi",
+               "200", "72", "600", "71", "601", "2_00", "+200", "0200", " 200", "--ocr-cache", "--password", "pw",
+               "--lang", "zh", "en", "--help", "-h", "--debug", "--quiet=1", "--color=yes", "=x", "--lang=zh",
+               "--ocr-dpi=300", "--select=CON", "--password=", "é.pdf"]
+TYPICAL = [["r.pdf"], ["r.pdf", "-f", "json"], ["--format", "json", "r.pdf", "s.pdf"], ["r.pdf", "--format=sarif"],
+           ["reports/", "-f", "json", "-o", "out.json", "--fail-on", "warning"], ["r.pdf", "-q", "--no-color"],
+           ["r.pdf", "--select", "ARI", "--select", "FAC", "--ignore", "ARI004"], ["r.pdf", "--ocr", "off"],
+           ["r.pdf", "--ocr-dpi", "300", "--ocr-engine", "rapidocr", "--ocr-cache", "off"], ["--", "-odd.pdf"],
+           ["r.pdf", "--config", "a.toml", "--factors", "f.toml", "--baseline", "b.json", "--write-baseline", "c.json"],
+           ["r.pdf", "--annotate", "out", "--password", "pw", "--lang", "zh", "--color"]]
+
+
+def typer_check_params(argv: list[str], monkeypatch) -> dict | None:
+    """The values typer passes to check for `auditor check ARGV`, or None when typer refuses the command line."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import commands, plain
+
+    got: dict = {}
+
+    def record(**kwargs):
+        got.update(kwargs)
+        raise plain.Exit(0)
+
+    monkeypatch.setattr(plain, "check", record)
+    result = CliRunner().invoke(commands.app, ["check", *argv])
+    monkeypatch.undo()
+    return got if result.exit_code == 0 and got else None
+
+
+def with_defaults(params: dict) -> dict:
+    import inspect
+
+    from auditor.cli import plain
+
+    defaults = {k: v.default for k, v in inspect.signature(plain.check).parameters.items()
+                if v.default is not inspect.Parameter.empty}
+    return {**defaults, **params}
+
+
+def test_fast_parser_reads_plain_command_lines_as_typer_does(monkeypatch):
+    from auditor.cli.fast import parse
+
+    for env in ("AUDITOR_OCR_ENGINE", "AUDITOR_PDF_PASSWORD", "AUDITOR_DEBUG"):
+        monkeypatch.delenv(env, raising=False)
+    for argv in TYPICAL:
+        fast = parse(argv)
+        assert fast is not None, argv                      # the command lines scripts write take the fast path
+        assert with_defaults(fast) == typer_check_params(argv, monkeypatch), argv
+
+
+def test_fast_parser_never_reads_a_command_line_otherwise_than_typer(monkeypatch):
+    """Random command lines: whatever the fast parser accepts, typer accepts with the very same values."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from auditor.cli.fast import parse
+
+    for env in ("AUDITOR_OCR_ENGINE", "AUDITOR_PDF_PASSWORD", "AUDITOR_DEBUG"):
+        monkeypatch.delenv(env, raising=False)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(FAST_TOKENS), max_size=9))
+    def agree(argv):
+        fast = parse(argv)
+        if fast is not None:
+            assert with_defaults(fast) == typer_check_params(argv, monkeypatch), argv
+
+    agree()
+
+
+def test_fast_parser_leaves_the_environment_to_typer(monkeypatch):
+    from auditor.cli.fast import parse
+
+    for env, value in (("AUDITOR_OCR_ENGINE", "tesseract"), ("AUDITOR_PDF_PASSWORD", "pw"), ("AUDITOR_DEBUG", "1"),
+                       ("_AUDITOR_COMPLETE", "bash_complete")):
+        monkeypatch.setenv(env, value)
+        assert parse(["r.pdf"]) is None
+        monkeypatch.delenv(env)
+    assert parse(["r.pdf"]) is not None
+
+
+def test_check_options_in_step():
+    """typer's check, plain.check and the fast parser know the same options: a new option of check must be added
+    to all three (an option only typer knows would send every command line using it to typer, but the fast path
+    would call plain.check without it)."""
+    import inspect
+
+    from typer.main import get_command
+
+    from auditor.cli import commands, fast, plain
+
+    click_check = get_command(commands.app).commands["check"]  # type: ignore[attr-defined]
+    typer_names = {p.name for p in click_check.params}
+    assert typer_names == set(inspect.signature(plain.check).parameters)
+    flags = {f for p in click_check.params for f in (*p.opts, *p.secondary_opts) if f.startswith("-")} - {"--help"}
+    assert flags == set(fast.OPTIONS) | set(fast.FLAGS)
+    assert {dest for dest, _ in fast.OPTIONS.values()} | {d for d, _ in fast.FLAGS.values()} | {"paths"} == typer_names
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "-f", "json", "SEED"],
+    ["check", "SEED", "--format=sarif", "--fail-on", "warning", "-q"],
+    ["check", "missing.pdf", "SEED", "-f", "json"],
+    ["check", "--format", "bogus", "SEED"],
+    ["check", "--config", "missing.toml", "SEED"],
+    ["check", "--select", "arithmatic", "SEED"],
+    ["check", "SEED", "--ocr-dpi", "50"],
+    ["check", "--bogus", "SEED"],
+    ["check"],
+])
+def test_fast_and_typer_print_the_same(argv, tmp_path, monkeypatch):
+    """The same command line through main() (the fast path where it applies) and through typer: the same stdout,
+    stderr and exit code."""
+    argv = [str(SEED) if a == "SEED" else a for a in argv]
+    code = ("import sys, runpy\n"
+            "sys.argv = ['auditor', *sys.argv[1:]]\n"
+            "runpy.run_module('auditor', run_name='__main__')\n")
+    typer_code = ("import sys\n"
+                  "from auditor.cli import commands\n"
+                  "sys.argv = ['auditor', *sys.argv[1:]]\n"
+                  "commands.main()\n")
+    a = run_py(code, tmp_path, *argv)
+    b = run_py(typer_code, tmp_path, *argv)
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+    assert a.returncode in (0, 1, 2)
+
+
+def test_internal_error_on_the_fast_path(tmp_path):
+    code = ("import sys\n"
+            "import auditor.cli.plain as plain\n"
+            "def boom(**kw):\n"
+            "    raise RuntimeError('something\\nbroke')\n"
+            "plain.check = boom\n"
+            "import auditor.cli.fast as fast\n"
+            "fast.check = boom\n"
+            "sys.argv = ['auditor', 'check', 'x.pdf']\n"
+            "from auditor.cli import main\n"
+            "main()\n")
+    p = run_py(code, tmp_path)
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.count("\n") == 1 and "internal error: RuntimeError: something broke" in p.stderr
