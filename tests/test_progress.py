@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -21,6 +22,11 @@ def test_progress_on_a_terminal():
     try:
         proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)
+        # stdout is read while the terminal is: a JSON longer than the pipe's buffer (64 KiB) would block the child
+        # before it closes the terminal
+        stdout: list[bytes] = []
+        reader = threading.Thread(target=lambda: stdout.append(proc.stdout.read()), daemon=True)
+        reader.start()
         chunks = []
         while True:
             try:
@@ -30,7 +36,8 @@ def test_progress_on_a_terminal():
             if not data:
                 break
             chunks.append(data)
-        out = proc.stdout.read()
+        reader.join(timeout=120)
+        out = stdout[0]
         proc.wait(timeout=120)
     finally:
         os.close(master)
