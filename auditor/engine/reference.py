@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .. import regexes as regex
 from ..i18n import L, Msg
+from ..model import new_dict, new_list
 from ..numbers import fold
 from ..startup import toml_file
 from ..vocab import norm
@@ -159,16 +160,16 @@ class Gwp(BaseModel):
     years: dict[str, list[int]]
     values: dict[str, dict[str, float]]
     alternates: dict[str, dict[str, list[float]]] = Field(
-        default_factory=dict, description="other values the same report publishes for a gas (AR5 with climate-carbon "
+        default_factory=new_dict, description="other values the same report publishes for a gas (AR5 with climate-carbon "
                                           "feedback, AR6 fossil methane)")
 
 
 class Library(BaseModel):
-    factors: list[RefFactor] = Field(default_factory=list)
+    factors: list[RefFactor] = Field(default_factory=new_list)
     regional_co2: RegionalTable | None = None
     provincial_co2: RegionalTable | None = None
     gwp: Gwp | None = None
-    files: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=new_list)
 
     def regional(self, region: str, year: int) -> tuple[Decimal, str] | None:
         """The official CO2 factor of a grid region or province for a year, with which table it came from."""

@@ -2,17 +2,19 @@
 
 The pdfium reader uses two pieces of pdfplumber (``pdfplumber.table`` and ``pdfplumber.utils``), which need only
 pdfminer's object types. ``import pdfplumber`` runs pdfplumber's ``__init__``, which loads pdfminer's whole PDF
-stack (document parser, content-stream interpreter, layout analysis, cryptography), and pdfminer's ``__init__``
-looks its version up in the installed distributions' metadata: together about 0.12 s of every run, more than
-reading a short report with pdfium.
+stack (document parser, content-stream interpreter, layout analysis, cryptography), pdfminer's ``__init__``
+looks its version up in the installed distributions' metadata, and pdfminer's utils import charset_normalizer
+(used only to guess the encoding of a byte string): together about 0.15 s of every run, more than reading a
+short report with pdfium.
 
-So the two packages are entered without running their ``__init__``: each gets its module object (with its
+So these packages are entered without running their ``__init__``: each gets its module object (with its
 ``__path__``, so submodules import as usual) and a module ``__getattr__`` that runs the real ``__init__`` in that
 same object the first time a name the ``__init__`` defines is asked for (``pdfplumber.open``,
-``pdfminer.__version__``). Whoever imports pdfplumber later (the pdfminer reader, an API user) gets the whole
-package as always; the submodules loaded here are the ones it would have loaded. While the two pieces are being
-imported, a name that is a submodule not imported yet is missing (`from pdfminer import settings` then imports the
-submodule, as the import system does for any package), so no ``__init__`` runs.
+``pdfminer.__version__``, ``charset_normalizer.detect``). Whoever imports these packages later (the pdfminer
+reader, pdfminer decoding a byte string, an API user) gets the whole package as always; the submodules loaded here
+are the ones it would have loaded. While the two pieces are being imported, a name that is a submodule not
+imported yet is missing (`from pdfminer import settings` then imports the submodule, as the import system does for
+any package), so no ``__init__`` runs.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-_PACKAGES = ("pdfminer", "pdfplumber")
+_PACKAGES = ("pdfminer", "pdfplumber", "charset_normalizer")
 _lock = threading.RLock()
 _loading = False    # set while _load imports the two pieces (under _lock)
 
