@@ -13,6 +13,7 @@ from .engine.reference import load_library
 from .engine.registry import rules_version
 from .engine.summary import identity_of, report_summary, stage_summaries
 from .extract import extract, knows_table
+from .i18n import Msg, T
 from .model import AuditOutput, ErrorInfo, Report, ReportResult, ToolInfo
 from .read import PdfError, open_document
 from .read.guard import AuditTimeout, deadline
@@ -62,9 +63,21 @@ def parse(path: str | Path, ocr: str | OcrOptions = "auto", password: str | None
 
 
 def one_line(message: str, limit: int = 400) -> str:
-    """An error message as one line: what a log line, a CSV cell and a terminal can all show."""
+    """An error message as one line: what a log line, a CSV cell and a terminal can all show. A catalogue message
+    stays one (its templates are one line): its parameters are made one line each, so that it still renders in
+    every language."""
+    if isinstance(message, Msg):
+        return Msg(message.id, {k: _one_line_param(v, limit) for k, v in message.params.items()})
     text = " ".join(str(message).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _one_line_param(v, limit: int):
+    if isinstance(v, str):       # printed text, an exception's words, or a nested message
+        return one_line(v, limit)
+    if isinstance(v, list):
+        return [_one_line_param(x, limit) for x in v]
+    return v
 
 
 def audit(path: str | Path, config: Config | None = None, ocr: str | OcrOptions = "auto",
@@ -86,15 +99,15 @@ def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, passw
     sha = None
 
     def failed(code: str, message: str) -> ReportResult:
+        message = one_line(message)
         return ReportResult(path=str(path), sha256=sha, status="error",
-                            error=ErrorInfo(code=code, message=one_line(message)),
-                            opinion=not_verifiable(f"the file could not be read ({code}): {one_line(message)}",
-                                                   config))
+                            error=ErrorInfo(code=code, message=message),
+                            opinion=not_verifiable(T("error.not-read", code=code, message=message), config))
 
     if not path.exists():
-        return failed("not-found", f"{path}: no such file or folder")
+        return failed("not-found", T("error.not-found", path=str(path)))
     if path.is_dir():
-        return failed("no-pdf", f"{path}: is a folder; give a PDF file (`auditor check` walks folders)")
+        return failed("no-pdf", T("error.is-folder", path=str(path)))
     try:
         with deadline(config.limits.timeout_s, path.name):
             doc = open_document(path, ocr=ocr, password=password, limits=config.limits, progress=progress,
@@ -108,16 +121,15 @@ def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, passw
         sha = e.sha256
         return failed(e.code, e.message)
     except AuditTimeout as e:
-        return failed("timeout", str(e))
+        return failed("timeout", e.args[0] if e.args and isinstance(e.args[0], Msg) else str(e))
     except MemoryError:
-        return failed("out-of-memory", f"{path.name}: out of memory while parsing")
+        return failed("out-of-memory", T("error.out-of-memory-parsing", name=path.name))
     except RecursionError:
-        return failed("unreadable", f"{path.name}: its objects are nested too deeply to parse (a loop?)")
+        return failed("unreadable", T("error.nested-too-deep", name=path.name))
     except Exception as e:  # a parser bug must not crash a batch: record it
         if os.environ.get("AUDITOR_DEBUG"):
             traceback.print_exc()
-        return failed("parse-failed", f"{path.name}: {type(e).__name__}: {e} (an auditor bug: please report it; "
-                                      f"--debug shows the traceback)")
+        return failed("parse-failed", T("error.bug", name=path.name, error=f"{type(e).__name__}: {e}"))
     result.sha256 = sha
     return result
 

@@ -330,11 +330,14 @@ class TableRow(Model):
     location: Location | None = None
 
 
-class TableRelation(Model):
+class TableRelation(Localized):
     """Arithmetic a table's columns promise and its rows were checked against: target = scale x product of the
     operands (kind product), target = scale x a / b (quotient), or the sum of the line rows (sum)."""
 
-    relation: str = Field(description="in words, e.g. 'emissions = activity x factor'")
+    TEXT_FIELDS = ("relation",)
+
+    relation: str = Field(description="in words, e.g. 'emissions = activity x factor' (its catalogue message in "
+                                      "`texts`)")
     kind: Literal["product", "quotient", "sum", "row-sum"]
     target: int = Field(description="column index of the result (row-sum: row index)")
     operands: list[int] = Field(default_factory=new_list, description="column indexes of the operands (sum: the "
@@ -368,11 +371,15 @@ class DataTable(Model):
     location: Location | None = None
 
 
-class ExtractionNote(Model):
+class ExtractionNote(Localized):
     """Something the parser could not read or had to guess."""
+
+    TEXT_FIELDS = ("message",)
 
     code: str
     message: str
+    message_id: str | None = Field(None, description="the message's id in the catalogue")
+    params: dict[str, Any] = Field(default_factory=new_dict, description="the message's parameters")
     severity: Literal["error", "warning", "info"] = "info"
     location: Location | None = None
     text: str | None = None
@@ -450,9 +457,12 @@ class Detail(Localized):
                           "then the stated value is right and the footprint is not misstated by the gap")
 
 
-class Suppression(Model):
+class Suppression(Localized):
+    TEXT_FIELDS = ("reason",)
+
     kind: Literal["waiver", "baseline"]
-    reason: str
+    reason: str = Field(description="the waiver's reason as configured, or the tool's own (its catalogue message "
+                                    "in `texts`)")
 
 
 class Finding(Localized):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Literal
 
 from . import regexes as regex
+from .i18n import J, Msg, T
 from .model import DataTable, Quantity, TableRelation, TableRow
 from .numbers import Interval
 from .units import TEN4, EmissionUnit, activity_unit, check_product, emission_unit, factor_unit
@@ -39,6 +40,10 @@ QUANTITY_ROLES = ("activity", "per_unit", "annual", "mass", "tkm", "fuel")
 SCALES = [Decimal(1), Decimal("0.001"), Decimal(1000), Decimal("0.0001"), Decimal(10000), Decimal("0.01"),
           Decimal(100), Decimal(10), Decimal("0.1")]
 _MASS_T = {"t": Decimal(1), "kg": Decimal("0.001"), "g": Decimal("0.000001")}
+# emissions = <quantity> x factor, by the quantity column's role
+EMISSIONS_OF = {"activity": "relation.emissions-activity-factor", "per_unit": "relation.emissions-per-unit-factor",
+                "annual": "relation.emissions-annual-factor", "mass": "relation.emissions-mass-factor",
+                "tkm": "relation.emissions-tkm-factor", "fuel": "relation.emissions-fuel-factor"}
 
 
 def printed_interval(q: Quantity) -> Interval:
@@ -193,7 +198,7 @@ def _matrix_relations(t: DataTable, interval: IntervalOf) -> list[TableRelation]
     modules = [c.index for c in t.columns if c.index not in total_cols and c.header
                and match_stage(c.header)[0] not in (None, AMBIGUOUS_TRANSPORT)]
     if total_cols and len(modules) >= 2:
-        rel = TableRelation(relation="Total = sum of the modules", kind="sum", target=total_cols[0],
+        rel = TableRelation(relation=T("relation.total-modules"), kind="sum", target=total_cols[0],
                             operands=modules)
         checks = check_rows(t, rel, interval)
         if checks:
@@ -205,7 +210,8 @@ def _matrix_relations(t: DataTable, interval: IntervalOf) -> list[TableRelation]
         if m and m.group("part").lower() not in parts:
             parts[m.group("part").lower()] = i
     if "total" in parts and len(parts) >= 3:
-        rel = TableRelation(relation="GWP-total = " + " + ".join(f"GWP-{p}" for p in parts if p != "total"),
+        rel = TableRelation(relation=T("relation.gwp-total", parts=J([f"GWP-{p}" for p in parts if p != "total"],
+                                                                      "plus")),
                             kind="row-sum", target=parts["total"],
                             operands=[i for p, i in parts.items() if p != "total"])
         checks = _check_row_sum(t, rel, interval)
@@ -239,32 +245,32 @@ def _check_sums(t: DataTable, rel: TableRelation, interval: IntervalOf) -> list[
     return out
 
 
-def _candidates(t: DataTable) -> list[tuple[str, RelationKind, int, list[int], Decimal | None]]:
+def _candidates(t: DataTable) -> list[tuple[Msg, RelationKind, int, list[int], Decimal | None]]:
     """(words, kind, target, operands, unit-implied scale) for every relation the roles allow."""
-    out: list[tuple[str, RelationKind, int, list[int], Decimal | None]] = []
+    out: list[tuple[Msg, RelationKind, int, list[int], Decimal | None]] = []
     factors = _cols(t, "factor")
     for e in _cols(t, "emissions"):
         for f in factors:
             for role in QUANTITY_ROLES:
                 for q in _cols(t, role):
-                    words = f"emissions = {'t·km' if role == 'tkm' else role.replace('_', '-')} x factor"
-                    out.append((words, "product", e, [q, f], _factor_scale(t, e, q, f)))
+                    out.append((T(EMISSIONS_OF[role]), "product", e, [q, f], _factor_scale(t, e, q, f)))
             if not _cols(t, "tkm"):
                 for m in _cols(t, "mass"):
                     for d in _cols(t, "distance"):
-                        out.append(("emissions = mass x distance x factor", "product", e, [m, d, f], None))
+                        out.append((T("relation.emissions-mass-distance-factor"), "product", e, [m, d, f], None))
     for k in _cols(t, "tkm"):
         for m in _cols(t, "mass"):
             for d in _cols(t, "distance"):
-                out.append(("t·km = mass x distance", "product", k, [m, d], _tkm_scale(t, k, m, d)))
+                out.append((T("relation.tkm-mass-distance"), "product", k, [m, d], _tkm_scale(t, k, m, d)))
     for f in _cols(t, "fuel"):
         for n in _cols(t, "trips"):
             for q in _cols(t, "per_trip"):
-                out.append(("fuel = trips x fuel per trip", "product", f, [n, q], Decimal(1)))
+                out.append((T("relation.fuel-trips"), "product", f, [n, q], Decimal(1)))
     for p in _cols(t, "per_unit"):
         for a in _cols(t, "annual"):
             for o in _cols(t, "output"):
-                out.append(("per-unit = annual / output", "quotient", p, [a, o], _prefix(t.columns[a].unit)))
+                out.append((T("relation.per-unit-annual-output"), "quotient", p, [a, o],
+                            _prefix(t.columns[a].unit)))
     return out
 
 
@@ -317,8 +323,9 @@ def discover(t: DataTable, interval: IntervalOf = printed_interval) -> list[Tabl
         for c in t.columns:
             if c.role not in ("emissions", "percent", "tkm", "mass") or not any(_value(r, c.index) for r in totals):
                 continue
-            rel = TableRelation(relation=f"{'subtotal' if totals[0].kind == 'subtotal' else 'total'} = "
-                                         f"sum of the rows ({c.header or c.role})", kind="sum", target=c.index)
+            rel = TableRelation(relation=T("relation.subtotal-rows" if totals[0].kind == "subtotal"
+                                           else "relation.total-rows", column=c.header or c.role),
+                                kind="sum", target=c.index)
             checks = _check_sums(t, rel, interval)
             if checks:
                 rel.rows, rel.agree = len(checks), sum(x.agrees for x in checks)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import regexes as regex
+from .i18n import Msg, T
 from .numbers import fold
 
 # spelling -> normalised activity unit
@@ -219,23 +220,28 @@ def _convert(kind: str, src: str, dst: str) -> float | None:
         return None
 
 
-def check_product(factor: FactorUnit, activity: str, emission: EmissionUnit | None) -> tuple[bool, str, float | None]:
-    """Does factor x activity give a mass of CO2(e)? Returns (ok, explanation, scale to the emission unit)."""
+@lru_cache(maxsize=4096)
+def check_product(factor: FactorUnit, activity: str, emission: EmissionUnit | None) -> tuple[bool, Msg, float | None]:
+    """Does factor x activity give a mass of CO2(e)? Returns (ok, explanation, scale to the emission unit). The
+    explanation is a catalogue message: its id says which (units.not-a-mass, units.other-series,
+    units.mass-unconvertible, units.product). Cached: the table readers ask it for every row, and a few unit
+    pairs recur (building the message costs more than the lookup)."""
     target_series = emission.series if emission else factor.emission.series
     target_mass = emission.mass if emission else factor.emission.mass
     per_activity = _convert("ratio", activity, factor.per)
     if per_activity is None:
-        return False, (f"{factor.text} x {activity} is {factor.emission.mass}{factor.emission.series}·{activity}/"
-                       f"{factor.per}, not a mass of {target_series}"), None
+        return False, T("units.not-a-mass", factor=factor.text, activity=activity,
+                        product=f"{factor.emission.mass}{factor.emission.series}·{activity}/{factor.per}",
+                        target=target_series), None
     if factor.emission.series != target_series:
-        return False, (f"{factor.text} x {activity} gives {factor.emission.series}, "
-                       f"the result is stated as {target_series}"), None
+        return False, T("units.other-series", factor=factor.text, activity=activity, series=factor.emission.series,
+                        target=target_series), None
     mass_scale = _convert("mass", factor.emission.mass, target_mass)
     if mass_scale is None:   # g, kg and t always convert; an unknown mass unit does not
-        return False, f"{factor.emission.mass} cannot be converted to {target_mass}", None
+        return False, T("units.mass-unconvertible", mass=factor.emission.mass, target=target_mass), None
     scale = per_activity * mass_scale
-    return True, f"{factor.text} x {activity} = {target_mass}{target_series} x {scale:g}", float(scale)
-
+    return True, T("units.product", factor=factor.text, activity=activity, target=f"{target_mass}{target_series}",
+                   scale=f"{scale:g}"), float(scale)
 
 if __name__ == "__main__":
     import json

@@ -5,18 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.engine.base import Context, Rule
+from auditor.i18n import J, Msg, T
 from auditor.model import Quantity, Report
 
 UNIT_WORDS = {"台": "台", "件": "件", "套": "套", "吨": "t", "t": "t", "kg": "kg", "千克": "kg", "unit": "unit",
               "units": "unit", "piece": "unit", "pieces": "unit", "pcs": "unit"}
 
 
-def table_outputs(report: Report) -> list[tuple[Quantity, str]]:
+def table_outputs(report: Report) -> list[tuple[Quantity, Msg]]:
     """The outputs the tables divide by: cells of a 年产量 / annual output column in a table that also prints a
     per-unit share (单位产品消耗量 = 年消耗量 / 年产量), with the table's name."""
     from auditor.engine.facts import table_name
 
-    out: list[tuple[Quantity, str]] = []
+    out: list[tuple[Quantity, Msg]] = []
     for t in report.tables:
         roles = {c.role for c in t.columns}
         if "output" not in roles or not roles & {"per_unit", "annual"}:
@@ -25,7 +26,7 @@ def table_outputs(report: Report) -> list[tuple[Quantity, str]]:
         for row in t.rows:
             cell = row.cells[col] if row.kind == "line" and col < len(row.cells) else None
             if cell is not None:
-                out.append((cell, f"{table_name(t)}, row '{row.label}'"))
+                out.append((cell, T("place.table-row", table=table_name(t), row=row.label)))
     return out
 
 
@@ -67,15 +68,15 @@ class AllocationUndeclared(Rule):
         tables = table_outputs(report)
         if a.method is None and (a.factors or a.output is not None or tables):
             ev = a.factors_text or a.output_text
-            how = "allocation factors" if a.factors else "an allocation by output" if a.output is not None else \
-                f"{tables[0][1]} divides annual consumption by the annual output {tables[0][0].text}"
+            how = T("CON009.by-factors") if a.factors else T("CON009.by-output") if a.output is not None else \
+                T("CON009.by-table", table=tables[0][1], output=tables[0][0].text)
             yield self.finding(
-                f"the report allocates ({how}) but no sentence declares which allocation method this study uses",
-                evidence=[ev.text] if ev else [tables[0][1]] if tables else [],
+                T("CON009.undeclared", how=how),
+                evidence=[ev.text] if ev else [str(tables[0][1])] if tables else [],
                 location=ev.location if ev else tables[0][0].location if tables else None)
         if a.method == "economic" and a.output is not None and not a.factors:
             yield self.finding(
-                "the report declares economic allocation but allocates by output (a physical relationship)",
+                T("CON009.economic-by-output"),
                 evidence=[t.text for t in (a.method_text, a.output_text) if t], severity="info",
                 location=a.method_text.location if a.method_text else None)
 
@@ -110,9 +111,8 @@ class AllocationFactorSum(Rule):
             return
         shown = "%" if whole == 100 else ""
         yield self.finding(
-            "the allocation factors "
-            + ", ".join(f"{f.product} {f.value.text}" for f in a.factors)
-            + f" add up to {total}{shown}, not {whole}{shown}",
+            T("CON010.sum", factors=J([f"{f.product} {f.value.text}" for f in a.factors], "comma"),
+              total=f"{total}{shown}", whole=f"{whole}{shown}"),
             values=[f.value.text for f in a.factors], expected=f"{whole}{shown}",
             evidence=[a.factors_text.text] if a.factors_text else [],
             location=a.factors_text.location if a.factors_text else None)
@@ -147,14 +147,14 @@ class AllocationOutputMismatch(Rule):
             return
         ua, us = _unit(a), _unit(stated)
         if ua and us and ua != us:
-            yield self.finding(f"the allocation divides by {a.text} {a.unit_text or a.unit} but the annual output is "
-                               f"stated as {stated.text} {stated.unit_text or stated.unit}: not the same unit",
+            yield self.finding(T("CON011.other-unit", output=f"{a.text} {a.unit_text or a.unit}",
+                                 stated=f"{stated.text} {stated.unit_text or stated.unit}"),
                                values=[a.text], expected=stated.text, location=a.location,
                                evidence=[report.allocation.output_text.text] if report.allocation.output_text else [])
             return
         if a.value != stated.value:
-            yield self.finding(f"the allocation divides by an output of {a.text}, but the annual output is stated as "
-                               f"{stated.text}", values=[a.text], expected=stated.text, location=a.location,
+            yield self.finding(T("CON011.other-output", output=a.text, stated=stated.text),
+                               values=[a.text], expected=stated.text, location=a.location,
                                evidence=[report.allocation.output_text.text] if report.allocation.output_text else [])
 
     def _tables(self, report: Report):
@@ -167,9 +167,9 @@ class AllocationOutputMismatch(Rule):
                     (q.text, where) in seen:
                 continue
             seen.add((q.text, where))
-            yield self.finding(f"{where} divides by an annual output of {q.text}, but the annual output is stated "
-                               f"as {stated.text} {stated.unit_text or stated.unit or ''}".rstrip(),
-                               values=[q.text], expected=stated.text, evidence=[where], location=q.location)
+            yield self.finding(T("CON011.table-output", where=where, output=q.text,
+                                 stated=f"{stated.text} {stated.unit_text or stated.unit or ''}".rstrip()),
+                               values=[q.text], expected=stated.text, evidence=[str(where)], location=q.location)
 
 
 def _months(start, end) -> int:
@@ -198,7 +198,7 @@ class DataPeriodIncomplete(Rule):
         m = report.metadata
         if m.data_period is None and m.data_period_start is None:
             if looks_like_a_report(report):   # a census or an invoice (EXT001) has no data period to ask for
-                yield self.finding("the report states no data period (the time the data represent)")
+                yield self.finding(T("CON012.no-period"))
             return
         s, e = m.data_period_start, m.data_period_end
         if s is None or e is None or s > e:
@@ -207,7 +207,7 @@ class DataPeriodIncomplete(Rule):
         if n >= 12 and (e - s).days >= 360:
             return
         yield self.finding(
-            f"the data period {s} to {e} covers {n} month{'s' if n != 1 else ''} "
-            f"({s:%Y-%m} to {e:%Y-%m}), not twelve", values=[str(s), str(e)],
+            T("CON012.short", start=str(s), end=str(e), n=n, first=f"{s:%Y-%m}", last=f"{e:%Y-%m}"),
+            values=[str(s), str(e)],
             evidence=[m.data_period.text] if m.data_period else [],
             location=m.data_period.location if m.data_period else None)

@@ -5,13 +5,31 @@ from decimal import Decimal
 
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
+from auditor.i18n import J, Msg, S, T
 from auditor.model import BoundaryClaim, Report, StageRef
 from auditor.numbers import find_numbers, fold
-from auditor.vocab import norm, stage_label, vocab
+from auditor.vocab import norm, vocab
 
-PLACES = {"cover": "the cover", "summary": "the summary", "boundary_section": "the system-boundary section",
-          "boundary_table": "the boundary table", "notes": "the notes on the cover", "other": "the text",
-          "inventory": "the inventory table", "results": "the results table"}
+PLACES = {"cover": "place.cover", "summary": "place.summary", "boundary_section": "place.boundary-section",
+          "boundary_table": "place.boundary-table", "notes": "place.cover-notes", "other": "place.other",
+          "inventory": "place.inventory", "results": "place.results"}
+CLAIMS = {"cradle-to-grave": "claim.cradle-to-grave", "cradle-to-gate": "claim.cradle-to-gate",
+          "gate-to-gate": "claim.gate-to-gate", "gate-to-grave": "claim.gate-to-grave", "partial": "claim.partial"}
+
+
+def place_name(place: str) -> Msg:
+    """Where the report lists its stages ('the cover'), in the reader's language."""
+    return T(PLACES.get(place, "place.other"))
+
+
+def place_names(places) -> list[Msg]:
+    """The places named, in the order of their English names (as the findings have always listed them)."""
+    return sorted({place_name(p) for p in places})
+
+
+def claim_name(kind: str) -> Msg | str:
+    """A boundary claim ('cradle-to-grave', 摇篮到坟墓) in the reader's language."""
+    return T(CLAIMS[kind]) if kind in CLAIMS else kind
 
 
 def data_stages(report: Report) -> dict[str, list[StageRef]]:
@@ -86,19 +104,16 @@ class ClaimStages(Rule):
             extra = [s for s in spec.get("excludes", []) if s in present]
             texts = sorted({c.text for c in claims})
             if missing:
-                names = ", ".join(f"{stage_label(s, 'zh')} ({stage_label(s, 'en')})" for s in missing)
                 yield self.finding(
-                    f"the report claims {kind} ({'/'.join(texts)}) but has no {names} stage: "
-                    f"the stages reported are " + ", ".join(stage_label(s, "en") for s in sorted(
-                        present, key=vocab().stage_order.index)),
+                    T("BND001.stage-missing", claim=claim_name(kind), printed=J(texts, "slash"),
+                      missing=J([S(s) for s in missing], "and"), n=len(missing),
+                      present=J([S(s) for s in sorted(present, key=vocab().stage_order.index)], "and")),
                     evidence=texts, location=claims[0].location, stage=missing[0],
-                    cause=f"the {kind} claim is wider than the stages assessed; either add the missing stages or "
-                          f"state the boundary the report really covers (e.g. cradle-to-gate plus distribution "
-                          f"and end of life)")
+                    cause=T("BND001.claim-too-wide", claim=claim_name(kind)))
             if extra:
-                names = ", ".join(stage_label(s, "en") for s in extra)
                 yield self.finding(
-                    f"the report claims {kind} ({'/'.join(texts)}) but also reports {names}",
+                    T("BND001.stage-excluded", claim=claim_name(kind), printed=J(texts, "slash"),
+                      extra=J([S(s) for s in extra], "and")),
                     evidence=texts, location=claims[0].location, stage=extra[0], severity="warning")
 
 
@@ -140,8 +155,8 @@ class StageListsAgree(Rule):
                 continue
             having = [p for p in places if p not in lacking]
             yield self.finding(
-                f"{refs[0].name} ({stage_label(stage, 'en')}) appears in {', '.join(PLACES.get(p, p) for p in having)}"
-                f" but not in {', '.join(PLACES.get(p, p) for p in lacking)}",
+                T("BND002.not-everywhere", name=refs[0].name, stage=S(stage),
+                  having=J([place_name(p) for p in having], "and"), lacking=J([place_name(p) for p in lacking], "or")),
                 evidence=sorted({r.name for r in refs}), location=refs[0].location, stage=stage)
 
 
@@ -172,13 +187,14 @@ class DeclaredWithoutData(Rule):
         for stage, hits in decl.items():
             if stage in data:
                 continue
-            places = sorted({PLACES.get(p, p) for p, _, _ in hits})
-            others = sorted({PLACES.get(p, p) for p in all_places} - set(places))
+            places = place_names({p for p, _, _ in hits})
+            others = [p for p in place_names(all_places) if p not in places]
             names = sorted({s.name for _, s, _ in hits})
-            msg = (f"{'/'.join(names)} ({stage_label(stage, 'en')}) is declared in {', '.join(places)} "
-                   f"but no inventory line or results row covers it")
             if others:
-                msg += f", and {', '.join(others)} do not list it"
+                msg = T("BND003.no-data-not-listed", names=J(names, "slash"), stage=S(stage), places=J(places, "and"),
+                        others=J(others, "and"), n=len(others))
+            else:
+                msg = T("BND003.no-data", names=J(names, "slash"), stage=S(stage), places=J(places, "and"))
             yield self.finding(msg, evidence=names + [hits[0][2]], location=hits[0][1].location, stage=stage)
 
 
@@ -208,7 +224,7 @@ class DataWithoutDeclaration(Rule):
             if stage in decl:
                 continue
             yield self.finding(
-                f"{refs[0].name} ({stage_label(stage, 'en')}) carries data but no boundary description lists it",
+                T("BND004.undeclared", name=refs[0].name, stage=S(stage)),
                 evidence=sorted({r.name for r in refs}), location=refs[0].location, stage=stage)
 
 
@@ -240,12 +256,19 @@ class ClaimConflict(Rule):
                 if b in spec.get(a, {}).get("compatible", []) or a in spec.get(b, {}).get("compatible", []):
                     continue
                 ca, cb = kinds[a], kinds[b]
-                where = lambda cs: ", ".join(sorted({f"p.{c.location.page}" for c in cs if c.location}))
                 yield self.finding(
-                    f"the report claims both {a} ({'/'.join(sorted({c.text for c in ca}))}, {where(ca)}) and "
-                    f"{b} ({'/'.join(sorted({c.text for c in cb}))}, {where(cb)})",
+                    T("BND006.both", claim=claim_name(a), where=_where(ca), other=claim_name(b), other_where=_where(cb)),
                     evidence=sorted({c.text for c in ca + cb}), location=cb[0].location,
-                    cause="a claim left over from another report or an earlier boundary")
+                    cause=T("BND006.left-over"))
+
+
+def _where(claims: list[BoundaryClaim]) -> Msg:
+    """The claim as printed and the pages it is printed on: 摇篮到坟墓, p.2."""
+    printed = J(sorted({c.text for c in claims}), "slash")
+    pages = sorted({c.location.page for c in claims if c.location})
+    if not pages:
+        return T("BND006.printed", printed=printed)
+    return T("BND006.printed-on", printed=printed, pages=J([T("place.page", page=p) for p in pages], "comma"))
 
 
 NONE_TEXT = {"", "/", "无", "-", "—", "–", "none", "n/a", "na", "不涉及", "未排除", "无排除", "——"}
@@ -294,39 +317,39 @@ class CutoffExclusion(Rule):
                  if ln.item}
         shares = []
         for row, text in excluded:
-            where = f"{row.stage.name}: {text}"
+            stage = row.stage.name
             counted = [i for i in items if len(i) >= 2 and (i in norm(text) or _core(text) in i)]
             if counted:
                 yield self.finding(
-                    f"{where} is listed as excluded, but the inventory has a line for {', '.join(sorted(counted))}",
+                    T("BND005.counted", stage=stage, excluded=text, items=J(sorted(counted), "and")),
                     evidence=[text, row.stage.name], location=row.stage.location, stage=row.stage.canonical)
                 continue
             share = self._share(text)
             if cut is None:
                 yield self.finding(
-                    f"{where} is excluded from the boundary, but the report declares no cut-off rule that would "
-                    f"allow it", evidence=[text, row.stage.name], location=row.stage.location,
-                    stage=row.stage.canonical, cause="an exclusion without a stated cut-off criterion")
+                    T("BND005.no-rule", stage=stage, excluded=text), evidence=[text, row.stage.name],
+                    location=row.stage.location, stage=row.stage.canonical, cause=T("BND005.cause-no-rule"))
                 continue
             if share is None:
                 yield self.finding(
-                    f"{where} is excluded under the cut-off rule ('{cut.text[:60]}'), but no share is given to show it "
-                    f"is below {item_max if item_max is not None else 'the'}%",
+                    T("BND005.no-share", stage=stage, excluded=text, rule=cut.text[:60], limit=f"{item_max}%")
+                    if item_max is not None else T("BND005.no-share-no-limit", stage=stage, excluded=text,
+                                                   rule=cut.text[:60]),
                     evidence=[text, row.stage.name, cut.text], location=row.stage.location,
                     stage=row.stage.canonical, severity="info")
                 continue
             shares.append((row, text, share))
             if item_max is not None and share.value > item_max:
                 yield self.finding(
-                    f"{where}: excluded at {share.text}%, above the cut-off of {item_max}% per input",
+                    T("BND005.above-cutoff", stage=stage, excluded=text, share=f"{share.text}%", limit=f"{item_max}%"),
                     values=[share.text], expected=f"<{item_max}", evidence=[text, cut.text],
                     location=row.stage.location, stage=row.stage.canonical, severity="error")
         if total_max is not None and shares and cut is not None:   # a share is only taken under a cut-off rule
             total = sum((s.value for _, _, s in shares), Decimal(0))
             if total > total_max:
                 yield self.finding(
-                    f"the excluded inputs add up to {total}% ({' + '.join(s.text + '%' for _, _, s in shares)}), "
-                    f"above the cut-off's total allowance of {total_max}%",
+                    T("BND005.above-total", total=f"{total}%", shares=J([s.text + "%" for _, _, s in shares], "plus"),
+                      limit=f"{total_max}%"),
                     values=[s.text for _, _, s in shares], expected=f"<={total_max}",
                     evidence=[t for _, t, _ in shares] + [cut.text], location=shares[0][0].stage.location,
                     severity="error")

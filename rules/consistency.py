@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.engine.reference import RefFactor
+from auditor.i18n import J, Msg, T
 from auditor.model import Detail, Location, Report
 from auditor.numbers import fold
 from auditor.vocab import norm
@@ -49,13 +50,13 @@ class GwpSourceYear(Rule):
             return
         actual = next((k for k, (a, b) in years.items() if a <= m.gwp_year <= b), None)
         text = m.gwp_source.text if m.gwp_source else m.gwp_report
+        published = str(lo) if lo == hi else f"{lo}/{hi}"
         yield self.finding(
-            f"'{text}': {m.gwp_report} was published in {lo if lo == hi else f'{lo}/{hi}'}, not {m.gwp_year}"
-            + (f"; {m.gwp_year} is {actual}" if actual else ""),
+            T("CON001.misdated-other" if actual else "CON001.misdated", source=text, report=m.gwp_report,
+              published=published, year=str(m.gwp_year), actual=actual or ""),
             values=[str(m.gwp_year)], expected=str(lo), evidence=[text],
             location=m.gwp_source.location if m.gwp_source else None,
-            cause=f"either the report means {actual} and misnames it, or means {m.gwp_report} and misdates it"
-            if actual else None)
+            cause=T("CON001.misnamed-or-misdated", actual=actual, report=m.gwp_report) if actual else None)
 
 
 class FactorSeries(Rule):
@@ -86,16 +87,14 @@ class FactorSeries(Rule):
         for m in report.factor_mentions:
             if m.series and m.unit_series and m.series != m.unit_series:
                 yield self.finding(
-                    f"'{m.text}' calls it a {'carbon-footprint (CO2e)' if m.series == 'CO2e' else 'CO2'} factor but "
-                    f"prints the unit in {m.unit_series}",
+                    T("CON002.unit-series", text=m.text, series=_series(m.series), unit_series=m.unit_series),
                     values=[m.value.text] if m.value else [], evidence=[m.text], location=m.location)
             if m.value is not None:
                 ref = by_value.get(m.value.value)
                 if ref is not None and m.series and ref.series != m.series:
                     yield self.finding(
-                        f"'{m.text}': {m.value.text} is the official {ref.vintage} "
-                        f"{'footprint (CO2e)' if ref.series == 'CO2e' else 'CO2'} factor, not a "
-                        f"{'footprint' if m.series == 'CO2e' else 'CO2 emission'} factor",
+                        T("CON002.value-of-other-series", text=m.text, value=m.value.text, vintage=str(ref.vintage),
+                          ref_series=_series(ref.series), series=_series(m.series)),
                         values=[m.value.text], evidence=[m.text], location=m.location)
         for m in report.factor_mentions:
             if not (m.announced and m.vintage):
@@ -104,9 +103,9 @@ class FactorSeries(Rule):
             if exists is None and any(f.vintage == m.vintage for f in lib.electricity()):
                 other = next(f for f in lib.electricity() if f.vintage == m.vintage)
                 yield self.finding(
-                    f"'{m.text}': no official {m.vintage} {'footprint' if m.series == 'CO2e' else 'CO2'} factor "
-                    f"was published; the {m.vintage} value that exists is the "
-                    f"{'footprint' if other.series == 'CO2e' else 'CO2'} factor {other.value} {other.unit}",
+                    T("CON002.never-published", text=m.text, vintage=str(m.vintage),
+                      series=_series(m.series or "CO2e"), other_series=_series(other.series),
+                      value=f"{other.value} {other.unit}"),
                     evidence=[m.text], values=[str(m.vintage)], location=m.location)
         for t in report.factor_tables:
             if not t.unit:
@@ -117,10 +116,14 @@ class FactorSeries(Rule):
             for value in sorted(hits):
                 ref = by_value[value]
                 yield self.finding(
-                    f"the factor table's unit is {t.unit_text or t.unit} ({unit_series}) but {value} is the official "
-                    f"{ref.vintage} {'carbon-footprint (CO2e)' if ref.series == 'CO2e' else 'CO2'} factor "
-                    f"({ref.unit})",
+                    T("CON002.table-unit", unit=t.unit_text or t.unit, unit_series=unit_series, value=str(value),
+                      vintage=str(ref.vintage), series=_series(ref.series), ref_unit=ref.unit),
                     values=[str(value)], evidence=[t.unit_text or t.unit], location=t.location)
+
+
+def _series(series: str) -> Msg:
+    """A factor series named: the carbon-footprint (CO2e) factor or the CO2 (emission) factor."""
+    return T("CON002.series-co2e" if series == "CO2e" else "CON002.series-co2")
 
 
 class DatesInOrder(Rule):
@@ -148,29 +151,32 @@ class DatesInOrder(Rule):
         issued_text = m.issue_date.text if m.issue_date else str(issued)
         period = m.data_period
         if m.data_period_start and m.data_period_end and m.data_period_start > m.data_period_end:
-            yield self.finding(f"the data period starts {m.data_period_start} after it ends {m.data_period_end}",
+            yield self.finding(T("CON003.period-reversed", start=str(m.data_period_start),
+                                 end=str(m.data_period_end)),
                                evidence=[period.text] if period else [],
                                location=period.location if period else None,
                                values=[str(m.data_period_start), str(m.data_period_end)])
         if issued and m.data_period_end and m.data_period_end > issued:
             yield self.finding(
-                f"the report is dated {issued} but its data period runs to {m.data_period_end}",
+                T("CON003.issued-before-period-end", issued=str(issued), end=str(m.data_period_end)),
                 values=[issued_text, str(m.data_period_end)], evidence=[period.text] if period else [],
                 location=m.issue_date.location if m.issue_date else None)
         for f in report.factor_mentions:
             if f.announced and issued and f.announced > issued:
                 yield self.finding(
-                    f"the report (dated {issued}) cites an announcement dated {f.announced}",
+                    T("CON003.announcement-after-report", issued=str(issued), announced=str(f.announced)),
                     values=[str(f.announced), issued_text], evidence=[f.text], location=f.location)
             if f.announced and f.vintage and f.vintage > f.announced.year:
-                yield self.finding(f"'{f.text}': a {f.vintage} factor cannot be announced in {f.announced.year}",
+                yield self.finding(T("CON003.vintage-after-announcement", text=f.text, vintage=str(f.vintage),
+                                     year=str(f.announced.year)),
                                    values=[str(f.vintage)], evidence=[f.text], location=f.location)
             if f.announced and f.vintage:
                 ref = ctx.library.official_national(f.vintage, f.series or "CO2e")
                 if ref and ref.announced and abs((ref.announced - f.announced).days) > 45:
                     yield self.finding(
-                        f"'{f.text}': the official {f.vintage} factor was announced on {ref.announced}, not "
-                        f"{f.announced}", values=[str(f.announced)], expected=str(ref.announced),
+                        T("CON003.announced-elsewhen", text=f.text, vintage=str(f.vintage),
+                          official=str(ref.announced), announced=str(f.announced)),
+                        values=[str(f.announced)], expected=str(ref.announced),
                         evidence=[f.text], location=f.location, severity="warning")
 
 
@@ -209,14 +215,12 @@ class GasesCovered(Rule):
                                and ln.factor.unit.split("/")[0].endswith("CO2")})
             if co2_only:
                 yield self.finding(
-                    f"the report says it covers {', '.join(m.gases)}, but its combustion factors are CO2 only "
-                    f"({'; '.join(co2_only)}): CH4 and N2O from burning fuel are not in the numbers",
+                    T("CON004.co2-only-factors", gases=J(m.gases, "and"), factors=J(co2_only, "semicolon")),
                     evidence=([m.gases_text.text] if m.gases_text else []) + co2_only,
                     location=m.gases_text.location if m.gases_text else None)
             return
         yield self.finding(
-            f"the report covers {', '.join(m.gases)} only, but burns {', '.join(fuels)}: combustion also emits "
-            f"{' and '.join(missing)}",
+            T("CON004.gases-missing", gases=J(m.gases, "and"), fuels=J(fuels, "and"), missing=J(missing, "and")),
             evidence=[m.gases_text.text] + fuels if m.gases_text else fuels,
             location=m.gases_text.location if m.gases_text else None)
 
@@ -240,19 +244,19 @@ def _unit_key(word: str) -> str | None:
     return next((k for ww, k in _FU_WORDS if ww.lower() == w), None)
 
 
-def fu_statements(report: Report) -> list[tuple[str, str | None, str, Location | None]]:
+def fu_statements(report: Report) -> list[tuple[Msg, str | None, str, Location | None]]:
     """(place, unit key, printed word, location) for every statement of the functional unit: the cover box
     (功能单位 台), the sentences '功能单位定义为：1 台...', and the per-unit part of the results header (kgCO2e/台)."""
-    out: list[tuple[str, str | None, str, Location | None]] = []
+    out: list[tuple[Msg, str | None, str, Location | None]] = []
     for t in report.metadata.functional_unit:
         txt = fold(t.text).strip()
         k = _unit_key(txt)
         if k:
-            out.append(("the functional-unit box", k, txt, t.location))
+            out.append((T("place.fu-box"), k, txt, t.location))
             continue
         m = FU_PHRASE.match(txt)
         if m:
-            out.append((f"'{txt}'", _unit_key(m.group("unit")), m.group("unit"), t.location))
+            out.append((T("place.quoted", text=txt), _unit_key(m.group("unit")), m.group("unit"), t.location))
     if report.results and report.results.rows:
         q = report.results.rows[0].value
         ut = fold(q.unit_text or "")
@@ -260,7 +264,7 @@ def fu_statements(report: Report) -> list[tuple[str, str | None, str, Location |
             per = ut.rsplit("/", 1)[1].strip(" ()（）")
             k = _unit_key(per)
             if k:
-                out.append(("the results table header", k, per, q.location))
+                out.append((T("place.results-header"), k, per, q.location))
     return out
 
 
@@ -296,11 +300,11 @@ class FunctionalUnitConsistent(Rule):
             for place, key, word, loc in group:
                 others = [s for s in stmts if s[1] != key]
                 yield self.finding(
-                    f"{place} states the functional unit as '{word}', but "
-                    + ", ".join(f"{p} as '{w}'" for p, _, w, _ in others),
+                    T("CON005.mismatch", place=place, word=word,
+                      others=J([T("CON005.stated-as", place=p, word=w) for p, _, w, _ in others], "comma")),
                     values=[word], expected=majority[0][2] if majority else None,
-                    evidence=[p for p, *_ in stmts], location=loc,
-                    detail=Detail(steps=[f"{p}: {w}" for p, _, w, _ in stmts]))
+                    evidence=[str(p) for p, *_ in stmts], location=loc,
+                    detail=Detail(steps=[T("step.name-value", name=p, value=w) for p, _, w, _ in stmts]))
 
 
 GENERIC = {"产品", "本产品", "该产品", "此产品", "产品单元", "product", "theproduct", "unit"}
@@ -349,9 +353,8 @@ class ProductIdentity(Rule):
                 name_part = regex.sub(r"[A-Za-z0-9\-_/.]+$", "", rest)
                 if name_part and name_part not in GENERIC and name_part not in product:
                     yield self.finding(
-                        f"the cover names the product '{product_text}', but '{text.strip()[:60]}' names "
-                        f"'{name_part}'", values=[], evidence=[product_text, text.strip()[:80]], location=loc,
-                        expected=product_text)
+                        T("CON008.other-product", product=product_text, text=text.strip()[:60], name=name_part),
+                        values=[], evidence=[product_text, text.strip()[:80]], location=loc, expected=product_text)
                     continue
             if model and product and product in rest:
                 raw = fold(fm.group("rest"))
@@ -360,9 +363,8 @@ class ProductIdentity(Rule):
                 token = regex.match(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*", tail)
                 if token and norm(token.group(0)) != model:
                     yield self.finding(
-                        f"the cover gives the model '{model_text}', but '{text.strip()[:60]}' gives "
-                        f"'{token.group(0)}'", evidence=[model_text, text.strip()[:80]], location=loc,
-                        expected=model_text, values=[])
+                        T("CON008.other-model", model=model_text, text=text.strip()[:60], token=token.group(0)),
+                        evidence=[model_text, text.strip()[:80]], location=loc, expected=model_text, values=[])
 
 
 STANDARD_RE = regex.compile(
@@ -414,9 +416,10 @@ class StandardCited(Rule[StandardSettings]):
             if len(years) > 1:
                 counts = {y: sum(1 for h in hits if h[0] == y) for y in years}
                 odd = [h for h in hits if counts[h[0]] < max(counts.values())] or hits
+                sep = "-" if family.startswith("GB") else ":"
                 yield self.finding(
-                    f"{family} is cited as " + " and as ".join(
-                        f"{family}{'-' if family.startswith('GB') else ':'}{y} ({counts[y]}x)" for y in years),
+                    T("CON006.editions", family=family, citations=J(
+                        [T("CON006.cited-as", citation=f"{family}{sep}{y}", n=counts[y]) for y in years], "and")),
                     values=[str(y) for y in years], evidence=sorted({h[1] for h in hits}), location=odd[0][2],
                     expected=str(max(counts, key=counts.__getitem__)) if len(set(counts.values())) > 1 else None)
             known = editions.get(family)
@@ -426,10 +429,11 @@ class StandardCited(Rule[StandardSettings]):
                 key = f"{family}:{y}"
                 if known and y not in known:
                     yield self.finding(
-                        f"{text}: {family} has no {y} edition (published: {', '.join(map(str, known))})",
+                        T("CON006.no-such-edition", text=text, family=family, year=str(y),
+                          published=J([str(k) for k in known], "comma")),
                         values=[str(y)], expected=str(known[-1]), evidence=[text], location=loc)
                 elif key in self.settings.superseded:
-                    yield self.finding(f"{text} is superseded by {self.settings.superseded[key]}",
+                    yield self.finding(T("CON006.superseded", text=text, by=self.settings.superseded[key]),
                                        evidence=[text], location=loc, severity="info")
 
 
@@ -467,14 +471,15 @@ class GwpValues(Rule):
                 if not expected or any(ctx.interval(g.value).contains(v) for v in expected):
                     continue
                 others = lib.gwp_reports_for(gas, g.value.value)
+                msg = T("CON007.mismatch-value-of" if others else "CON007.mismatch", gas=gas, printed=g.value.text,
+                        named=named, source=m.gwp_source.text if m.gwp_source else named,
+                        expected=str(expected[0].normalize()), reports=J(others, "slash"))
                 yield self.finding(
-                    f"{gas}: GWP {g.value.text} is printed, but {named} (named in "
-                    f"'{m.gwp_source.text if m.gwp_source else named}') gives {expected[0].normalize()}"
-                    + (f"; {g.value.text} is the {'/'.join(others)} value" if others else ""),
-                    values=[g.value.text], expected=str(expected[0].normalize()),
+                    msg, values=[g.value.text], expected=str(expected[0].normalize()),
                     evidence=[x for x in (g.text, m.gwp_source.text if m.gwp_source else None) if x],
                     location=g.value.location,
-                    cause=f"values of {'/'.join(others)} used with {named} named" if others else None)
+                    cause=T("CON007.values-of-other-report", reports=J(others, "slash"), named=named)
+                    if others else None)
             return
         sets = {}
         for g in values:
@@ -483,8 +488,9 @@ class GwpValues(Rule):
                 sets[g.gas] = (set(ars), g)
         if len(sets) >= 2 and not set.intersection(*(s for s, _ in sets.values())):
             yield self.finding(
-                "the GWP values come from different assessment reports: "
-                + "; ".join(f"{gas} {g.value.text} ({'/'.join(sorted(s))})" for gas, (s, g) in sets.items()),
+                T("CON007.mixed-reports", values=J([T("CON007.gas-value", gas=gas, value=g.value.text,
+                                                       reports=J(sorted(s), "slash"))
+                                                     for gas, (s, g) in sets.items()], "semicolon")),
                 values=[g.value.text for _, g in sets.values()], evidence=[g.text for _, g in sets.values() if g.text],
                 location=next(iter(sets.values()))[1].value.location, severity="warning")
 

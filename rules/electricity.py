@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
-from auditor.model import Detail, Finding, InventoryLine, Report
+from auditor.i18n import J, Msg, T
+from auditor.model import Detail, Finding, InventoryLine, Quantity, Report
 
 ELEC_ITEM = regex.compile(r"^(?:外购|购入|电网|网|市)?(?:电力|电|电能|用电|网电|市电)(?:消耗|消耗量|使用)?$|"
                           r"^(?:grid |purchased |mains )?electricity(?: \(grid\)| consumption| use)?$|^grid power$",
@@ -44,11 +45,12 @@ def electricity_lines(report: Report) -> Iterator[tuple[InventoryLine, Decimal, 
 
 
 def _official(ctx: Context) -> list[tuple[Decimal, int, str, str]]:
-    """Every official electricity value the library holds: (value, year, region, series word)."""
+    """Every official electricity value the library holds: (value, year, region, the id of its kind in words:
+    'national footprint', 'regional CO2' ...)."""
     lib = ctx.library
-    out = [(f.value, f.vintage, "national", "footprint" if f.series == "CO2e" else "CO2")
+    out = [(f.value, f.vintage, "national", "word.national-footprint" if f.series == "CO2e" else "word.national-co2")
            for f in lib.electricity() if f.confidence == "official" and f.vintage]
-    for table, word in ((lib.regional_co2, "regional CO2"), (lib.provincial_co2, "provincial CO2")):
+    for table, word in ((lib.regional_co2, "word.regional-co2"), (lib.provincial_co2, "word.provincial-co2")):
         if table is None or table.confidence != "official":
             continue
         for region, vals in table.values.items():
@@ -60,9 +62,16 @@ def _official(ctx: Context) -> list[tuple[Decimal, int, str, str]]:
     return out
 
 
-def _which(value: Decimal, ctx: Context) -> list[str]:
-    return [f"the {y} {'national ' + w if r == 'national' else r + ' ' + w} factor"
+def _which(value: Decimal, ctx: Context) -> list[Msg]:
+    """The official values the value is: 'the 2023 national CO2 factor', 'the 2023 浙江 provincial CO2 factor'."""
+    return [T("FAC011.factor", year=str(y), kind=T(w)) if r == "national" else
+            T("FAC011.region-factor", year=str(y), region=r, kind=T(w))
             for v, y, r, w in _official(ctx) if v == value]
+
+
+def _line(ln: InventoryLine, q: Quantity) -> str:
+    """The line as printed: '电力 0.5777 kgCO2e/kWh'."""
+    return " ".join(x for x in (ln.item, q.text, q.unit) if x)
 
 
 def _is_national(region: str | None) -> bool:
@@ -126,12 +135,14 @@ class ElectricityFactorOfficial(Rule):
                         held.append((table, r))
                 if not held:
                     if regex.search(r"[\p{Han}]", region):
-                        provs = ", ".join(lib.provincial_co2.values) if lib.provincial_co2 else "none"
+                        grids = [k for k in (lib.regional_co2.values if lib.regional_co2 else {}) if k != "全国"]
+                        provs = list(lib.provincial_co2.values) if lib.provincial_co2 else []
+                        said = {"line": _line(ln, q), "region": region,
+                                "regions": J(grids, "comma") if grids else T("word.none"),
+                                "provinces": J(provs, "comma") if provs else T("word.none")}
                         yield self.finding(
-                            f"{ln.item} {q.text} {q.unit}: the report cites the {region} grid factor, which the library "
-                            f"does not hold (regional grids: {', '.join(k for k in (lib.regional_co2.values if lib.regional_co2 else {}) if k != '全国')}; "
-                            f"provinces: {provs}); it cannot be confirmed"
-                            + (f"; {q.text} is {others[0]}" if others else ""),
+                            T("FAC011.region-unknown-other", printed=q.text, other=others[0], **said) if others
+                            else T("FAC011.region-unknown", **said),
                             severity="info", values=[q.text], evidence=[el.region_text.text if el.region_text else region],
                             location=q.location)
                     continue      # a grid outside China: nothing to compare with
@@ -145,14 +156,15 @@ class ElectricityFactorOfficial(Rule):
                 if hit is None:
                     years = sorted({y for t, _ in held for y in t.years})
                     yield self.finding(
-                        f"{ln.item} {q.text} {q.unit}: the library holds the {region} factor for "
-                        f"{', '.join(map(str, years))}, not {year}; it cannot be confirmed",
+                        T("FAC011.year-unknown", line=_line(ln, q), region=region, years=J(map(str, years), "comma"),
+                          year=str(year)),
                         severity="info", values=[q.text], location=q.location)
                     continue
                 val, r, _ = hit
                 if _agrees(ctx, q, v, val):
                     continue
-                yield self._mismatch(ln, q, v, val, f"the {year} {region} factor", year, others, "error")
+                yield self._mismatch(ln, q, v, val, T("FAC011.what-region", year=str(year), region=region), year,
+                                     others, "error")
                 continue
             # national (cited explicitly or assumed)
             if year is None:
@@ -164,25 +176,29 @@ class ElectricityFactorOfficial(Rule):
             if any(_agrees(ctx, q, v, f.value) for f in refs):
                 continue
             ref = refs[0]
-            what = f"the official {year} national {'footprint' if ref.series == 'CO2e' else 'CO2'} factor"
+            what = T("word.official-factor", year=str(year),
+                     kind=T("word.national-footprint" if ref.series == "CO2e" else "word.national-co2"))
             if region is None and el.address_region:
                 if any(r == el.address_region and val == v for val, _, r, _ in _official(ctx)):
                     yield self.finding(
-                        f"{ln.item} {q.text} {q.unit} is the {el.address_region} provincial factor (the company's "
-                        f"province), but the report cites {what} ({ref.value}) and names no region",
+                        T("FAC011.address-province", line=_line(ln, q), province=el.address_region, what=what,
+                          value=str(ref.value)),
                         severity="info", values=[q.text], expected=str(ref.value), location=q.location)
                     continue
             yield self._mismatch(ln, q, v, ref.value, what, year, others,
                                  "error" if region is not None else "warning")
 
-    def _mismatch(self, ln, q, v, expected, what, year, others, severity) -> Finding:
-        said = f"; {q.text} is {others[0]}, the report cites {year}" if others else ""
+    def _mismatch(self, ln, q, v, expected, what: Msg, year, others: list[Msg], severity) -> Finding:
+        said = {"line": _line(ln, q), "what": what, "expected": str(expected)}
         return self.finding(
-            f"{ln.item} {q.text} {q.unit}: not {what} ({expected}){said}",
+            T("FAC011.not-official-other", printed=q.text, other=others[0], year=str(year), **said) if others
+            else T("FAC011.not-official", **said),
             severity=severity, values=[q.text], expected=str(expected), location=q.location,
-            cause=f"value of another year, region or series: {others[0]}" if others else None,
-            detail=Detail(steps=[f"printed {q.text} {q.unit} = {v} kg per kWh", f"{what}: {expected}"]
-                          + [f"{q.text} is {o}" for o in others]))
+            cause=T("FAC011.cause", other=others[0]) if others else None,
+            detail=Detail(steps=[T("FAC011.step-per-kwh", printed=" ".join(x for x in (q.text, q.unit) if x),
+                                   value=str(v)),
+                                 T("step.name-value", name=what, value=str(expected))]
+                          + [T("FAC011.step-is", printed=q.text, other=o) for o in others]))
 
 
 class MarketBasedEvidence(Rule):
@@ -218,16 +234,15 @@ class MarketBasedEvidence(Rule):
             return
         where = claims[0].location if claims else (low[0][0].factor.location if low and low[0][0].factor else None)
         if (claims or low) and not el.evidence:
-            what = (f"'{claims[0].text}'" if claims else
-                    f"{low[0][0].item} factor {low[0][0].factor.text if low[0][0].factor else ''} (far below any grid value)")
+            msg = T("FAC012.no-evidence-claim", claim=claims[0].text) if claims else \
+                T("FAC012.no-evidence-low", item=low[0][0].item or "",
+                  factor=low[0][0].factor.text if low[0][0].factor else "")
             yield self.finding(
-                f"market-based electricity {what} names no evidence: no certificate numbers or quantities, "
-                f"contract or supplier", values=[c.text for c in claims[:3]] or [str(low[0][1])],
+                msg, values=[c.text for c in claims[:3]] or [str(low[0][1])],
                 evidence=[c.text for c in claims[:5]], location=where,
-                cause="market-based claim without its contractual instrument")
+                cause=T("FAC012.cause"))
         if el.basis is None and (claims or low or el.supplier_factor is not None):
             yield self.finding(
-                "the report uses renewable electricity or a supplier factor but does not state whether its electricity "
-                "factor is location-based or market-based", severity="warning",
+                T("FAC012.no-basis"), severity="warning",
                 evidence=[c.text for c in claims[:3]] + ([el.supplier_factor.text] if el.supplier_factor else []),
                 location=where)

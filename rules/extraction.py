@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.engine.base import Context, Rule
+from auditor.i18n import J, T, recorded
 from auditor.model import Finding, Report
 
 
@@ -45,23 +46,17 @@ class NothingToVerify(Rule):
         lines, rows = _verifiable(report)
         if lines or rows:
             if not lines:
-                yield self.finding(
-                    "no inventory table with activity data and factors was found: line and stage arithmetic and the "
-                    "factors could not be verified (only the results table and quoted values were checked)",
-                    severity="warning")
+                yield self.finding(T("EXT001.no-inventory"), severity="warning")
             return
         cov = report.coverage
-        lead = "nothing to verify"
-        if not_a_report(report):
-            lead = ("this does not look like a carbon-footprint report (no standard, functional unit, system "
-                    "boundary, emission factor or footprint value found): nothing to verify")
         why = []
         if cov.text_pages < cov.pages:
-            why.append(f"{cov.pages - cov.text_pages} of {cov.pages} pages have no text layer")
-        why.append(f"{cov.tables} table(s) found, none recognised as an inventory or results table")
+            why.append(T("EXT001.pages-without-text", n=cov.pages - cov.text_pages, pages=cov.pages))
+        why.append(T("EXT001.tables-not-recognised", n=cov.tables))
         if not report.quotes:
-            why.append("no stage or total values quoted in the text")
-        yield self.finding(f"{lead}: " + "; ".join(why),
+            why.append(T("EXT001.no-quotes"))
+        yield self.finding(T("EXT001.not-a-report" if not_a_report(report) else "EXT001.nothing-to-verify",
+                             reasons=J(why, "semicolon")),
                            values=[q.value.text for q in report.quotes])
 
 
@@ -89,8 +84,8 @@ class ExtractionProblem(Rule):
         for n in report.notes:
             if n.severity == "info":
                 continue
-            yield self.finding(f"{n.code}: {n.message}", evidence=[n.text] if n.text else [], location=n.location,
-                               severity=n.severity)
+            yield self.finding(T("EXT002.note", code=n.code, note=recorded(n)), evidence=[n.text] if n.text else [],
+                               location=n.location, severity=n.severity)
 
 
 class TableNotVerified(Rule):
@@ -118,5 +113,5 @@ class TableNotVerified(Rule):
         for t in report.tables:
             if t.read_as or t.numbers < 2 or t.relations or table_relations(t, ctx):
                 continue
-            yield self.finding(f"{table_name(t)}: {t.numbers} numbers, no relation among its columns was recognised; "
-                               f"not verified", evidence=[table_name(t)], location=t.location)
+            yield self.finding(T("EXT003.not-verified", table=table_name(t), n=t.numbers), evidence=[table_name(t)],
+                               location=t.location)

@@ -12,6 +12,7 @@ from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale
 from auditor.engine.reference import MASS_PER, RefFactor, per_scale
+from auditor.i18n import J, Msg, T
 from auditor.model import Detail, Location, Report, Severity
 from auditor.numbers import Interval, fold, sig
 from auditor.units import FactorUnit, emission_unit, factor_unit
@@ -57,31 +58,33 @@ class FactorEnergyBasis(Rule):
         for (item, ftext), hits in groups.items():
             st, ln, ref = hits[0]
             implied = self._implied(report, hits, ctx)
-            msg = (f"{item}: the factor {ftext} printed beside activity data in {ln.activity.unit or '?'} is "
-                   f"{ref.item}'s {ref.per_energy.unit} value ({ref.per_energy.value}); per {ref.per} the default is "
-                   f"{ref.value} {ref.unit}")
-            if implied:
-                msg += f"; the printed emissions imply {implied}"
+            said = {"item": item, "factor": ftext, "unit": ln.activity.unit or "?", "ref_item": ref.item,
+                    "energy_unit": ref.per_energy.unit, "energy_value": str(ref.per_energy.value), "per": ref.per,
+                    "default": f"{ref.value} {ref.unit}"}
+            msg = T("FAC001.energy-basis-implied", implied=implied, **said) if implied else \
+                T("FAC001.energy-basis", **said)
             stages = sorted({h[0].stage.name for h in hits})
             yield self.finding(
                 msg, values=[ftext], expected=str(ref.value), evidence=[f"{item} {ln.activity.unit_text or ''}".strip()]
                 + stages, location=ln.factor.location, stage=st.stage.canonical,
-                cause=f"factor printed per GJ (energy basis) instead of per {ref.per}",
+                cause=T("FAC001.cause", per=ref.per),
                 detail=Detail(stated=ftext, computed=str(ref.value),
-                              steps=[f"reference {ref.id}: {ref.value} {ref.unit}; per energy {ref.per_energy.value} "
-                                     f"{ref.per_energy.unit}; source: {ref.source}",
-                                     f"used in {len(hits)} line(s): " + ", ".join(
-                                         f"{h[0].stage.name} ({h[1].activity.text} {h[1].activity.unit or ''})"
-                                         for h in hits)]))
+                              steps=[T("FAC001.step-reference", id=ref.id, value=f"{ref.value} {ref.unit}",
+                                       energy=f"{ref.per_energy.value} {ref.per_energy.unit}", source=ref.source),
+                                     T("FAC001.step-used-in", n=len(hits), lines=J(
+                                         [T("word.with-note", text=h[0].stage.name,
+                                            note=f"{h[1].activity.text} {h[1].activity.unit or ''}".strip())
+                                          for h in hits], "comma"))]))
 
     @staticmethod
-    def _implied(report: Report, hits, ctx: Context) -> str | None:
+    def _implied(report: Report, hits, ctx: Context) -> Msg | None:
         """The factor the printed emissions imply, from lines with their own emissions or single-line stages."""
         for _st, ln, ref in hits:
             if ln.emissions is not None:
                 iv = ctx.interval(ln.emissions) / ctx.interval(ln.activity)
                 if iv.bounded:
-                    return f"{sig(iv.mid, 4)} {ref.unit} (from {ln.emissions.text} / {ln.activity.text})"
+                    return T("FAC001.implied-line", value=f"{sig(iv.mid, 4)} {ref.unit}", emissions=ln.emissions.text,
+                             activity=ln.activity.text)
         emissions_unit = report.inventory.emissions_unit if report.inventory else None   # hits are its lines
         for st, ln, ref in hits:
             if st.emissions is None:
@@ -95,7 +98,7 @@ class FactorEnergyBasis(Rule):
             rest = sum(known, Interval.exact(Decimal(0)))
             iv = (ctx.interval(st.emissions) - rest) / ctx.interval(ln.activity)
             if iv.bounded and iv.mid > 0:
-                return f"{sig(iv.mid, 4)} {ref.unit} (from the stage value {st.emissions.text} less its other lines)"
+                return T("FAC001.implied-stage", value=f"{sig(iv.mid, 4)} {ref.unit}", stage_value=st.emissions.text)
         return None
 
 
@@ -103,6 +106,11 @@ WASTE_WORDS = regex.compile(
     r"废|报废|回收|再生|填埋|焚烧|边角料|下脚料|"
     r"(?<![a-z])(?:waste|scraps?|recycling|recycle|recycled|post[- ]consumer|secondary|landfill\w*|incinerat\w*|"
     r"offcuts?|disposal|end[- ]of[- ]life)(?![a-z])|(?<![a-z])r(?:hdpe|ldpe|pet|pp|pe|abs|ps)(?![a-z])")
+
+
+def national_series(series: str) -> str:
+    """The words for a national electricity factor series: the id of 'national footprint' or 'national CO2'."""
+    return "word.national-footprint" if series == "CO2e" else "word.national-co2"
 
 
 def is_waste(item: str) -> bool:
@@ -178,7 +186,7 @@ class FactorReference(Rule):
         seen = set()
         emissions_unit = report.inventory.emissions_unit if report.inventory else None
         judged = 0
-        unjudged: list[tuple[str, str, Location | None]] = []   # (item, why, location)
+        unjudged: list[tuple[str, Msg, Location | None]] = []   # (item, why, location)
         for st, ln in inventory_lines(report):
             if ln.factor is None or not ln.item:
                 continue
@@ -195,8 +203,9 @@ class FactorReference(Rule):
             if waste:
                 refs = [r for r in refs if r.kind != "material"]
             if not refs:
-                why = "waste or end-of-life treatment" if waste else \
-                    f"no reference per {per}" if ctx.library.for_item(ln.item) else "no reference for the item"
+                why = T("FAC010.why-waste") if waste else \
+                    T("FAC010.why-no-basis", per=per or "?") if ctx.library.for_item(ln.item) else \
+                    T("FAC010.why-no-reference")
                 unjudged.append((ln.item, why, ln.factor.location))
                 continue
             judged += 1
@@ -219,71 +228,83 @@ class FactorReference(Rule):
         ref, scale, value, lo, hi = candidates[0]
         printed_unit = ln.factor.unit_text or ln.factor.unit
         converted = scale != 1
-        as_ref = f" (= {_short(value)} {ref.unit})" if converted else ""
+        factor = T("word.with-note", text=ln.factor.text, note=f"= {_short(value)} {ref.unit}") if converted \
+            else ln.factor.text
         ranges = [(r, rlo, rhi) for r, _, _, rlo, rhi in candidates]
-        steps = [f"reference {r.id}: {r.value} {r.unit} (plausible {rlo}-{rhi}); source: {r.source}"
+        steps = [T("FAC002.step-reference", id=r.id, value=f"{r.value} {r.unit}", range=f"{rlo}-{rhi}", source=r.source)
                  for r, rlo, rhi in [x for i, x in enumerate(ranges) if x[0] not in [y[0] for y in ranges[:i]]]]
         if converted:
-            steps.append(f"printed {ln.factor.text} {printed_unit or ''} x {_short(scale)} = {_short(value)} {ref.unit}")
-        shift = unit_slip(value, ref.value, printed_unit) or decimal_shift(value, ref.value) \
+            steps.append(T("FAC002.step-converted", printed=f"{ln.factor.text} {printed_unit or ''}".strip(),
+                           scale=_short(scale), value=f"{_short(value)} {ref.unit}"))
+        shift = self._off_by(value, ref.value, printed_unit) \
             or self._shift_into_range(value, [(r, rlo, rhi) for r, rlo, rhi in ranges if r is ref] or ranges)
+        plausible = f"{lo}-{hi} {ref.unit}"
         if value <= 0:
             yield self.finding(
-                f"{ln.item}: factor {ln.factor.text} is not positive; a production factor for {ref.item} is "
-                f"{lo}-{hi} {ref.unit}", values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item],
+                T("FAC002.not-positive", item=ln.item, factor=ln.factor.text, ref_item=ref.item, range=plausible),
+                values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item],
                 location=ln.factor.location, stage=st.stage.canonical,
-                cause="a missing value, or a cut-off allocation that the report should state",
+                cause=T("FAC002.not-positive-cause"),
                 detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
             return
         out = value / hi if value > hi else lo / value
+        said = {"item": ln.item, "factor": factor, "range": plausible, "value": str(ref.value), "source": ref.source,
+                "times": _short(out, 2)}
+        above = value > hi
         if shift:
+            how, cause = shift
             yield self.finding(
-                f"{ln.item}: factor {ln.factor.text}{as_ref} is {shift.split(':')[0]}; the reference is {ref.value} "
-                f"{ref.unit}",
+                T("FAC002.shifted", item=ln.item, factor=factor, how=how, reference=f"{ref.value} {ref.unit}"),
                 values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                stage=st.stage.canonical, cause=shift, severity="error",
+                stage=st.stage.canonical, cause=cause, severity="error",
                 detail=Detail(stated=ln.factor.text, computed=str(ref.value),
-                              steps=steps + [f"{_short(value, 6)} / {ref.value} = {_short(value / ref.value)}"]))
+                              steps=steps + [T("step.quotient", total=_short(value, 6), output=str(ref.value),
+                                               interval=_short(value / ref.value))]))
             return
         if out >= FAR:
-            how = f"{_short(out, 2)}x {'above' if value > hi else 'below'}"
             yield self.finding(
-                f"{ln.item}: factor {ln.factor.text}{as_ref} is {how} the plausible range {lo}-{hi} {ref.unit} "
-                f"(reference {ref.value}, {ref.source})",
+                T("FAC002.far-above" if above else "FAC002.far-below", **said),
                 values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
-                stage=st.stage.canonical, severity="error",
-                cause="far outside any plausible value for this item: a wrong unit, or the factor of another "
-                      "material or process",
+                stage=st.stage.canonical, severity="error", cause=T("FAC002.far-cause"),
                 detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
             return
         yield self.finding(
-            f"{ln.item}: factor {ln.factor.text}{as_ref} lies outside the plausible range {lo}-{hi} {ref.unit} "
-            f"({_short(out, 2)}x {'above' if value > hi else 'below'}; reference {ref.value}, {ref.source})",
+            T("FAC002.outside-above" if above else "FAC002.outside-below", **said),
             values=[ln.factor.text], expected=str(ref.value), evidence=[ln.item], location=ln.factor.location,
             stage=st.stage.canonical, detail=Detail(stated=ln.factor.text, computed=str(ref.value), steps=steps))
 
     def _coverage(self, unjudged, total: int, report: Report):
-        groups: dict[str, list[str]] = {}
+        groups: dict[Msg, list[str]] = {}
         for item, why, _ in unjudged:
             if item not in groups.setdefault(why, []):
                 groups[why].append(item)
         parts = []
         for why, items in groups.items():
-            shown = ", ".join(items[:COVERAGE_LISTED]) + (f" and {len(items) - COVERAGE_LISTED} more"
-                                                          if len(items) > COVERAGE_LISTED else "")
-            parts.append(f"{why} ({len(items)}): {shown}")
+            shown = J(items[:COVERAGE_LISTED], "comma")
+            if len(items) > COVERAGE_LISTED:
+                shown = T("FAC010.and-more", items=shown, n=len(items) - COVERAGE_LISTED)
+            parts.append(T("FAC010.group", why=why, n=len(items), items=shown))
         return self.finding(
-            f"{len(unjudged)} of {total} factors could not be judged against the reference library: "
-            + "; ".join(parts),
+            T("FAC010.not-judged", n=len(unjudged), total=total, groups=J(parts, "semicolon")),
             values=[str(len(unjudged)), str(total)], evidence=[item for item, _, _ in unjudged],
             location=unjudged[0][2] or (report.inventory.location if report.inventory else None),
-            cause="not verified: no reference value for the item on the basis it is printed in, or a waste "
-                  "treatment factor, which no production factor applies to (add references with --factors)",
-            detail=Detail(steps=[f"{item}: {why}" for item, why, _ in unjudged]))
+            cause=T("FAC010.cause"),
+            detail=Detail(steps=[T("step.name-value", name=item, value=why) for item, why, _ in unjudged]))
 
     @staticmethod
-    def _shift_into_range(value: Decimal, ranges) -> str | None:
-        """A value outside every plausible range that a power of ten brings inside one: a decimal shift."""
+    def _off_by(value: Decimal, expected: Decimal, printed_unit: str | None) -> tuple[Msg, Msg] | None:
+        """A kg/t slip or a decimal shift against the reference value: (how far off, in words; the cause)."""
+        cause = unit_slip(value, expected, printed_unit) or decimal_shift(value, expected)
+        if cause is None:
+            return None
+        larger = cause.id.startswith(("cause.unit-slip-larger", "cause.decimal-shift-larger"))
+        times = cause.params.get("times", 1000)
+        return T("FAC002.larger" if larger else "FAC002.smaller", times=times), cause
+
+    @staticmethod
+    def _shift_into_range(value: Decimal, ranges) -> tuple[Msg, Msg] | None:
+        """A value outside every plausible range that a power of ten brings inside one: a decimal shift. Returns
+        (how far off, in words; the cause)."""
         for k in (1, 3, 2, 4):
             for sign in (1, -1):
                 v = value / Decimal(10) ** (sign * k)
@@ -294,11 +315,12 @@ class FactorReference(Rule):
                     near = r.value / Decimal("1.5") <= v <= r.value * Decimal("1.5")
                     narrow = k > 1 and lo > 0 and hi / lo <= Decimal(10) ** k / 5
                     if lo <= v <= hi and (near or narrow):
-                        word = "larger" if sign > 0 else "smaller"
+                        how = T("FAC002.larger-than-plausible" if sign > 0 else "FAC002.smaller-than-plausible",
+                                times=10 ** k, item=r.item, range=f"{lo}-{hi} {r.unit}")
                         if k == 3:
-                            return (f"1,000x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a value per "
-                                    f"{'t' if sign > 0 else 'kg'} used per {'kg' if sign > 0 else 't'} (kg/t unit slip)")
-                        return f"{10 ** k:,}x {word} than a plausible {r.item} factor ({lo}-{hi} {r.unit}): a decimal shift"
+                            return how, T("FAC002.per-t-used-per-kg" if sign > 0 else "FAC002.per-kg-used-per-t",
+                                          how=how)
+                        return how, T("FAC002.decimal-shift", how=how)
         return None
 
     @staticmethod
@@ -350,22 +372,21 @@ class FactorTableUniform(Rule[FactorTableUniformSettings]):
             values = sorted({v.text for v in cells})
             what = []
             if uniform_regions:
-                what.append(f"every region ({len(t.rows)})")
+                what.append(T("FAC003.every-region", n=len(t.rows)))
             if uniform_years:
-                what.append(f"every year ({', '.join(t.columns)})")
+                what.append(T("FAC003.every-year", years=J(t.columns, "comma")))
             official = self._official(t, ctx)
-            msg = f"the factor table prints {values[0] if len(values) == 1 else ' / '.join(values)} for " \
-                  f"{' and '.join(what)}: official regional and yearly values differ"
-            if official:
-                msg += f" ({official})"
+            said = {"values": values[0] if len(values) == 1 else J(values, "slash"), "what": J(what, "and")}
             yield self.finding(
-                msg, values=values, evidence=[r.label for r in t.rows] + t.columns, location=t.location,
-                cause="a single national value copied into every cell",
-                detail=Detail(steps=[f"{r.label}: " + ", ".join(v.text if v else "-" for v in r.values)
+                T("FAC003.uniform-official", official=official, **said) if official else T("FAC003.uniform", **said),
+                values=values, evidence=[r.label for r in t.rows] + t.columns, location=t.location,
+                cause=T("FAC003.cause"),
+                detail=Detail(steps=[T("step.name-value", name=r.label,
+                                       value=J([v.text if v else "-" for v in r.values], "comma"))
                                      for r in t.rows]))
 
     @staticmethod
-    def _official(t, ctx: Context) -> str:
+    def _official(t, ctx: Context) -> Msg | None:
         notes = []
         lib = ctx.library
         for y in t.years:
@@ -375,16 +396,16 @@ class FactorTableUniform(Rule[FactorTableUniformSettings]):
             co2 = lib.official_national(y, "CO2")
             bits = []
             if fp:
-                bits.append(f"footprint {fp.value}")
+                bits.append(T("word.label-value", label=T("word.national-footprint"), value=str(fp.value)))
             if co2:
-                bits.append(f"CO2 {co2.value}")
+                bits.append(T("word.label-value", label=T("word.national-co2"), value=str(co2.value)))
             reg = lib.regional_co2
             if reg and y in reg.years:
                 sample = [f"{r} {reg.value(r, y)}" for r in ("华北", "西南") if reg.value(r, y) is not None]
-                bits.append("regional CO2 " + ", ".join(sample))
+                bits.append(T("word.with-note", text=T("word.regional-co2"), note=J(sample, "comma")))
             if bits:
-                notes.append(f"{y}: " + "; ".join(bits))
-        return "official national values " + " | ".join(notes) if notes else ""
+                notes.append(T("FAC003.official-year", year=str(y), values=J(bits, "comma")))
+        return J(notes, "semicolon") if notes else None
 
 
 class FactorVintage(Rule):
@@ -427,17 +448,19 @@ class FactorVintage(Rule):
                     continue
                 printed = sorted({q.text for _, q, _ in wrong})
                 others = sorted({o for o in (self._which(lib, q.value) for _, q, _ in wrong) if o})
-                listing = "; ".join(f"{label} {q.text} (official " + ", ".join(f"{w} {v}" for v, w in exp) + ")"
-                                    for label, q, exp in wrong[:4])
-                more = f"; and {len(wrong) - 4} more" if len(wrong) > 4 else ""
+                listing = [T("FAC004.official-value", label=label, printed=q.text, official=self._official(exp))
+                           for label, q, exp in wrong[:4]]
+                if len(wrong) > 4:
+                    listing.append(T("word.and-more", n=len(wrong) - 4))
+                said = {"column": t.columns[col], "n": len(wrong), "year": str(year), "values": J(listing, "semicolon")}
                 yield self.finding(
-                    f"{t.columns[col]}: {len(wrong)} value(s) differ from the official {year} values: {listing}{more}"
-                    + (f"; {printed[0]} is {others[0]}" if len(printed) == 1 and others else ""),
+                    T("FAC004.column-other", printed=printed[0], other=others[0], **said)
+                    if len(printed) == 1 and others else T("FAC004.column", **said),
                     values=printed, expected=str(wrong[0][2][0][0]), evidence=[w[0] for w in wrong] + [str(year)],
                     location=wrong[0][1].location,
-                    cause=f"value of another vintage or series: {others[0]}" if others else None,
-                    detail=Detail(steps=[f"{label}: printed {q.text}; official " + ", ".join(
-                        f"{w} {v}" for v, w in exp) for label, q, exp in wrong]))
+                    cause=T("FAC004.cause", other=others[0]) if others else None,
+                    detail=Detail(steps=[T("FAC004.step", label=label, printed=q.text, official=self._official(exp))
+                                         for label, q, exp in wrong]))
         for m in report.factor_mentions:
             if m.value is None or m.vintage is None:
                 continue
@@ -447,19 +470,25 @@ class FactorVintage(Rule):
             if ctx.interval(m.value).contains(ref.value):
                 continue
             other = self._which(lib, m.value.value)
+            said = {"quote": T("place.quoted", text=m.text), "year": str(m.vintage), "value": f"{ref.value} {ref.unit}"}
             yield self.finding(
-                f"'{m.text}': the official {m.vintage} national value is {ref.value} {ref.unit}"
-                + (f"; {m.value.text} is {other}" if other else ""),
+                T("FAC004.mention-other", printed=m.value.text, other=other, **said) if other
+                else T("FAC004.mention", **said),
                 values=[m.value.text], expected=str(ref.value), evidence=[m.text], location=m.location)
 
     @staticmethod
-    def _expected(lib, region: str, year: int) -> list[tuple[Decimal, str]]:
+    def _official(expected: list[tuple[Decimal, Msg]]) -> Msg:
+        """The official values of a row: 'national footprint 0.6205, national CO2 0.5306'."""
+        return J([T("word.label-value", label=what, value=str(v)) for v, what in expected], "comma")
+
+    @staticmethod
+    def _expected(lib, region: str, year: int) -> list[tuple[Decimal, Msg]]:
         out = []
         if region in ("全国", "national", "China", "中国"):
-            for series, what in (("CO2e", "footprint"), ("CO2", "CO2")):
+            for series, what in (("CO2e", "word.national-footprint"), ("CO2", "word.national-co2")):
                 f = lib.official_national(year, series)
                 if f:
-                    out.append((f.value, f"{what}"))
+                    out.append((f.value, T(what)))
         if region not in ("全国",):
             hit = lib.regional(region, year)
             if hit is not None:
@@ -467,10 +496,10 @@ class FactorVintage(Rule):
         return out
 
     @staticmethod
-    def _which(lib, value: Decimal) -> str | None:
+    def _which(lib, value: Decimal) -> Msg | None:
         for f in lib.electricity():
             if f.confidence == "official" and f.value == value:
-                return f"the official {f.vintage} national {'footprint' if f.series == 'CO2e' else 'CO2'} factor"
+                return T("word.official-factor", year=str(f.vintage), kind=T(national_series(f.series)))
         return None
 
 
@@ -497,7 +526,7 @@ class FactorUnitAlgebra(Rule):
             if why is None:
                 continue
             yield self.finding(
-                f"{st.stage.name} / {ln.item}: {why}",
+                T("FAC005.mismatch", stage=st.stage.name, item=ln.item or "", why=why),
                 values=[ln.factor.text, ln.activity.text], evidence=[ln.factor.unit_text or ln.factor.unit or "",
                                                                       ln.activity.unit_text or ln.activity.unit or ""],
                 location=ln.factor.location, stage=st.stage.canonical)
@@ -534,35 +563,37 @@ class FactorDates(Rule[FactorDatesSettings]):
         m = report.metadata
         issued = m.issue_date_value
         data_year = m.data_period_end.year if m.data_period_end else None
-        used: dict[str, tuple[RefFactor, str, Location | None, str]] = {}   # ref id -> (ref, text, location, where)
+        used: dict[str, tuple[RefFactor, str, Location | None, Msg]] = {}   # ref id -> (ref, text, location, where)
         for st, ln in inventory_lines(report):
             if ln.factor is None:
                 continue
             for ref in ctx.library.official_by_value(ln.factor.value):
-                used.setdefault(ref.id, (ref, ln.factor.text, ln.factor.location, f"{ln.item} ({st.stage.name})"))
+                used.setdefault(ref.id, (ref, ln.factor.text, ln.factor.location,
+                                         T("word.with-note", text=ln.item or "", note=st.stage.name)))
         for f in report.factor_mentions:
             if f.vintage is None:
                 continue
             national = ctx.library.official_national(f.vintage, f.series or "CO2e")
             if national is not None:
                 used.setdefault(national.id, (national, f.value.text if f.value else str(f.vintage), f.location,
-                                              f"'{f.text}'"))
+                                              T("place.quoted", text=f.text)))
         for ref, text, loc, where in used.values():
             if issued and ref.announced and ref.announced > issued:
                 yield self.finding(
-                    f"{where}: {text} is the {ref.vintage} {'footprint' if ref.series == 'CO2e' else 'CO2'} factor, "
-                    f"published {ref.announced}, after the report's issue date {issued}",
+                    T("FAC006.published-after", where=where, printed=text, year=str(ref.vintage),
+                      series=T("word.series-footprint" if ref.series == "CO2e" else "word.series-co2"),
+                      announced=str(ref.announced), issued=str(issued)),
                     values=[text, m.issue_date.text if m.issue_date else str(issued)], expected=None,
-                    evidence=[where, ref.source], location=loc,
-                    cause="the report was issued before the factor it uses was published: a wrong issue date, a "
-                          "factor added in a later revision, or a value taken from elsewhere",
-                    detail=Detail(steps=[f"reference {ref.id}: {ref.value} {ref.unit}, vintage {ref.vintage}, "
-                                         f"announced {ref.announced}", f"report issued {issued}"]))
+                    evidence=[str(where), ref.source], location=loc,
+                    cause=T("FAC006.published-after-cause"),
+                    detail=Detail(steps=[T("FAC006.step-reference", id=ref.id, value=f"{ref.value} {ref.unit}",
+                                           year=str(ref.vintage), announced=str(ref.announced)),
+                                         T("FAC006.step-issued", issued=str(issued))]))
             if data_year and ref.vintage and data_year - ref.vintage > self.settings.max_age_years:
                 yield self.finding(
-                    f"{where}: {text} is a {ref.vintage} factor applied to {data_year} data "
-                    f"({data_year - ref.vintage} years older)", values=[text, str(ref.vintage)],
-                    evidence=[where, m.data_period.text if m.data_period else str(data_year)], location=loc)
+                    T("FAC006.old", where=where, printed=text, year=str(ref.vintage), data_year=str(data_year),
+                      n=data_year - ref.vintage), values=[text, str(ref.vintage)],
+                    evidence=[str(where), m.data_period.text if m.data_period else str(data_year)], location=loc)
         for t in report.factor_tables:
             for y in t.years:
                 if y is None or not issued:
@@ -570,9 +601,8 @@ class FactorDates(Rule[FactorDatesSettings]):
                 ann = [r.announced for r in ctx.library.electricity() if r.vintage == y and r.announced]
                 if ann and min(ann) > issued:
                     yield self.finding(
-                        f"the factor table has a {y} column, but no {y} grid factor had been published by the report's "
-                        f"issue date {issued} (first: {min(ann)})", values=[str(y)], evidence=t.columns,
-                        location=t.location)
+                        T("FAC006.column-unpublished", year=str(y), issued=str(issued), first=str(min(ann))),
+                        values=[str(y)], evidence=t.columns, location=t.location)
 
 
 class FactorSeriesLabel(Rule):
@@ -609,21 +639,21 @@ class FactorSeriesLabel(Rule):
                 if ref.series != fu.emission.series and (ln.factor.text, ln.factor.unit) not in seen:
                     seen.add((ln.factor.text, ln.factor.unit))
                     yield self.finding(
-                        f"{ln.item}: {ln.factor.text} is the official {ref.vintage} "
-                        f"{'footprint (CO2e)' if ref.series == 'CO2e' else 'CO2'} factor ({ref.unit}), but it is "
-                        f"labelled {ln.factor.unit_text or ln.factor.unit}",
+                        T("FAC007.footprint-labelled" if ref.series == "CO2e" else "FAC007.co2-labelled",
+                          item=ln.item or "", printed=ln.factor.text, year=str(ref.vintage), unit=ref.unit,
+                          label=ln.factor.unit_text or ln.factor.unit),
                         values=[ln.factor.text], expected=ref.unit,
                         evidence=[ln.item or "", ln.factor.unit_text or ln.factor.unit], location=ln.factor.location,
-                        stage=st.stage.canonical, cause="the unit of the other series (CO2 vs CO2e)")
+                        stage=st.stage.canonical, cause=T("FAC007.cause"))
                     break
         inv = report.inventory
         unit = inv.emissions_unit if inv else None
         eu = emission_unit(unit) if unit else None
         if unit and eu is not None and eu.series == "CO2" and co2e_lines:
             st, ln = co2e_lines[0]
+            example = " ".join(x for x in (ln.item, ln.factor.text, ln.factor.unit_text or ln.factor.unit) if x)
             yield self.finding(
-                f"the inventory states emissions in {unit} (CO2 only), but {len(co2e_lines)} line(s) use "
-                f"CO2e factors (e.g. {ln.item} {ln.factor.text} {ln.factor.unit_text or ln.factor.unit})",
+                T("FAC007.co2-total", unit=unit, n=len(co2e_lines), example=example),
                 values=[ln.factor.text], evidence=[unit, ln.item or ""], location=ln.factor.location,
                 stage=st.stage.canonical)
 
@@ -668,11 +698,12 @@ class FactorVariesByLine(Rule):
             for _value, odd in ranked[1:] if clear else ranked:
                 st, ln = odd[0]
                 slip = digit_slip(ln.factor.text, main_text) if clear else None
-                listing = "; ".join(f"{v_hits[0][1].factor.text} in " + ", ".join(s.stage.name for s, _ in v_hits)
-                                    for _, v_hits in ranked)
+                listing = J([T("FAC008.value-in", value=v_hits[0][1].factor.text,
+                               stages=J([s.stage.name for s, _ in v_hits], "and")) for _, v_hits in ranked],
+                            "semicolon")
                 yield self.finding(
-                    f"{ln.item}{f' ({unit})' if unit else ''}: factor {ln.factor.text} in "
-                    f"{', '.join(s.stage.name for s, _ in odd)}, but {listing}",
+                    T("FAC008.varies", item=T("word.with-note", text=ln.item, note=unit) if unit else ln.item,
+                      factor=ln.factor.text, stages=J([s.stage.name for s, _ in odd], "and"), listing=listing),
                     values=[ln.factor.text] + ([main_text] if clear else []), expected=main_text if clear else None,
                     evidence=[ln.item] + [s.stage.name for s, _ in odd], location=ln.factor.location,
                     stage=st.stage.canonical, cause=slip,
@@ -736,13 +767,13 @@ class FactorQuotedDifferently(Rule):
             printed = sorted({ln.factor.text for _, ln in differ})
             slip = digit_slip(printed[0], m.value.text) or digit_slip(m.value.text, printed[0]) \
                 if len(printed) == 1 else None
-            where = ", ".join(sorted({f"{ln.item} ({st.stage.name})" for st, ln in differ}))
+            where = J(sorted({T("word.with-note", text=ln.item, note=st.stage.name) for st, ln in differ}), "comma")
             yield self.finding(
-                f"the text gives {m.subject} {m.value.text} ('{m.text[:50]}'), but the inventory uses "
-                f"{' / '.join(printed)} for {where}",
-                values=[m.value.text] + printed, expected=m.value.text, evidence=[m.text, where],
+                T("FAC009.differs", subject=m.subject, value=m.value.text, quote=m.text[:50],
+                  printed=J(printed, "slash"), where=where),
+                values=[m.value.text] + printed, expected=m.value.text, evidence=[m.text, str(where)],
                 location=differ[0][1].factor.location, stage=differ[0][0].stage.canonical,
-                cause=f"one of them is mistyped: {slip}" if slip else None,
+                cause=T("FAC009.mistyped", slip=slip) if slip else None,
                 detail=Detail(stated=printed[0], computed=m.value.text,
                               stated_interval=ctx.interval(differ[0][1].factor).pair(8),
                               computed_interval=said.pair(8), tolerance=ctx.tolerance_text()))

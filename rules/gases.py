@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
+from auditor.i18n import J, Msg, T
 from auditor.model import DataTable, Quantity, Report, Severity
 from auditor.numbers import Interval, fold
 
@@ -124,22 +125,20 @@ class GasGwpRecompute(Rule):
         ar = cited or "AR6"
         exp = sum((q.value * k * (lib.gwp_values(g, ar) or [Decimal(0)])[0] for g, k, q in masses), Decimal(0))
         expected = ctx.fmt(exp / co2e_kg, total.decimals)
-        where = f"'{t.caption.text}'" if t.caption else "the per-gas table"
-        row = f"row '{label}' of {where}"
-        gases = ", ".join(f"{g} {q.text}" for g, _, q in masses)
+        row = T("CON013.row", label=label, table=T("place.quoted", text=t.caption.text) if t.caption
+                else T("CON013.per-gas-table"))
+        gases = J([f"{g} {q.text}" for g, _, q in masses], "comma")
         if cited:
-            msg = (f"{row}: {gases} give {expected} CO2e with {cited} GWPs "
-                   f"({self._gwps(ctx, masses, cited)}), but {total.text} is printed")
-            if others:
-                msg += (f"; the row fits {'/'.join(others)} GWPs ({self._gwps(ctx, masses, others[0])}), "
-                        f"the report cites {cited}")
+            said = {"row": row, "gases": gases, "expected": expected, "cited": cited,
+                    "gwps": self._gwps(ctx, masses, cited), "total": total.text}
+            msg = T("CON013.cited-other", others=J(others, "slash"), other_gwps=self._gwps(ctx, masses, others[0]),
+                    **said) if others else T("CON013.cited", **said)
         else:
-            msg = (f"{row}: {gases} do not give the printed {total.text} CO2e with the GWP100 values of any IPCC "
-                   f"assessment report (with AR6 values: {expected})")
+            msg = T("CON013.none-fits", row=row, gases=gases, total=total.text, expected=expected)
         return self.finding(msg, values=[total.text], expected=expected, evidence=[label] if label else [],
                             location=total.location, severity=severity,
-                            cause=f"values of {'/'.join(others)} used with {cited} cited" if others else None)
+                            cause=T("CON013.cause", others=J(others, "slash"), cited=cited) if others else None)
 
     @staticmethod
-    def _gwps(ctx: Context, masses: list[tuple[str, Decimal, Quantity]], ar: str) -> str:
-        return ", ".join(f"{g} {ctx.library.gwp_values(g, ar)[0].normalize()}" for g, _, _ in masses if g != "CO2")
+    def _gwps(ctx: Context, masses: list[tuple[str, Decimal, Quantity]], ar: str) -> Msg:
+        return J([f"{g} {ctx.library.gwp_values(g, ar)[0].normalize()}" for g, _, _ in masses if g != "CO2"], "comma")

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for, copied_from
-from auditor.engine.facts import TOTAL, stage_name, statements
+from auditor.engine.facts import TOTAL, place_name, stage_name, statements
+from auditor.i18n import J, Msg, T
 from auditor.model import Detail, Report
 from auditor.numbers import Interval, fmt, sum_intervals
 
@@ -69,31 +70,31 @@ class PercentOfTotal(Rule):
             same_place = [(r[2], r[4].text.rstrip("%")) for r in rows
                           if r[0] == place and r[4] is not None and r[4] is not pct and r[1] != canonical]
             copied = copied_from(pct.value, pct.text.rstrip("%"), same_place)
-            cause = stale or (copied and copied.replace(" is the value printed for ", " is the share printed for ")) \
+            cause = stale or (T("cause.copied-share", **copied.params) if copied is not None else None) \
                 or cause_for(pct.text.rstrip("%"), pct.value, computed.mid, pct.decimals)
             yield self.finding(
-                f"{stage_name(canonical, report) if canonical else name}: {value.text} / {total.text} = {expected}, "
-                f"but {pct.text if pct.text.endswith('%') else pct.text + '%'} is printed"
-                + (f" in {'the results table' if place == 'results' else 'the ' + place}"),
+                T("PCT001.mismatch", stage=stage_name(canonical, report) if canonical else name, value=value.text,
+                  total=total.text, expected=expected, printed=_pct(pct.text), place=place_name(place)),
                 values=[pct.text, value.text, total.text], expected=expected, evidence=[name],
                 location=pct.location, stage=canonical, cause=cause,
                 detail=Detail(stated=pct.text, computed=expected,
                               stated_interval=ctx.interval(pct).pair(8),
                               computed_interval=computed.pair(8),
-                              tolerance="value, total and percentage each stand for the interval that rounds to "
-                                        "them; " + ctx.tolerance_text(),
-                              steps=[f"{value.text} -> {ctx.interval(value).show(6)}; total {total.text} -> "
-                                     f"{t_iv.show(6)}",
-                                     f"{value.text} / {total.text} x 100 = {computed.show(4)}",
-                                     f"printed {pct.text} -> {ctx.interval(pct).show(4)}: the intervals do not "
-                                     f"overlap"]
-                              + ([f"the shares of {len(bad)} rows all fit one other total: "
-                                  + ", ".join(f"{b[3].text} / {b[4].text}% x 100 = "
-                                              f"{fmt(b[3].value / b[4].value * HUNDRED, total.decimals)}"
-                                              for b in bad if b[4].value > 0)] if stale else [])))
+                              tolerance=T("PCT001.tolerance", tolerance=ctx.tolerance_text()),
+                              steps=[T("PCT001.step-intervals", value=value.text,
+                                       interval=ctx.interval(value).show(6), total=total.text,
+                                       total_interval=t_iv.show(6)),
+                                     T("step.percent-of", value=value.text, total=total.text,
+                                       interval=computed.show(4)),
+                                     T("step.printed-no-overlap", printed=pct.text,
+                                       interval=ctx.interval(pct).show(4))]
+                              + ([T("PCT001.step-stale", n=len(bad), totals=J(
+                                  [T("step.percent-base", value=b[3].text, share=_pct(b[4].text),
+                                     total=fmt(b[3].value / b[4].value * HUNDRED, total.decimals))
+                                   for b in bad if b[4].value > 0], "comma"))] if stale else [])))
 
     @staticmethod
-    def _stale_total(bad, total, ctx: Context) -> str | None:
+    def _stale_total(bad, total, ctx: Context) -> Msg | None:
         """Several shares that all fit one other total: they were computed before the total changed.
         Each share implies an interval for the total it was computed against (value / share x 100); when the
         intervals of all wrong shares overlap, away from the printed total, that common total is the stale one."""
@@ -113,9 +114,13 @@ class PercentOfTotal(Rule):
                 return None
         if common is None or common.overlaps(ctx.interval(total)):
             return None
-        return (f"the {len(bad)} wrong shares all fit a total of about {fmt(common.mid, total.decimals)} "
-                f"(between {fmt(common.lo, total.decimals)} and {fmt(common.hi, total.decimals)}): they look computed "
-                f"against a stale total, not {total.text}")
+        return T("PCT001.stale-total", n=len(bad), about=fmt(common.mid, total.decimals),
+                 lo=fmt(common.lo, total.decimals), hi=fmt(common.hi, total.decimals), total=total.text)
+
+
+def _pct(text: str) -> str:
+    """A printed percentage with its % sign (a results column headed (%) prints its numbers without one)."""
+    return text if text.endswith("%") else text + "%"
 
 
 class PercentSum(Rule):
@@ -147,15 +152,16 @@ class PercentSum(Rule):
             return
         expected = whole.text if whole is not None else "100%"
         yield self.finding(
-            f"the results table's percentages add up to {ctx.fmt(computed.mid, parts[0].decimals)}%, not {expected}",
+            T("PCT002.mismatch", sum=ctx.fmt(computed.mid, parts[0].decimals) + "%", expected=expected),
             values=[p.text for p in parts] + ([whole.text] if whole is not None else []),
             expected=expected, evidence=[r.stage.name for r in res.rows],
             location=whole.location if whole is not None else res.location,
             detail=Detail(stated=expected, computed=fmt(computed.mid, parts[0].decimals) + "%",
                           computed_interval=computed.pair(8),
                           stated_interval=stated.pair(8),
-                          tolerance="the sum of the parts' rounding intervals; " + ctx.tolerance_text(),
-                          steps=[" + ".join(p.text for p in parts) + f" -> {computed.show(4)}"]))
+                          tolerance=T("PCT002.tolerance", tolerance=ctx.tolerance_text()),
+                          steps=[T("step.equals", what=J([p.text for p in parts], "plus"),
+                                   interval=computed.show(4))]))
 
 
 def _sum_parts(name: str) -> list[str] | None:
@@ -232,11 +238,14 @@ class StageSumQuoted(Rule):
                 if not expected.bounded or expected.overlaps(ctx.interval(stated)):
                     continue
                 exp = fmt(expected.mid, stated.decimals)
-                names = " + ".join(r.stage.name for r in rows)
+                names = J([r.stage.name for r in rows], "plus")
+                is_share = what == "share"
                 yield self.finding(
-                    f"{q.stage.name}: the {what} quoted is {stated.text}{'%' if what == 'share' and '%' not in stated.text else ''}"
-                    f" ({q.place}), but {names} in the results table give {exp}{'%' if what == 'share' else ''}",
+                    T("PCT003.share-mismatch" if is_share else "PCT003.value-mismatch", stage=q.stage.name,
+                      stated=_pct(stated.text) if is_share else stated.text, place=place_name(q.place), names=names,
+                      expected=exp + "%" if is_share else exp),
                     values=[stated.text], expected=exp, evidence=[q.text], location=stated.location,
                     cause=cause_for(stated.text.rstrip("%"), stated.value, expected.mid, stated.decimals),
                     detail=Detail(stated=stated.text, computed=exp, tolerance=ctx.tolerance_text(),
-                                  steps=[f"{names} = {expected.show(stated.decimals + 2)}"]))
+                                  steps=[T("step.sum-of", what=names,
+                                           interval=expected.show(stated.decimals + 2))]))

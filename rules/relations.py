@@ -7,6 +7,7 @@ from decimal import Decimal
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for
 from auditor.engine.facts import table_name, table_relations
+from auditor.i18n import J, Msg, T, recorded
 from auditor.model import DataTable, Detail, Finding, Report, TableColumn, TableRelation
 from auditor.numbers import fmt, fold
 from auditor.relations import RowCheck, check_rows
@@ -23,16 +24,33 @@ def _breaks(report: Report, ctx: Context, kinds: tuple[str, ...]) -> Iterator[tu
                     yield t, rel, chk
 
 
-def _likely(rel: TableRelation, chk: RowCheck) -> str | None:
+def _likely(t: DataTable, rel: TableRelation, chk: RowCheck) -> Msg | None:
     stated, expected = chk.stated, chk.expected.mid
     cause = cause_for(stated.text, stated.value, expected, stated.decimals)
     if cause:
         return cause
-    if "t·km" in rel.relation and "mass" in rel.relation:
-        return "the tonne-kilometres are not mass x distance: check the leg's mass, distance and units"
-    if "annual / output" in rel.relation:
-        return "the per-unit figure is not the annual one over the output: allocated by another output?"
+    if rel.kind == "product" and t.columns[rel.target].role == "tkm":     # t·km = mass x distance
+        return T("ARI006.tkm-not-mass-distance")
+    if rel.kind == "quotient":                                            # per-unit = annual / output
+        return T("ARI006.per-unit-not-annual")
     return None
+
+
+def column_name(t: DataTable, c: int) -> str | Msg:
+    """A column by its header, else by its place ('column 3')."""
+    header = t.columns[c].header if c < len(t.columns) else None
+    return header or T("table.column-n", number=c + 1)
+
+
+def formula(items: list, kind: str, scale: str = "1") -> Msg:
+    """a x b (x c), or a / b, times a unit conversion when there is one: the arithmetic a relation promises."""
+    if kind == "quotient":
+        f = T("formula.quotient", a=items[0], b=items[1])
+    elif len(items) == 3:
+        f = T("formula.product-3", a=items[0], b=items[1], c=items[2])
+    else:
+        f = T("formula.product-2", a=items[0], b=items[1])
+    return T("formula.scaled", what=f, scale=scale) if Decimal(scale) != 1 else f
 
 
 def column_unit(col: TableColumn, unit: str | None) -> str | None:
@@ -71,27 +89,25 @@ class TableRowRelation(Rule):
     def check(self, report: Report, ctx: Context) -> Iterator[Finding]:
         for t, rel, chk in _breaks(report, ctx, ("product", "quotient")):
             row = t.rows[chk.row]
-            cols = [t.columns[c].header or f"column {c + 1}" for c in rel.operands]
-            target = t.columns[rel.target].header or f"column {rel.target + 1}"
-            op = " / " if rel.kind == "quotient" else " x "
-            shown = op.join(q.text for q in chk.operands)
-            scale = Decimal(rel.scale)
-            conv = f" x {rel.scale}" if scale != 1 else ""
+            cols = [column_name(t, c) for c in rel.operands]
             exp = fmt(chk.expected.mid, chk.stated.decimals)
+            words = recorded(rel, "relation")
             yield self.finding(
-                f"{table_name(t)}, row '{row.label}': {shown}{conv} = {exp}, but {chk.stated.text} is printed in "
-                f"'{target}' ({rel.relation}, which the table's other rows confirm: {rel.agree} of {rel.rows})",
+                T("ARI006.mismatch", table=table_name(t), row=row.label,
+                  formula=formula([q.text for q in chk.operands], rel.kind, rel.scale), expected=exp,
+                  stated=chk.stated.text, column=column_name(t, rel.target), relation=words, agree=rel.agree,
+                  rows=rel.rows),
                 values=[chk.stated.text, *[q.text for q in chk.operands]], expected=exp,
-                evidence=[table_name(t), row.label, rel.relation], location=chk.stated.location or row.location,
-                stage=t.stage.canonical if t.stage else None, cause=_likely(rel, chk),
+                evidence=[table_name(t), row.label, words], location=chk.stated.location or row.location,
+                stage=t.stage.canonical if t.stage else None, cause=_likely(t, rel, chk),
                 detail=Detail(stated=chk.stated.text, computed=exp, unit=column_unit(t.columns[rel.target], chk.stated.unit),
                               stated_interval=ctx.interval(chk.stated).pair(chk.stated.decimals + 4),
                               computed_interval=chk.expected.pair(chk.stated.decimals + 4),
                               tolerance=ctx.tolerance_text(),
-                              steps=[f"{' x '.join(cols) if rel.kind == 'product' else ' / '.join(cols)}"
-                                     f"{conv} -> {chk.expected.show(chk.stated.decimals + 2)}",
-                                     f"printed {chk.stated.text} -> "
-                                     f"{ctx.interval(chk.stated).show(chk.stated.decimals + 2)}"]))
+                              steps=[T("ARI006.step-columns", formula=formula(cols, rel.kind, rel.scale),
+                                       interval=chk.expected.show(chk.stated.decimals + 2)),
+                                     T("step.printed", printed=chk.stated.text,
+                                       interval=ctx.interval(chk.stated).show(chk.stated.decimals + 2))]))
 
 
 def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Context):
@@ -120,17 +136,18 @@ def _crossings(breaks: list[tuple[DataTable, TableRelation, RowCheck]], ctx: Con
             if not by_row.overlaps(by_col):
                 continue
             exp = fmt((max(by_row.lo, by_col.lo) + min(by_row.hi, by_col.hi)) / 2, cell.decimals)
-            col = t.columns[cchk.col].header
+            col = column_name(t, cchk.col)
             label = t.rows[rchk.row].label
-            yield {"message": f"{table_name(t)}: {label} in column '{col}' is printed as {cell.text}, which breaks both "
-                              f"the row ({rrel.relation}) and the column ({crel.relation}); about {exp} would make "
-                              f"both hold",
+            yield {"message": T("ARI007.crossing", table=table_name(t), row=label, column=col, stated=cell.text,
+                                row_relation=recorded(rrel, "relation"), column_relation=recorded(crel, "relation"),
+                                expected=exp),
                    "values": [cell.text], "expected": exp, "evidence": [table_name(t), label, col],
                    "location": cell.location, "cause": cause_for(cell.text, cell.value, Decimal(exp), cell.decimals),
                    "detail": Detail(stated=cell.text, computed=exp, unit=column_unit(t.columns[cchk.col], cell.unit),
                                     tolerance=ctx.tolerance_text(),
-                                    steps=[f"the row asks for {by_row.show(cell.decimals + 2)}",
-                                           f"the column asks for {by_col.show(cell.decimals + 2)}"])}, {n1, n2}
+                                    steps=[T("ARI007.step-row-asks", interval=by_row.show(cell.decimals + 2)),
+                                           T("ARI007.step-column-asks", interval=by_col.show(cell.decimals + 2))])}, \
+                {n1, n2}
 
 
 class TableSum(Rule):
@@ -162,24 +179,29 @@ class TableSum(Rule):
             row = t.rows[chk.row]
             exp = fmt(chk.expected.mid, chk.stated.decimals)
             c = chk.col if chk.col is not None else rel.target
-            col = t.columns[c].header or f"column {c + 1}" if c < len(t.columns) else f"column {c + 1}"
+            col = column_name(t, c)
+            words = recorded(rel, "relation")
             if rel.kind == "row-sum":
-                what = f"in column '{col}', {rel.relation.split(' = ', 1)[1]} = {exp} ({rel.relation}), but " \
-                       f"{row.label} is printed as"
+                parts = words.params.get("parts") if isinstance(words, Msg) else None
+                msg = T("ARI007.row-sum", table=table_name(t), column=col,
+                        parts=parts if parts is not None else J([t.rows[r].label for r in rel.operands], "plus"),
+                        expected=exp, relation=words, row=row.label, stated=chk.stated.text)
             elif rel.operands:
-                what = f"row '{row.label}': the modules add up to {exp} ({rel.relation}), but '{col}' is printed as"
+                msg = T("ARI007.modules", table=table_name(t), row=row.label, expected=exp, relation=words,
+                        column=col, stated=chk.stated.text)
             else:
-                what = f"the rows above '{row.label}' add up to {exp} in '{col}', but the row is printed as"
+                msg = T("ARI007.rows-above", table=table_name(t), row=row.label, expected=exp, column=col,
+                        stated=chk.stated.text)
             yield self.finding(
-                f"{table_name(t)}: {what} {chk.stated.text}", values=[chk.stated.text], expected=exp,
+                msg, values=[chk.stated.text], expected=exp,
                 evidence=[table_name(t), row.label],
                 location=chk.stated.location or row.location, stage=t.stage.canonical if t.stage else None,
                 cause=cause_for(chk.stated.text, chk.stated.value, chk.expected.mid, chk.stated.decimals),
                 detail=Detail(stated=chk.stated.text, computed=exp, tolerance=ctx.tolerance_text(),
                               unit=column_unit(t.columns[c], chk.stated.unit) if c < len(t.columns) else
                               chk.stated.unit,
-                              steps=[" + ".join(q.text for q in chk.operands) + f" = "
-                                     f"{chk.expected.show(chk.stated.decimals + 2)}"]))
+                              steps=[T("step.equals", what=J([q.text for q in chk.operands], "plus"),
+                                       interval=chk.expected.show(chk.stated.decimals + 2))]))
 
 
 class TableUnitContradiction(Rule):
@@ -212,17 +234,18 @@ class TableUnitContradiction(Rule):
                 ratio = k / unit_k
                 target = t.columns[rel.target]
                 ops = [t.columns[c] for c in rel.operands]
-                units = ", ".join(f"'{c.header}'" for c in [*ops, target])
+                units = J([T("word.quoted", text=c.header or "") for c in [*ops, target]], "and")
                 yield self.finding(
-                    f"{table_name(t)}: the rows agree with {rel.relation} only at x{_show(ratio)} of what the printed "
-                    f"units ({units}) give ({rel.agree} of {rel.rows} rows); one column's unit is not what its "
-                    f"numbers are in", values=[q.text for q in [t.rows[i].cells[rel.target] for i in range(len(t.rows))
-                                                                 if t.rows[i].kind == "line"][:1] if q is not None],
+                    T("ARI009.unit-contradiction", table=table_name(t), relation=recorded(rel, "relation"),
+                      ratio=_show(ratio), units=units, agree=rel.agree, rows=rel.rows),
+                    values=[q.text for q in [t.rows[i].cells[rel.target] for i in range(len(t.rows))
+                                             if t.rows[i].kind == "line"][:1] if q is not None],
                     expected=None, evidence=[table_name(t), target.header, *[c.header for c in ops]],
                     location=t.location, stage=t.stage.canonical if t.stage else None,
-                    cause=f"a unit {'a thousand' if ratio in (1000, Decimal('0.001')) else _show(ratio)} times off: "
-                          f"kg for t, kgCO2e for tCO2e, or a per-t factor under a per-kg label",
-                    detail=Detail(steps=[f"the units give x{rel.unit_scale}", f"the rows agree at x{rel.scale}"]))
+                    cause=T("ARI009.thousand-off") if ratio in (1000, Decimal("0.001"))
+                    else T("ARI009.times-off", ratio=_show(ratio)),
+                    detail=Detail(steps=[T("ARI009.step-units", scale=rel.unit_scale or "1"),
+                                         T("ARI009.step-rows", scale=rel.scale)]))
 
 
 def _show(k: Decimal) -> str:

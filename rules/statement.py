@@ -5,6 +5,7 @@ from rapidfuzz import fuzz
 
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
+from auditor.i18n import J, Msg, T
 from auditor.model import Report
 from auditor.numbers import fold
 
@@ -51,28 +52,26 @@ class StatementIncomplete(Rule):
         if st.text is None and not st.people and not looks_like_a_report(report):
             return   # a census or an invoice (EXT001): no report whose statement could be asked for
         if st.text is None and not st.people:
-            yield self.finding("no verification or conformity statement was found (确认...符合, 核查结论, "
-                               "Verification statement), nor the names of who prepared or verified the report",
-                               severity="info")
+            yield self.finding(T("CON014.no-statement"), severity="info")
             return
         where = st.text.location if st.text else st.people[0].location
-        missing = []
+        missing: list[Msg] = []
         if st.issuer is None and m.issuer is None:
-            missing.append("the issuer (the verification body)")
+            missing.append(T("CON014.lacks-issuer"))
         if not st.people:
-            missing.append("the verifiers' or authors' names")
+            missing.append(T("CON014.lacks-people"))
         if st.dated is None and m.issue_date is None:
-            missing.append("a date")
+            missing.append(T("CON014.lacks-date"))
         if st.standard is None and not m.standard:
-            missing.append("the standard")
+            missing.append(T("CON014.lacks-standard"))
         if st.scope is None and m.product is None and not m.functional_unit:
-            missing.append("the scope (product or functional unit)")
+            missing.append(T("CON014.lacks-scope"))
         if missing:
-            yield self.finding(f"the statement does not name {', '.join(missing)}",
+            yield self.finding(T("CON014.incomplete", missing=J(missing, "and")),
                                evidence=[st.text.text] if st.text else [], location=where)
         if st.issuer is not None and m.issuer is not None and \
                 fuzz.partial_ratio(_org(st.issuer.text), _org(m.issuer.text)) < 80:
-            yield self.finding(f"the statement names {st.issuer.text} but the cover's issuer is {m.issuer.text}",
+            yield self.finding(T("CON014.other-issuer", issuer=st.issuer.text, cover=m.issuer.text),
                                values=[st.issuer.text], expected=m.issuer.text, evidence=[st.issuer.text, m.issuer.text],
                                location=st.issuer.location, severity="error")
         if st.standard is not None:
@@ -81,11 +80,11 @@ class StatementIncomplete(Rule):
                           if k in mine and mine[k] != year), None)
             if clash is not None:
                 k, year, t = clash
-                yield self.finding(f"the statement cites {k} of {mine[k]}, the report elsewhere of {year}",
+                yield self.finding(T("CON014.other-edition", standard=k, edition=mine[k], other=year),
                                    values=[st.standard.text], expected=t.text, evidence=[st.standard.text, t.text],
                                    location=st.standard.location, severity="error")
         if st.date_value and m.issue_date_value and st.date_value > m.issue_date_value:
-            yield self.finding(f"the statement is dated {st.date_value}, after the report's issue date "
-                               f"{m.issue_date_value}", values=[st.dated.text if st.dated else str(st.date_value)],
+            yield self.finding(T("CON014.dated-after-issue", dated=str(st.date_value), issued=str(m.issue_date_value)),
+                               values=[st.dated.text if st.dated else str(st.date_value)],
                                expected=str(m.issue_date_value), location=st.dated.location if st.dated else where,
                                severity="error")

@@ -144,7 +144,8 @@ def test_not_a_report_stderr(tmp_path):
 
     p = tmp_path / "minutes.pdf"
     p.write_bytes(not_a_report_pdf())
-    code, out, err = run("check", p, "-f", "json")
+    (tmp_path / "auditor.toml").write_text('lang = "en"\n', encoding="utf-8")   # the words checked are English
+    code, out, err = run("check", p, "-f", "json", cwd=tmp_path)
     assert code == 1 and json.loads(out)["reports"][0]["status"] == "ok"
     assert "no carbon-footprint report found" in err and "not audited" not in err
 

@@ -43,7 +43,10 @@ def test_2024_value_cited_as_2023(tmp_path):
     p = _render(tmp_path, "y2023", edit=lambda t: t.replace("2024 年全国电力平均碳足迹因子", "2023 年全国电力平均碳足迹因子"))
     fs = _codes(p, "FAC011")
     assert fs and fs[0].severity in ("error", "warning")
-    assert "2024 national footprint factor" in fs[0].message and "0.6205" in fs[0].message
+    assert fs[0].message_id == "FAC011.not-official-other" and "0.6205" in fs[0].message
+    other = fs[0].params["other"]     # the value is the 2024 national footprint factor
+    assert other["id"] == "FAC011.factor" and other["params"]["year"] == "2024"
+    assert other["params"]["kind"]["id"] == "word.national-footprint"
 
 
 def test_green_electricity_without_evidence(tmp_path):

@@ -121,8 +121,8 @@ def test_library_has_the_reference_notes():
     assert lib.official_national(2024, "CO2e").value == D("0.5777")
     assert lib.official_national(2023, "CO2e").value == D("0.6205")
     assert lib.official_national(2023, "CO2").value == D("0.5306")
-    assert lib.regional("华北", 2021) == (D("0.7120"), "regional CO2")
-    assert lib.regional("浙江省", 2023) == (D("0.4974"), "provincial CO2")
+    assert lib.regional("华北", 2021) == (D("0.7120"), "regional CO2 factor")
+    assert lib.regional("浙江省", 2023) == (D("0.4974"), "provincial CO2 factor")
     assert [f.id for f in lib.for_item("光伏发电")][0].startswith("cn-grid-footprint-pv")
     assert {f.per for f in lib.for_item("柴油")} == {"kg", "L"}
     assert lib.gwp_reports_for("CH4", D("25")) == ["AR4"]

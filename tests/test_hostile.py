@@ -29,7 +29,7 @@ CASES = {
     "encrypted.pdf": (2, "error", "encrypted", ["--password"]),
     "bomb.pdf": (2, "error", "stream-too-large", ["decompression bomb", "limits.max_stream_mb"]),
     "loop.pdf": (2, "error", "unreadable", ["page tree"]),
-    "blank-3000.pdf": (2, "error", "too-many-pages", ["3000 pages", "limits.max_pages"]),
+    "blank-3000.pdf": (2, "error", "too-many-pages", ["3,000 pages", "limits.max_pages"]),
     "not-a-report.pdf": (1, "ok", "EXT001", ["no carbon-footprint report found"]),
 }
 
@@ -38,8 +38,9 @@ CASES = {
 def files(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("hostile")
     hostile.write_all(d)
-    # an empty configuration here stops the search for one in the folders above (the defaults are under test)
-    (d / "auditor.toml").write_text("", encoding="utf-8")
+    # a configuration here stops the search for one in the folders above (the defaults are under test); the words
+    # checked are English ones, whatever language a report is in
+    (d / "auditor.toml").write_text('lang = "en"\n', encoding="utf-8")
     return d
 
 
@@ -106,11 +107,11 @@ def test_wrong_password_says_so(files):
 def test_limits_come_from_config(files, tmp_path):
     """3000 blank pages pass a raised page limit and are read (fast: no text, nothing drawn), then reported as
     holding nothing to verify; a tiny time limit stops an ordinary report."""
-    (tmp_path / "auditor.toml").write_text("[limits]\nmax-pages = 5000\n", encoding="utf-8")
+    (tmp_path / "auditor.toml").write_text('lang = "en"\n[limits]\nmax-pages = 5000\n', encoding="utf-8")
     code, out, err, seconds = run_cli("check", str(files / "blank-3000.pdf"), "--format", "json", cwd=tmp_path)
     rec = only_report(out)
     assert code == 1 and rec["status"] == "ok" and rec["coverage"]["pages"] == 3000
-    assert "3000 of 3000 pages have no text layer" in err
+    assert "3,000 of 3,000 pages have no text layer" in err
     assert seconds < LIMIT_S
 
     (tmp_path / "auditor.toml").write_text("[limits]\ntimeout_s = 0.001\n", encoding="utf-8")

@@ -22,10 +22,10 @@ def test_progress_on_a_terminal():
     try:
         proc = subprocess.Popen(_cmd("--format", "json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)
-        # stdout is read while the terminal is: a JSON longer than the pipe's buffer (64 KiB) would block the child
-        # before it closes the terminal
-        stdout: list[bytes] = []
-        reader = threading.Thread(target=lambda: stdout.append(proc.stdout.read()), daemon=True)
+        # stdout is read beside the terminal: a JSON larger than the pipe's buffer (64 KiB) would otherwise block
+        # the child on its write while this reads the terminal to its end
+        outs: list[bytes] = []
+        reader = threading.Thread(target=lambda: outs.append(proc.stdout.read()))
         reader.start()
         chunks = []
         while True:
@@ -37,7 +37,7 @@ def test_progress_on_a_terminal():
                 break
             chunks.append(data)
         reader.join(timeout=120)
-        out = stdout[0]
+        out = b"".join(outs)
         proc.wait(timeout=120)
     finally:
         os.close(master)

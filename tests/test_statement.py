@@ -24,7 +24,7 @@ def test_seed_statement_is_read_and_complete():
 def test_statement_without_names_is_a_warning():
     found = audit(FIXTURES / "synth-3-seed-docx.pdf", ONLY, ocr=OcrOptions(mode="off")).findings
     assert [(f.rule, f.severity) for f in found] == [("CON014", "warning")]
-    assert "names" in found[0].message
+    assert found[0].message_id == "CON014.incomplete" and "CON014.lacks-people" in str(found[0].params)
 
 
 def test_report_without_statement_is_noted():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.api import audit_report
+from auditor.engine.config import Config
 from auditor.model import Inventory, InventoryLine, InventoryStage, Location, Quantity, Report, StageRef
 
 
@@ -27,8 +28,10 @@ def test_confident_mismatch_is_an_error():
 
 
 def test_low_confidence_mismatch_is_a_warning_with_the_crop():
-    res = audit_report(report(41.0))
+    res = audit_report(report(41.0), Config(lang="en"))
     ari = [f for f in res.findings if f.rule == "ARI001"]
     assert ari and ari[0].severity == "warning"
     assert "OCR uncertainty" in ari[0].cause and "confidence 41" in ari[0].cause and "p.6" in ari[0].cause
+    zh = audit_report(report(41.0), Config(lang="zh"))       # the warning survives the rendering in Chinese
+    assert "置信度为 41" in [f for f in zh.findings if f.rule == "ARI001"][0].cause
     assert not [f for f in res.findings if f.severity == "error" and "20.5" in f.values]

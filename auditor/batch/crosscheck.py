@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .. import regexes as regex
+from ..i18n import J, Msg, T
 
 SIMILARITY = 90.0       # rapidfuzz.fuzz.ratio on the normalised text without digits, 0-100
 TOTAL_RATIO = 2.0       # BAT003: max/min of the totals of one product and model
@@ -47,6 +48,19 @@ RULES = {
     "BAT002": ("near-duplicate-different-values", "warning"),
     "BAT003": ("same-product-different-total", "warning"),
     "BAT004": ("identical-files", "info"),
+}
+# their docs in English (`auditor explain BAT001`; other languages: the catalogue's doc.BAT001)
+DOCS = {
+    "BAT001": "One report number printed on reports of different content.",
+    "BAT002": "Reports whose prose is near-identical (rapidfuzz ratio >= 90 on the normalised text without digits) "
+              "but whose totals or factors differ.\n\nNote: near-duplicates are compared without their digits (a "
+              "copy whose numbers were all changed is still a copy; whether the numbers differ is what BAT002 then "
+              "checks). Reports from one template (about 85% alike) are rarely compared; copies with edits in a few "
+              "places (95% alike and more) are found almost surely; copies at 90-95% may be missed, as may copies "
+              "whose every line was retouched (scattered edits break most shingles). Thousands of reports cost "
+              "seconds.",
+    "BAT003": "The same product and model with totals more than 2x apart.",
+    "BAT004": "Byte-identical files at different paths.",
 }
 
 
@@ -68,6 +82,9 @@ class Entry:
 
 @dataclass
 class BatchFinding:
+    """A cross-report finding. `message` is its English text; `message_id` and `params` are its catalogue message,
+    so that it is read in any language: ``auditor.i18n.render_msg(f.message_id, f.params, lang)``."""
+
     code: str
     name: str
     severity: str
@@ -75,20 +92,41 @@ class BatchFinding:
     key: str
     paths: list[str]
     detail: dict = field(default_factory=dict)
+    message_id: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        """The message in `lang` (its English text when it has no catalogue id)."""
+        if not self.message_id:
+            return self.message
+        from ..i18n import render_msg
+
+        return render_msg(self.message_id, self.params, lang)
 
 
-def _finding(code: str, message: str, key: str, paths: list[str], detail: dict | None = None) -> BatchFinding:
+def _finding(code: str, message: Msg, key: str, paths: list[str], detail: dict | None = None) -> BatchFinding:
     name, severity = RULES[code]
-    return BatchFinding(code, name, severity, message, key, paths, detail or {})
+    return BatchFinding(code, name, severity, str(message), key, paths, detail or {}, message.id,
+                        dict(message.params))
 
 
 def _norm(s: str | None) -> str:
     return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", s or "")).casefold()
 
 
-def _names(paths: list[str], limit: int = 6) -> str:
-    shown = ", ".join(paths[:limit])
-    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+def _names(paths: list[str], limit: int = 6) -> Msg:
+    shown = J(paths[:limit], "comma")
+    return T("batch.and-more", names=shown, n=len(paths) - limit) if len(paths) > limit else shown
+
+
+def _versus(items: list) -> Msg | str:
+    """a vs b vs c."""
+    if not items:
+        return ""
+    out = items[0]
+    for x in items[1:]:
+        out = T("batch.vs", a=out, b=x)
+    return out
 
 
 _MASS = {"t": Decimal(1000), "kg": Decimal(1), "g": Decimal("0.001")}
@@ -224,8 +262,8 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
     for sha, group in by_sha.items():
         if len(group) > 1:
             paths = [e.path for e in group]
-            out.append(_finding("BAT004", f"{len(paths)} files have identical content (sha256 {sha[:12]}): "
-                                          f"{_names(paths)}", sha, paths, {"sha256": sha}))
+            out.append(_finding("BAT004", T("BAT004.identical", n=len(paths), sha=sha[:12], names=_names(paths)),
+                                sha, paths, {"sha256": sha}))
 
     audited = [e for e in entries if e.status == "ok"]
     # one representative per content: copies of one file are not "different reports"
@@ -248,9 +286,10 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
     for key, group in by_number.items():
         if len(group) > 1:
             paths = all_paths(group)
-            files = f" ({len(paths)} files)" if len(paths) > len(group) else ""
-            out.append(_finding("BAT001", f"report number {group[0].report_number} is printed on {len(group)} "
-                                          f"different reports{files}: {_names(paths)}", key, paths,
+            more_files = len(paths) > len(group)
+            out.append(_finding("BAT001", T("BAT001.duplicate-number-files" if more_files else "BAT001.duplicate-number",
+                                            number=group[0].report_number or "", n=len(group), files=len(paths),
+                                            names=_names(paths)), key, paths,
                                 {"report_number": group[0].report_number}))
 
     # BAT002: near-identical text, different numbers
@@ -259,17 +298,17 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
         values = {(e.total, e.total_unit, tuple(e.factors)) for e in group}
         if len(values) < 2:
             continue
-        differ = []
+        differ: list[Msg] = []
         totals = sorted({f"{e.total} {e.total_unit or ''}".strip() for e in group if e.total})
         if len({(e.total, e.total_unit) for e in group}) > 1:
-            differ.append("totals " + " vs ".join(totals))
+            differ.append(T("BAT002.totals", values=_versus(totals)))
         if len({tuple(e.factors) for e in group}) > 1:
-            differ.append("factors" + _factor_diff(group))
+            differ.append(_factor_diff(group))
         paths = all_paths(group)
-        files = f" ({len(paths)} files)" if len(paths) > len(group) else ""
+        more_files = len(paths) > len(group)
         out.append(_finding(
-            "BAT002", f"{len(group)} reports{files} are near-identical (wording at least {score:g}% alike) but "
-                      f"state different {'; '.join(differ)}: {_names(paths)}",
+            "BAT002", T("BAT002.near-duplicate-files" if more_files else "BAT002.near-duplicate", n=len(group),
+                        files=len(paths), score=f"{score:g}", differ=J(differ, "semicolon"), names=_names(paths)),
             ",".join(sorted(e.sha256 or e.path for e in group))[:200], paths,
             {"similarity": score, "reports": {e.path: {"total": e.total, "total_unit": e.total_unit,
                                                         "factors": e.factors} for e in group}}))
@@ -293,10 +332,10 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
                 continue
             vals.sort(key=lambda x: x[0])
             paths = [p for _, e in vals for p in copies[e.sha256 or e.path]]
-            listing = ", ".join(f"{e.total} {e.total_unit or ''}".strip() for _, e in vals)
+            listing = J([f"{e.total} {e.total_unit or ''}".strip() for _, e in vals], "comma")
             out.append(_finding(
-                "BAT003", f"{group[0].product} {group[0].model}: totals differ {float(hi / lo):.1f}x across "
-                          f"{len(vals)} reports ({listing}): {_names(paths)}",
+                "BAT003", T("BAT003.totals-differ", product=group[0].product or "", model=group[0].model or "",
+                            ratio=f"{float(hi / lo):.1f}", n=len(vals), totals=listing, names=_names(paths)),
                 f"{norm_product}|{norm_model}", paths,
                 {"product": group[0].product, "model": group[0].model, "ratio": round(float(hi / lo), 3),
                  "totals": {e.path: f"{e.total} {e.total_unit or ''}".strip() for _, e in vals}}))
@@ -305,8 +344,8 @@ def crosscheck(entries: list[Entry], similarity: float = SIMILARITY,
     return out
 
 
-def _factor_diff(group: list[Entry], limit: int = 4) -> str:
-    """Items whose printed factors differ between the reports, e.g. ' (天然气 0.055539 vs 2.1622)'."""
+def _factor_diff(group: list[Entry], limit: int = 4) -> Msg:
+    """Items whose printed factors differ between the reports, e.g. 'factors (天然气 0.055539 vs 2.1622)'."""
     items: list[str] = []
     per_entry: list[dict[str, list[str]]] = []
     for e in group:
@@ -322,11 +361,12 @@ def _factor_diff(group: list[Entry], limit: int = 4) -> str:
     for item in items:
         variants = []
         for values in per_entry:
-            v = "/".join(values.get(item, [])) or "none"
+            v: str = "/".join(values.get(item, [])) or T("word.none")
             if v not in variants:
                 variants.append(v)
         if len(variants) > 1:
-            diffs.append(f"{item or '?'} {' vs '.join(variants)}")
+            diffs.append(T("BAT002.factor-item", item=item or "?", values=_versus(variants)))
     if not diffs:
-        return " (same values, different lines)"
-    return " (" + "; ".join(diffs[:limit]) + (f"; {len(diffs) - limit} more" if len(diffs) > limit else "") + ")"
+        return T("BAT002.factors-same-values")
+    shown: list = diffs[:limit] + ([T("BAT002.more", n=len(diffs) - limit)] if len(diffs) > limit else [])
+    return T("BAT002.factors", diffs=J(shown, "semicolon"))

@@ -12,6 +12,7 @@ import uuid
 from collections import deque
 from pathlib import Path
 
+from ..i18n import T
 from .isolate import Child, Job, Outcome, Settings, error_result, run_isolated, warm
 
 
@@ -47,7 +48,7 @@ class LocalExecutor:
             except OSError as e:  # fork or pipe refused (process or file limits)
                 self._early.append((job, Outcome(error_result(
                     job.path, job.sha256, "crashed",
-                    f"{Path(job.path).name}: could not start a worker: {e.strerror or e}"), 0.0)))
+                    T("error.worker-not-started", name=Path(job.path).name, why=str(e.strerror or e))), 0.0)))
                 continue
             self.running[child.fd] = child
             self.sel.register(child.fd, selectors.EVENT_READ, child)
@@ -157,8 +158,8 @@ class DaskExecutor:
                     job.data = Path(job.path).read_bytes()
                 except OSError as e:
                     self._early.append((job, Outcome(error_result(
-                        job.path, job.sha256, "unreadable", f"{Path(job.path).name}: cannot read: {e.strerror or e}"),
-                        0.0)))
+                        job.path, job.sha256, "unreadable",
+                        T("error.cannot-read", name=Path(job.path).name, why=str(e.strerror or e))), 0.0)))
                     continue
             key = f"auditor-{self.run_key}-{job.index}"  # fut.key is this key
             fut = self.client.submit(run_isolated, job, self._settings_future, pure=False, key=key)
@@ -179,9 +180,9 @@ class DaskExecutor:
                 outcome = fut.result()
             else:
                 exc = fut.exception() if fut.status == "error" else None
-                why = f"{type(exc).__name__}: {exc}" if exc else fut.status
+                why = f"{type(exc).__name__}: {exc}" if exc else str(fut.status)
                 outcome = Outcome(error_result(job.path, job.sha256, "crashed",
-                                               f"{Path(job.path).name}: the Dask task failed: {why}"), 0.0)
+                                               T("error.dask-task-failed", name=Path(job.path).name, why=why)), 0.0)
             fut.release()
             done.append((job, outcome))
         self._fill()

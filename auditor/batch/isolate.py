@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..engine.config import Config
+from ..i18n import T
 from ..model import ErrorInfo, ReportResult
 from ..read.ocr import OcrOptions
 
@@ -64,10 +65,12 @@ class Outcome:
 
 
 def error_result(path: str, sha: str | None, code: str, message: str) -> ReportResult:
+    """A file that could not be audited. `message`: a catalogue message (error.*), so that it is read in the
+    reader's language."""
     from ..engine.opinion import not_verifiable
 
     return ReportResult(path=path, sha256=sha, status="error", error=ErrorInfo(code=code, message=message),
-                        opinion=not_verifiable(f"the file could not be audited ({code}): {message}"))
+                        opinion=not_verifiable(T("error.not-audited", code=code, message=message)))
 
 
 # ---------------------------------------------------------------- warming the process that forks
@@ -160,14 +163,14 @@ def audit_job(job: Job, settings: Settings) -> ReportResult:
         import socket
 
         return error_result(job.path, job.sha256, "not-found",
-                            f"{name}: not found on worker host {socket.gethostname()} (mount the archive at the same "
-                            f"path on every worker, or use --send-files)")
+                            T("error.not-on-worker", name=name, host=socket.gethostname()))
     else:
         result = audit(job.path, settings.config, ocr=settings.ocr, password=settings.password)
-    if result.status == "ok" and any(f.rule == "INT001" and "MemoryError" in f.message for f in result.findings):
+    if result.status == "ok" and any(f.rule == "INT001" and f.params.get("exception") == "MemoryError"
+                                     for f in result.findings):
         # a rule ran out of memory: the audit is incomplete, say so rather than report a partial result
         return error_result(job.path, result.sha256 or job.sha256, "out-of-memory",
-                            f"{name}: out of memory while checking (a rule raised MemoryError)")
+                            T("error.out-of-memory-checking", name=name))
     return result
 
 
@@ -230,14 +233,16 @@ def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  #
             message = ("result", audit_job(job, settings))
         except MemoryError:  # the traceback's frames are released when the except block ends
             message = ("error", "out-of-memory",
-                       f"{Path(job.path).name}: out of memory (cap {settings.max_memory_mb} MB)")
+                       T("error.out-of-memory-cap", name=Path(job.path).name, cap=settings.max_memory_mb)
+                       if settings.max_memory_mb else T("error.out-of-memory", name=Path(job.path).name))
         except BaseException as e:  # audit() does not raise; this is a bug in the worker itself
-            message = ("error", "crashed", f"{Path(job.path).name}: worker failed: {type(e).__name__}: {e}")
+            message = ("error", "crashed", T("error.worker-failed", name=Path(job.path).name,
+                                             error=f"{type(e).__name__}: {e}"))
         try:
             payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             message = None  # drop the result to make room for the small error message
-            payload = pickle.dumps(("error", "out-of-memory", f"{Path(job.path).name}: out of memory"))
+            payload = pickle.dumps(("error", "out-of-memory", T("error.out-of-memory", name=Path(job.path).name)))
         _write_all(wfd, payload)
     except BaseException:
         code = 70
@@ -306,18 +311,18 @@ class Child:
         elif os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             try:
-                signame = signal.Signals(sig).name
+                signame: str = signal.Signals(sig).name
             except ValueError:
-                signame = f"signal {sig}"
-            hint = (f"; the memory cap ({self.settings.max_memory_mb} MB) may have been reached"
-                    if self.settings.max_memory_mb and sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS)
-                    else "")
-            result = error_result(self.job.path, self.job.sha256, "crashed",
-                                  f"{name}: the worker was killed by {signame}{hint}")
+                signame = T("error.signal-number", number=str(sig))
+            if self.settings.max_memory_mb and sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+                why = T("error.killed-near-cap", name=name, signal=signame, cap=self.settings.max_memory_mb)
+            else:
+                why = T("error.killed", name=name, signal=signame)
+            result = error_result(self.job.path, self.job.sha256, "crashed", why)
         else:
             code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
             result = error_result(self.job.path, self.job.sha256, "crashed",
-                                  f"{name}: the worker exited with code {code} without a result")
+                                  T("error.worker-exited", name=name, code=str(code)))
         if result.sha256 is None:
             result.sha256 = self.job.sha256
         return Outcome(result=result, duration_s=round(duration, 3), peak_rss_mb=round(rss, 1) if rss else None)
@@ -332,9 +337,9 @@ class Child:
         name = Path(self.job.path).name
         if reason == "timeout":
             result = error_result(self.job.path, self.job.sha256, "timeout",
-                                  f"{name}: no result within {self.settings.timeout:g} s; the worker was stopped")
+                                  T("error.worker-timeout", name=name, seconds=f"{self.settings.timeout:g}"))
         else:
-            result = error_result(self.job.path, self.job.sha256, "interrupted", f"{name}: {reason}")
+            result = error_result(self.job.path, self.job.sha256, "interrupted", T("error.interrupted", name=name))
         return Outcome(result=result, duration_s=round(duration, 3), peak_rss_mb=round(rss, 1) if rss else None)
 
 
@@ -361,3 +366,108 @@ def run_isolated(job: Job, settings: Settings) -> Outcome:
         raise
     finally:
         sel.close()
+
+
+# ---------------------------------------------------------------- any call, isolated the same way
+
+class IsolatedError(Exception):
+    """A call in a forked worker gave no value: code is timeout, out-of-memory, crashed or failed."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _call_main(fn, args: tuple, wfd: int, parent: int,
+               max_memory_mb: int | None) -> None:  # pragma: no cover - runs in the fork
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent(parent)
+        import faulthandler
+        import logging
+        import warnings
+
+        if faulthandler.is_enabled():
+            faulthandler.disable()
+        logging.disable(logging.WARNING)
+        warnings.simplefilter("ignore")
+        if max_memory_mb:
+            import resource
+
+            cap = int(max_memory_mb) << 20
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        message: tuple = ("error", "failed", "no value")
+        try:
+            message = ("value", fn(*args))
+        except MemoryError:
+            message = ("error", "out-of-memory", f"out of memory (cap {max_memory_mb} MB)")
+        except BaseException as e:
+            message = ("error", "failed", f"{type(e).__name__}: {e}")
+        try:
+            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(("error", "out-of-memory", "out of memory"))
+        _write_all(wfd, payload)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def call_isolated(fn, *args, timeout: float | None = 60.0, max_memory_mb: int | None = None):
+    """fn(*args) run in a forked worker with the batch's isolation (a wall-clock timeout, an address-space cap,
+    killed with the thread that forked it); its value comes back pickled. Raises IsolatedError (timeout,
+    out-of-memory, crashed, failed) instead of letting a parser bug or a hostile file reach the caller's process.
+    The workbench renders page images and reads what the parser saw this way."""
+    r, w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker
+        try:
+            os.close(r)
+        finally:
+            _call_main(fn, args, w, parent, max_memory_mb)
+    os.close(w)
+    buf = bytearray()
+    deadline = time.monotonic() + timeout if timeout else None
+    sel = selectors.DefaultSelector()
+    sel.register(r, selectors.EVENT_READ)
+    timed_out = False
+    try:
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if sel.select(wait):
+                data = os.read(r, 1 << 16)
+                if not data:
+                    break
+                buf += data
+            elif deadline is not None and time.monotonic() >= deadline:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+    except BaseException:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        raise
+    finally:
+        sel.close()
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    if timed_out:
+        raise IsolatedError("timeout", f"no result within {timeout:g} s; the worker was stopped")
+    try:
+        message = pickle.loads(bytes(buf)) if buf else None
+    except Exception:
+        message = None
+    if message is None:
+        why = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"exit code {os.WEXITSTATUS(status)}")
+        raise IsolatedError("crashed", f"the worker ended without a result ({why})")
+    if message[0] == "value":
+        return message[1]
+    raise IsolatedError(message[1], message[2])

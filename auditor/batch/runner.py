@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from ..engine.opinion import gate_fails
+from ..i18n import T
 from ..model import SEVERITY_RANK, VERDICTS
 from ..read.ocr import OcrOptions
 from ..read.reader import sha256_file
@@ -46,6 +47,8 @@ class BatchOptions:
     fail_on: str = "error"
     progress: bool | None = None      # None: when stderr is a terminal
     argv: list[str] = field(default_factory=list)
+    on_file: Callable[[str, str], None] | None = None   # called (path, audited|resumed|duplicate) as each file is
+                                                        # recorded (the workbench's progress)
 
 
 @dataclass
@@ -209,7 +212,7 @@ def _resume(store: Store, files: list[str], opts: BatchOptions, meta: dict, outc
             else:
                 sha = sha256_file(p)
         except OSError as e:
-            record(error_result(p, None, "unreadable", f"{name}: cannot read: {e.strerror or e}"))
+            record(error_result(p, None, "unreadable", T("error.cannot-read", name=name, why=str(e.strerror or e))))
             how["audited"] += 1
             outcome_of[p] = "audited"
             continue
@@ -285,7 +288,7 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     store = Store(opts.db)
     run_id = store.begin_run(tool_v, rules_v, chash, opts.executor, opts.jobs, opts.argv)
     how: Counter = Counter()
-    outcome_of: dict[str, str] = {}                         # path -> audited | resumed | duplicate
+    outcome_of: dict[str, str] = _Outcomes(opts.on_file)    # path -> audited | resumed | duplicate
     meta: dict[str, tuple[int | None, int | None]] = {}    # path -> (size, mtime_ns)
     save_kw = {"tool_version": tool_v, "rules_version": rules_v, "config_hash": chash, "run_id": run_id}
 
@@ -301,7 +304,7 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     previous_term = _stop_on_sigterm()
     try:
         for p in missing:
-            record(error_result(p, None, "not-found", f"{p}: no such file or folder"))
+            record(error_result(p, None, "not-found", T("error.not-found", path=p)))
             how["audited"] += 1
             outcome_of[p] = "audited"
 
@@ -392,6 +395,19 @@ def _run(opts, t0, settings, tool_v, rules_v, chash, files, missing, empty) -> B
     store.finish_run(run_id, "finished", _run_counts(report), report.exit_code)
     store.close()
     return report
+
+
+class _Outcomes(dict):
+    """path -> outcome; tells `on_file` of every file as it is recorded."""
+
+    def __init__(self, on_file: Callable[[str, str], None] | None):
+        super().__init__()
+        self.on_file = on_file
+
+    def __setitem__(self, path: str, outcome: str) -> None:
+        super().__setitem__(path, outcome)
+        if self.on_file is not None:
+            self.on_file(path, outcome)
 
 
 def _stop_on_sigterm():

@@ -1,6 +1,7 @@
-"""The results database (SQLite) of `auditor batch`.
+"""The results database (SQLite) of `auditor batch` (and of `auditor serve`, the workbench).
 
-Schema (``PRAGMA user_version`` = 2; a version-1 database gains the opinion columns when opened)::
+Schema (``PRAGMA user_version`` = 3; a version-1 database gains the opinion columns when opened, a version-2
+database the identity columns, filled from each record's result_json, and the workbench's tables)::
 
     runs            one row per `auditor batch` invocation
       id, started_at, finished_at, status ('running' | 'finished' | 'interrupted' | 'failed'), tool_version,
@@ -18,7 +19,8 @@ Schema (``PRAGMA user_version`` = 2; a version-1 database gains the opinion colu
       summary_json (ReportSummary), norm_text (normalised prose for near-duplicate checks),
       verdict (clean | immaterial | material | not-verifiable | nonconformity; sort an archive by it),
       misstatement_share (the quantified misstatements as a share of the stated total),
-      result_json (the full ReportResult, as in `auditor check --format json`)
+      result_json (the full ReportResult, as in `auditor check --format json`),
+      issuer, issue_date (as printed), issue_year (the year in issue_date; filter an archive by it)
 
     findings        one row per finding of a report (deleted with the report)
       id, report_id -> reports.id, seq (order in the report), rule, name, category, severity, message,
@@ -29,6 +31,22 @@ Schema (``PRAGMA user_version`` = 2; a version-1 database gains the opinion colu
       id, run_id -> runs.id, code (BAT001...), name, severity, message, key (what the reports share),
       paths (JSON array), report_ids (JSON array of reports.id), detail (JSON)
 
+    The workbench's tables (`auditor serve`). They name a report by its path, which a re-audit keeps (the
+    reports row, and so its id, is replaced), and a finding by its fingerprint, which the same finding keeps:
+
+    uploads         one row per file uploaded through the workbench
+      id, path (where it is stored, under a generated name; unique), original_name (as uploaded: shown, never
+      used as a path), size, sha256, uploaded_at
+
+    decisions       a verifier's decisions about findings, every one kept (the latest confirm/accept/reopen of a
+                    finding is its state)
+      id, path, fingerprint, rule, action ('confirm' | 'accept' | 'comment' | 'reopen'), text (the reason of an
+      accept, a comment), verifier, decided_at, message, value (the finding's message and stated value then)
+
+    verifications   the verification records signed for a report, every one kept (the latest is in force)
+      id, path, verifier, verified_on (the date the verifier gives), conclusion ('pass' | 'pass-after-changes'
+      | 'fail'), comments, verdict (the auditor's verdict it was recorded beside), sha256, recorded_at
+
 A record is reused by resume when a file has the same sha256, tool_version, rules_version and config_hash.
 """
 from __future__ import annotations
@@ -38,7 +56,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -90,7 +108,10 @@ CREATE TABLE IF NOT EXISTS reports (
     norm_text TEXT,
     result_json TEXT NOT NULL,
     verdict TEXT,
-    misstatement_share REAL
+    misstatement_share REAL,
+    issuer TEXT,
+    issue_date TEXT,
+    issue_year INTEGER
 );
 CREATE INDEX IF NOT EXISTS reports_by_content ON reports (sha256, tool_version, rules_version, config_hash);
 CREATE TABLE IF NOT EXISTS findings (
@@ -126,13 +147,53 @@ CREATE TABLE IF NOT EXISTS batch_findings (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS batch_findings_by_run ON batch_findings (run_id);
+CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    original_name TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    uploaded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS uploads_by_sha ON uploads (sha256);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('confirm', 'accept', 'comment', 'reopen')),
+    text TEXT,
+    verifier TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    message TEXT,
+    value TEXT
+);
+CREATE INDEX IF NOT EXISTS decisions_by_path ON decisions (path, fingerprint);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    verifier TEXT NOT NULL,
+    verified_on TEXT NOT NULL,
+    conclusion TEXT NOT NULL CHECK (conclusion IN ('pass', 'pass-after-changes', 'fail')),
+    comments TEXT,
+    verdict TEXT,
+    sha256 TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verifications_by_path ON verifications (path);
 """
 
 REPORT_COLUMNS = ("path", "sha256", "size", "mtime_ns", "status", "error_code", "error_message", "n_error",
                   "n_warning", "n_info", "n_suppressed", "tool_version", "rules_version", "config_hash",
                   "audited_at", "duration_s", "peak_rss_mb", "run_id", "reused_from", "report_number", "product",
                   "model", "company", "total", "total_unit", "summary_json", "norm_text", "result_json", "verdict",
-                  "misstatement_share")
+                  "misstatement_share", "issuer", "issue_date", "issue_year")
+
+ARCHIVE_COLUMNS = ("audited_at", "id", "path", "status", "error_code", "report_number", "company", "product", "model",
+                   "issuer", "issue_date", "issue_year", "total", "total_unit", "verdict", "misstatement_share",
+                   "n_error", "n_warning", "n_info", "n_suppressed")
+CONCLUSIONS = ("pass", "pass-after-changes", "fail")        # a verification record's conclusion
+DECISIONS = ("confirm", "accept", "comment", "reopen")      # what a verifier can record about a finding
 
 
 class StoreError(Exception):
@@ -141,6 +202,27 @@ class StoreError(Exception):
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def issue_year(issue_date: str | None) -> int | None:
+    """The year an issue date as printed names: '2025年3月15日', '2025-03-15', 'March 2025' -> 2025."""
+    import re
+
+    m = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", issue_date or "")
+    return int(m.group(0)) if m else None
+
+
+def _to_version_3(db: sqlite3.Connection) -> None:
+    """Version 2 -> 3: the identity columns, filled from each record's result_json (the workbench's tables are
+    created with the rest of the schema)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(reports)")}
+    for col, kind in (("issuer", "TEXT"), ("issue_date", "TEXT"), ("issue_year", "INTEGER")):
+        if col not in have:
+            db.execute(f"ALTER TABLE reports ADD COLUMN {col} {kind}")
+    db.create_function("issue_year", 1, issue_year, deterministic=True)
+    db.execute("UPDATE reports SET issuer = json_extract(result_json, '$.identity.issuer'), "
+               "issue_date = json_extract(result_json, '$.identity.issue_date')")
+    db.execute("UPDATE reports SET issue_year = issue_year(issue_date) WHERE issue_date IS NOT NULL")
 
 
 class Store:
@@ -160,6 +242,11 @@ class Store:
                 with self.db:
                     self.db.execute("ALTER TABLE reports ADD COLUMN verdict TEXT")
                     self.db.execute("ALTER TABLE reports ADD COLUMN misstatement_share REAL")
+                    self.db.execute("PRAGMA user_version = 2")
+                version = 2
+            if version == 2:   # version 2 had no identity columns and no workbench tables
+                with self.db:
+                    _to_version_3(self.db)
                     self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 version = SCHEMA_VERSION
             if version not in (0, SCHEMA_VERSION):
@@ -171,6 +258,11 @@ class Store:
             with self.db:
                 self.db.executescript(SCHEMA)
                 self.db.execute("CREATE INDEX IF NOT EXISTS reports_by_verdict ON reports (verdict)")
+                # an archive's listing (auditor serve) reads these columns only: from this index, never from the
+                # rows, whose columns after result_json sit behind its overflow pages
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS reports_archive ON reports ({', '.join(ARCHIVE_COLUMNS)})")
+                self.db.execute("CREATE INDEX IF NOT EXISTS findings_by_rule_report ON findings "
+                                "(rule, name, suppressed, report_id)")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a usable SQLite database: {e}") from e
@@ -231,7 +323,10 @@ class Store:
             "total_unit": s.total_unit if s else None, "summary_json": s.model_dump_json() if s else None,
             "norm_text": s.text if s else None, "result_json": result.model_dump_json(),
             "verdict": result.opinion.verdict if result.opinion else None,
-            "misstatement_share": result.opinion.share if result.opinion else None}
+            "misstatement_share": result.opinion.share if result.opinion else None,
+            "issuer": result.identity.issuer if result.identity else None,
+            "issue_date": result.identity.issue_date if result.identity else None,
+            "issue_year": issue_year(result.identity.issue_date) if result.identity else None}
         with self.db:
             self.db.execute("DELETE FROM reports WHERE path = ?", (result.path,))
             cur = self.db.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES "
@@ -291,3 +386,51 @@ class Store:
                 [(run_id, f.code, f.name, f.severity, f.message, f.key, json.dumps(f.paths, ensure_ascii=False),
                   json.dumps([ids.get(p) for p in f.paths]), json.dumps(f.detail, ensure_ascii=False))
                  for f in findings])
+
+    # ---------------------------------------------------------------- the workbench (auditor serve)
+    def add_upload(self, path: str, original_name: str, size: int, sha256: str) -> int:
+        """Record a file the workbench stored (path: its generated name) under the name it was uploaded as."""
+        with self.db:
+            cur = self.db.execute("INSERT INTO uploads (path, original_name, size, sha256, uploaded_at) "
+                                  "VALUES (?, ?, ?, ?, ?)", (path, original_name, size, sha256, now()))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def upload_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        """The earlier upload of a file with this content, if any (an identical upload is not stored twice)."""
+        return self.db.execute("SELECT * FROM uploads WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+    def add_decision(self, path: str, fingerprint: str, rule: str, action: str, text: str | None, verifier: str,
+                     message: str | None = None, value: str | None = None) -> int:
+        """Record a verifier's decision about the finding `fingerprint` of the report at `path`."""
+        if action not in DECISIONS:
+            raise ValueError(f"unknown decision {action!r}")
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO decisions (path, fingerprint, rule, action, text, verifier, decided_at, message, value) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (path, fingerprint, rule, action, text, verifier, now(), message,
+                                                       value))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def decisions_for(self, path: str) -> list[sqlite3.Row]:
+        """Every decision recorded for the report at `path`, oldest first."""
+        return self.db.execute("SELECT * FROM decisions WHERE path = ? ORDER BY id", (path,)).fetchall()
+
+    def add_verification(self, path: str, verifier: str, verified_on: str, conclusion: str, comments: str | None,
+                         verdict: str | None, sha256: str | None) -> int:
+        """Record a verification record (verifier, date, conclusion, comments) beside the auditor's verdict."""
+        if conclusion not in CONCLUSIONS:
+            raise ValueError(f"unknown conclusion {conclusion!r}")
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO verifications (path, verifier, verified_on, conclusion, comments, verdict, sha256, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (path, verifier, verified_on, conclusion, comments, verdict, sha256, now()))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def verification_for(self, path: str) -> sqlite3.Row | None:
+        """The verification record in force for the report at `path` (the latest), or None."""
+        return self.db.execute("SELECT * FROM verifications WHERE path = ? ORDER BY id DESC LIMIT 1",
+                               (path,)).fetchone()

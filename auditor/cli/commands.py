@@ -30,6 +30,7 @@ from .options import (
     typer_errors,
 )
 from .plain import internal_error
+from .serve import serve as serve_command
 
 # Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
 # what it needs).
@@ -249,6 +250,18 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
     reg = registry()
     rule = reg.get(code.upper()) or next((r for r in reg.values() if r.name == code.lower()), None)
     if rule is None:
+        from ..batch.crosscheck import DOCS, RULES
+
+        batch_code = code.upper() if code.upper() in RULES else next(
+            (c for c, (name, _) in RULES.items() if name == code.lower()), None)
+        if batch_code is not None:
+            from ..engine.base import rule_docs
+
+            name, severity = RULES[batch_code]
+            sys.stdout.write("\n".join([f"{batch_code} {name}", i18n.t("rules.batch-meta", language,
+                                                                          severity=severity), "",
+                                          rule_docs(batch_code, DOCS[batch_code], language), ""]) + "\n")
+            return
         from ..engine.select import near_names
 
         near = near_names(code, limit=3, cutoff=60, categories=False)
@@ -259,6 +272,7 @@ def explain(code: str = typer.Argument(..., metavar="RULE", help="a rule code (A
 
 
 app.command("batch")(batch_command)   # last in --help, after the single-report commands
+app.command("serve")(serve_command)   # the workbench (the serve extra)
 
 
 def main() -> None:

@@ -169,17 +169,17 @@ def report_problems(results) -> None:
         else:
             for f in r.findings:
                 if f.rule == "EXT001" and f.severity == "error" and f.suppressed is None:
-                    echo(f"auditor: {r.path}: {nothing_to_verify_line(f.message)}", err=True)
+                    echo(f"auditor: {r.path}: {nothing_to_verify_line(f, r.lang)}", err=True)
 
 
-def nothing_to_verify_line(message: str) -> str:
+def nothing_to_verify_line(f, lang: str | None) -> str:
     """EXT001's message, said as what the file is: a readable PDF that holds no carbon-footprint report (it was
     read and checked: "not audited" would be wrong), or a report with nothing the auditor could recompute."""
-    lead, _, why = message.partition(": nothing to verify: ")
-    if lead.startswith("this does not look like a carbon-footprint report"):
-        found = lead[len("this does not look like a carbon-footprint report"):].strip()
-        return f"no carbon-footprint report found {found}: {why}".replace("  ", " ")
-    return message
+    if f.message_id == "EXT001.not-a-report":
+        from .. import i18n
+
+        return i18n.t("cli.no-report-found", lang or i18n.DEFAULT_LANG, reasons=f.params.get("reasons", ""))
+    return f.message
 
 
 def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:

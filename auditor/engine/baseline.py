@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from .. import i18n
+from ..i18n import T
 from ..model import AuditOutput, Finding, Suppression
 from .base import fingerprint
 from .pipeline import counts
@@ -97,5 +99,7 @@ def apply_baseline(output: AuditOutput, baseline: Baseline) -> None:
         for f in rep.findings:
             if f.suppressed is None and f.rule not in NOT_BASELINED and f.fingerprint and left[f.fingerprint] > 0:
                 left[f.fingerprint] -= 1
-                f.suppressed = Suppression(kind="baseline", reason="already in the baseline")
+                f.suppressed = Suppression(kind="baseline", reason=T("suppressed.baseline"))
+                if rep.lang and rep.lang != i18n.DEFAULT_LANG:   # the result is rendered already: its language
+                    i18n.localize(f.suppressed, rep.lang)
         rep.counts = counts(rep.findings)

@@ -146,7 +146,7 @@ def stage_name(canonical: str, report: Report | None = None) -> Msg:
     return S({TOTAL: "total", PER_UNIT: "per_unit"}.get(canonical, canonical))
 
 
-def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, str | None]:
+def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal, Msg | None]:
     """How activity x factor converts into the emissions unit (1 when units are unknown), with a note when the
     units do not multiply into a mass of CO2(e)."""
     if not (line.factor and line.factor.unit and line.activity and line.activity.unit):
@@ -162,7 +162,7 @@ def unit_scale(line: InventoryLine, emissions_unit: str | None) -> tuple[Decimal
     except KeyError:      # a unit neither the shipped table nor pint's names know: no conversion is claimed
         return Decimal(1), None
     if not ok:
-        if ("gives CO2" in why or "gives CO2e" in why) and eu is not None:
+        if why.id == "units.other-series" and eu is not None:
             # a series difference is reported by the consistency rules; the masses still convert (t x kgCO2/kg
             # is a tonne of CO2 however the result is labelled)
             try:
@@ -269,7 +269,8 @@ def broken_cells(report: Report, ctx) -> list[Location]:
     out: list[Location] = []
     for t in report.tables:
         for rel in table_relations(t, ctx):
-            if rel.kind == "quotient" or rel.relation.startswith(("t·km", "fuel =")):
+            if rel.kind == "quotient" or (rel.kind == "product" and rel.target < len(t.columns)
+                                          and t.columns[rel.target].role in ("tkm", "fuel")):
                 out.extend(c.stated.location for c in check_rows(t, rel, ctx.interval)
                            if not c.agrees and c.stated.location is not None)
     return out

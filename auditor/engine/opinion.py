@@ -252,7 +252,7 @@ def _what(f: Finding) -> str:
 
 def _line(f: Finding) -> Msg:
     """'CODE: message' of a finding, in the reader's language."""
-    return T("opinion.finding-line", code=f.rule, message=recorded(f.message_id, f.params, f.message))
+    return T("opinion.finding-line", code=f.rule, message=recorded(f))
 
 
 def unread_pages(report: Report) -> list[int]:
@@ -352,7 +352,7 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     for m in misstatements:
         by = f"{m.difference.lstrip('-')} {m.unit}" if m.unit else m.difference.lstrip("-")
         steps.append(T("opinion.step-misstatement-share" if m.share is not None else "opinion.step-misstatement",
-                       what=m.texts.get("what") or m.what, stated=m.stated, expected=m.expected, direction=T(DIRECTION[m.direction]),
+                       what=recorded(m, "what"), stated=m.stated, expected=m.expected, direction=T(DIRECTION[m.direction]),
                        by=by, share=pct(m.share or 0.0), base=m.base or "", rules=J(m.rules, "comma")))
     threshold = pct(settings.materiality)
     if misstatements and one_base:
@@ -390,7 +390,7 @@ def opinion_of(report: Report, findings: list[Finding], config: Config,
     parts: list[Msg] = []
     if nonconf:
         verdict = "nonconformity"
-        first = recorded(nonconf[0].message_id, nonconf[0].params, nonconf[0].message)
+        first = recorded(nonconf[0])
         parts.append(T("opinion.reason-nonconformity-more", message=first, n=len(nonconf) - 1) if len(nonconf) > 1
                      else T("opinion.reason-nonconformity", message=first))
         if material:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import traceback
 
+from ..i18n import T
 from ..model import SEVERITY_RANK, Finding, Report
 from .base import Context, fingerprint
 from .config import Config
@@ -31,8 +32,9 @@ def run_rules(report: Report, config: Config | None = None, library: Library | N
             tb = traceback.extract_tb(e.__traceback__)[-1]
             findings.append(Finding(rule="INT001", name="rule-crashed", category="internal",
                                     severity=severity_of("INT001", "rule-crashed", "internal", "error", config),
-                                    message=f"rule {code} ({rule_cls.name}) crashed: {type(e).__name__}: {e} "
-                                            f"at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}; its checks were not done"))
+                                    message=T("internal.rule-crashed", rule=code, name=rule_cls.name,
+                                              exception=type(e).__name__, error=str(e),
+                                              where=f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}")))
             continue
         for f in produced:
             f.severity = severity_of(code, rule_cls.name, rule_cls.category, f.severity, config)

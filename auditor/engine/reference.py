@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .. import regexes as regex
-from ..i18n import L, Msg
+from ..i18n import L, Msg, T
 from ..model import new_dict, new_list
 from ..numbers import fold
 from ..startup import toml_file
@@ -171,9 +171,11 @@ class Library(BaseModel):
     gwp: Gwp | None = None
     files: list[str] = Field(default_factory=new_list)
 
-    def regional(self, region: str, year: int) -> tuple[Decimal, str] | None:
-        """The official CO2 factor of a grid region or province for a year, with which table it came from."""
-        for table, what in ((self.regional_co2, "regional CO2"), (self.provincial_co2, "provincial CO2")):
+    def regional(self, region: str, year: int) -> tuple[Decimal, Msg] | None:
+        """The official CO2 factor of a grid region or province for a year, with which table it came from (in
+        words: 'regional CO2', 'provincial CO2')."""
+        for table, what in ((self.regional_co2, T("word.regional-co2")),
+                            (self.provincial_co2, T("word.provincial-co2"))):
             if table is not None:
                 v = table.value(region, year)
                 if v is not None:

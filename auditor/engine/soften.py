@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from ..i18n import J, T, recorded
 from ..model import Finding, Quantity, Report
 
 
@@ -42,8 +43,10 @@ def soften_ocr_findings(report: Report, findings: list[Finding]) -> None:
         if not suspects:
             continue
         q = min(suspects, key=lambda x: x.confidence if x.confidence is not None else LOW_CONFIDENCE)
-        where = f"p.{q.location.page} box {list(q.location.bbox)}" if q.location and q.location.bbox else "?"
+        where = T("place.page-box", page=q.location.page, box=str(list(q.location.bbox))) \
+            if q.location and q.location.bbox else "?"
         f.severity = "warning"
-        note = (f"OCR uncertainty: '{q.text}' was read with confidence {q.confidence:.0f} ({where}); check the page "
-                f"before acting on this finding")
-        f.cause = f"{note}; {f.cause}" if f.cause else note
+        note = T("cause.ocr-uncertain", text=q.text, confidence=f"{q.confidence:.0f}", where=where)
+        cause = J([note, recorded(f, "cause")], "semicolon") if f.cause else note
+        f.cause = cause
+        f.texts = {**f.texts, "cause": cause.msg_json()}      # the model records what it is given at creation

@@ -1,6 +1,7 @@
 """Waivers from the configuration: accepted findings stay visible as suppressed, with their reason."""
 from __future__ import annotations
 
+from ..i18n import J, T
 from ..model import Finding, Suppression
 from ..numbers import fold
 from .base import fingerprint
@@ -44,12 +45,9 @@ def apply_waivers(findings: list[Finding], path: str, config: Config) -> None:
         rules = _rules_of(w)
         if rules and not any(selected(code, name, cat, config) for code, name, cat in rules):
             continue  # the rules it waives did not run: it could not have matched
-        what = ", ".join(x for x in (w.rule, w.value and f"value {w.value}", w.evidence and f"evidence '{w.evidence}'")
-                         if x)
-        if rules:
-            message = f"the waiver ({what}; reason: {w.reason}) matches no finding any more: remove it"
-        else:
-            message = f"the waiver ({what}; reason: {w.reason}) names no rule: `auditor rules` lists the codes and names"
+        what = J([w.rule] + ([T("WAI001.value", value=w.value)] if w.value else [])
+                 + ([T("WAI001.evidence", text=w.evidence)] if w.evidence else []), "comma")
+        message = T("WAI001.unused" if rules else "WAI001.names-no-rule", waiver=what, reason=w.reason)
         severity = severity_of("WAI001", "unused-waiver", "internal", "warning", config)
         f = Finding(rule="WAI001", name="unused-waiver", category="internal", severity=severity, message=message,
                     values=[w.value] if w.value else [], evidence=[w.evidence] if w.evidence else [w.rule])

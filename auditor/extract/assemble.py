@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import regexes as regex
+from ..i18n import Msg, T
 from ..model import Coverage, DataTable, ExtractionNote, Quantity, QuotedValue, Report, StageDeclaration, Text
 from ..numbers import find_numbers
 from ..read.document import CJK, Cell, Document, Table, join_cell_text
@@ -158,11 +159,11 @@ def _take_stage_table(report: Report, dt: DataTable) -> None:
     unit = report.inventory.emissions_unit if report.inventory else None
     inv, why = inventory_from(dt, unit)
     if inv is None:
-        where = dt.caption.text if dt.caption else (dt.section or "a table")
+        where = dt.caption.text if dt.caption else dt.section
         report.notes.append(ExtractionNote(
-            code="table-unread", severity="info", location=dt.location, text=where,
-            message=f"{where}: its rows were not read as inventory lines ({why}); "
-                    f"{'its relations were checked' if dt.relations else 'its numbers are not checked'}"))
+            code="table-unread", severity="info", location=dt.location, text=where or "a table",
+            message=T("note.stage-table-unread-checked" if dt.relations else "note.stage-table-unread",
+                      table=where or T("table.a"), why=why)))
         return
     if report.inventory is None:
         report.inventory = inv
@@ -221,9 +222,7 @@ def extract(doc: Document) -> Report:
             report.notes.append(ExtractionNote(
                 code="table-unread", severity="info", location=table.location,
                 text=" | ".join(header.texts),
-                message=f"a table with {numbers} numbers (header: {' | '.join(t for t in header.texts if t)[:120]}) "
-                        f"is not an inventory, results, boundary or factor table the reader knows; its numbers "
-                        f"are not checked"))
+                message=T("note.table-unknown", n=numbers, header=" | ".join(t for t in header.texts if t)[:120])))
         reader = TABLE_READERS.get(kind)
         if reader is not None:
             reader(report, table, header)
@@ -283,34 +282,47 @@ def extract(doc: Document) -> Report:
     return report
 
 
-def labelled_quantities(report: Report) -> list[tuple[str, Quantity]]:
+# where a quote is printed, in words (the engine's facts.place_name says the same)
+QUOTE_PLACES = {"summary": "place.summary", "cover": "place.cover", "results_text": "place.results-text",
+                "conclusion": "place.conclusion"}
+
+
+def labelled_quantities(report: Report) -> list[tuple[Msg, Quantity]]:
     """Every number the report model holds, with a short description of where it sits."""
-    out: list[tuple[str, Quantity | None]] = []
+    out: list[tuple[Msg, Quantity | None]] = []
     inv = report.inventory
     for st in (inv.stages if inv else []):
         name = st.stage.name
-        out.append((f"inventory {name} emissions", st.emissions))
+        out.append((T("where.inventory-stage", stage=name), st.emissions))
         for ln in st.lines:
-            what = f"inventory {name} / {ln.item or '?'}"
-            out += [(f"{what} activity", ln.activity), (f"{what} factor", ln.factor), (f"{what} emissions", ln.emissions)]
+            item = ln.item or "?"
+            out += [(T("where.line-activity", stage=name, item=item), ln.activity),
+                    (T("where.line-factor", stage=name, item=item), ln.factor),
+                    (T("where.line-emissions", stage=name, item=item), ln.emissions)]
     if inv:
-        out.append(("inventory total", inv.total))
+        out.append((T("where.inventory-total"), inv.total))
     res = report.results
     for row in (res.rows if res else []):
-        out += [(f"results {row.stage.name}", row.value), (f"results {row.stage.name} percent", row.percent)]
+        out += [(T("where.results-row", stage=row.stage.name), row.value),
+                (T("where.results-row-percent", stage=row.stage.name), row.percent)]
     if res:
-        out += [("results total", res.total), ("results total percent", res.total_percent)]
+        out += [(T("where.results-total"), res.total), (T("where.results-total-percent"), res.total_percent)]
     for q in report.quotes:
-        where = f"{q.place} quote{' of ' + q.stage.name if q.stage else ' of the total'}"
-        out += [(where, q.value), (where + " percent", q.percent)]
+        place = T(QUOTE_PLACES.get(q.place, "place.other"))
+        if q.stage:
+            out += [(T("where.quote-stage", place=place, stage=q.stage.name), q.value),
+                    (T("where.quote-stage-percent", place=place, stage=q.stage.name), q.percent)]
+        else:
+            out += [(T("where.quote-total", place=place), q.value),
+                    (T("where.quote-total-percent", place=place), q.percent)]
     for ft in report.factor_tables:
         for frow in ft.rows:
-            out += [(f"factor table {frow.label}", v) for v in frow.values]
+            out += [(T("where.factor-table", label=frow.label), v) for v in frow.values]
     for fm in report.factor_mentions:
-        out.append(("factor in the text", fm.value))
-    out.append(("annual output", report.metadata.annual_output))
+        out.append((T("where.factor-in-text"), fm.value))
+    out.append((T("where.annual-output"), report.metadata.annual_output))
     for g in getattr(report.metadata, "gwp_values", []):
-        out.append((f"GWP of {g.gas}", g.value))
+        out.append((T("where.gwp", gas=g.gas), g.value))
     return [(w, q) for w, q in out if q is not None]
 
 
@@ -340,12 +352,11 @@ def _number_coverage(report: Report, tables: list[Table], flow) -> None:
         context = j.text[max(0, a - 30): b + 12].replace("\n", " ")
         report.notes.append(ExtractionNote(
             code="prose-value-unread", severity="info", location=loc, text=p.text,
-            message=f"'{p.text}' in '…{context}…' is printed with an emissions unit but was not read as a stage, "
-                    f"total or factor value, so nothing checks it"))
+            message=T("note.prose-value-unread", value=p.text, context=context)))
 
 
 def _notes(report: Report, doc: Document) -> None:
-    def note(code, message, severity="info", location=None):
+    def note(code: str, message: Msg, severity="info", location=None):
         report.notes.append(ExtractionNote(code=code, message=message, severity=severity, location=location))
 
     report.notes.extend(doc.notes)
@@ -353,28 +364,26 @@ def _notes(report: Report, doc: Document) -> None:
     for p in doc.pages:
         if p.chars == 0 and not p.ocr:
             if p.images:
-                note("no-text-layer", f"page {p.number} has no text layer, only images (scanned?); it was not read",
-                     "warning", None)
+                note("no-text-layer", T("note.no-text-layer", page=p.number), "warning", None)
             else:
-                note("blank-page", f"page {p.number} is blank (no text, no images)")
+                note("blank-page", T("note.blank-page", page=p.number))
     if report.inventory is None:
-        note("no-inventory", "no inventory table (stage, activity data, emission factor) was found")
+        note("no-inventory", T("note.no-inventory"))
     elif not any(ln.activity and ln.factor for s in report.inventory.stages for ln in s.lines):
-        note("inventory-unreadable", "an inventory table was found but no line has both activity data and a factor",
-             "warning", report.inventory.location)
+        note("inventory-unreadable", T("note.inventory-unreadable"), "warning", report.inventory.location)
     if report.results is None:
-        note("no-results", "no results table (stage, emissions, percentage) was found")
+        note("no-results", T("note.no-results"))
     if not report.quotes:
-        note("no-quotes", "no stage or total values were found quoted in the text")
+        note("no-quotes", T("note.no-quotes"))
     if not report.boundary.claims and not report.boundary.declarations:
-        note("no-boundary", "no system-boundary claim or stage list was found")
+        note("no-boundary", T("note.no-boundary"))
     for st in (report.inventory.stages if report.inventory else []):
         if st.stage.canonical is None:
-            note("unknown-stage", f"inventory stage '{st.stage.name}' matches no known life-cycle stage", "warning",
+            note("unknown-stage", T("note.unknown-inventory-stage", stage=st.stage.name), "warning",
                  st.stage.location)
     for row in (report.results.rows if report.results else []):
         if row.stage.canonical is None:
-            note("unknown-stage", f"results row '{row.stage.name}' matches no known life-cycle stage", "warning",
+            note("unknown-stage", T("note.unknown-results-stage", stage=row.stage.name), "warning",
                  row.stage.location)
 
 

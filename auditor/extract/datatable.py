@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import regexes as regex
+from ..i18n import Msg, T
 from ..model import (
     DataTable,
     Inventory,
@@ -229,17 +230,17 @@ def _energy_table(table: Table, header: Header, ctx: Context) -> bool:
     return bool(items) and sum(1 for t in items if ENERGY_WORDS.search(t)) * 2 >= len(items)
 
 
-def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, str | None]:
+def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, Msg | None]:
     """The inventory lines of a table without a stage column: one stage (the table's), one line per row that
     holds a quantity, a factor or emissions; its subtotal (or, in a table of one stage, its total) is the stage's
     value. The quantity column is the one the confirmed relation emissions = quantity x factor uses (the
     per-unit one when the table allocates annual figures). Returns (inventory, why not)."""
     if dt.stage is None:
-        return None, "no stage: neither a stage column nor a caption or heading that names one"
+        return None, T("note.why-no-stage")
     e_cols = [c.index for c in dt.columns if c.role == "emissions"]
     f_cols = [c.index for c in dt.columns if c.role == "factor"]
     if not e_cols or not f_cols:
-        return None, "no emissions or factor column"
+        return None, T("note.why-no-emissions-or-factor")
     rel = _pick(dt, e_cols, unit)
     e, q = (rel.target, rel.operands[0]) if rel else (e_cols[0], _first_quantity(dt))
     f = rel.operands[1] if rel and len(rel.operands) == 2 else f_cols[0]
@@ -265,7 +266,7 @@ def inventory_from(dt: DataTable, unit: str | None) -> tuple[Inventory | None, s
         st.lines.append(InventoryLine(stage=dt.stage, item=r.label or None, activity=act, factor=fac, emissions=emis,
                                       location=r.location))
     if not st.lines:
-        return None, "no rows with a quantity or a factor"
+        return None, T("note.why-no-rows")
     inv.stages.append(st)
     for rel_ in dt.relations:
         if rel_.kind == "product" and q is not None and rel_.target == e and rel_.operands == [q, f]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import regexes as regex
+from ..i18n import Msg, T
 from ..model import (
     BoundaryTableRow,
     FactorTable,
@@ -238,9 +239,9 @@ def split_item_unit(text: str) -> tuple[str, str | None]:
     return t, None
 
 
-def read_inventory(table: Table, header: Header) -> tuple[Inventory, list[str]]:
+def read_inventory(table: Table, header: Header) -> tuple[Inventory, list[Msg]]:
     """Inventory rows -> stages and lines. Returns the inventory and notes on rows it could not read."""
-    notes: list[str] = []
+    notes: list[Msg] = []
     emis_unit_text = next((header_unit(header.texts[c]) for c in header.cols("emissions")
                            if header_unit(header.texts[c])), None)
     eu = emission_unit(emis_unit_text) if emis_unit_text else None
@@ -273,12 +274,12 @@ def read_inventory(table: Table, header: Header) -> tuple[Inventory, list[str]]:
             current = InventoryStage(stage=stage_ref(stage_cell))
             inv.stages.append(current)
         elif current is None:
-            notes.append(f"row without a stage: {' | '.join(c.text for c in row)}")
+            notes.append(T("note.row-without-stage", row=" | ".join(c.text for c in row)))
             continue
         line = _read_line(row, header, current.stage, factor_unit_hdr, activity_unit_hdr, eu, emis_unit_text)
         if line is None:
             if any(c.text for c in row):
-                notes.append(f"row not read as an inventory line: {' | '.join(c.text for c in row)}")
+                notes.append(T("note.row-not-read", row=" | ".join(c.text for c in row)))
             continue
         merged = bool(emis_cells) and all(c.merged for c in emis_cells)
         emis_merged.setdefault(id(current), []).append(merged)

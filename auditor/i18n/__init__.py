@@ -69,10 +69,23 @@ def T(id: str, /, **params: Any) -> Msg:
     return Msg(id, params)
 
 
-def recorded(message_id: str | None, params: dict[str, Any] | None, text: str) -> Any:
-    """A message a model recorded ({id, params}), to pass on as a parameter of another; its text when it has no
-    id (made before the catalogue knew it)."""
-    return {"id": message_id, "params": params or {}} if message_id else text
+def revive(j: Any) -> Any:
+    """A message's recorded {id, params} (a model's `message_id`/`params` or `texts`) as the Msg it was made from,
+    nested messages too; anything else as it is."""
+    if isinstance(j, dict) and isinstance(j.get("id"), str):
+        return Msg(j["id"], {k: revive(v) for k, v in (j.get("params") or {}).items()})
+    if isinstance(j, list):
+        return [revive(x) for x in j]
+    return j
+
+
+def recorded(obj: Any, field: str = "message") -> Any:
+    """The Msg behind a text field of a model that records its messages (auditor.model.Localized): a finding's,
+    an error's or a note's message, or a field in its `texts`; the field's plain text when it was given none."""
+    if field == "message" and getattr(obj, "message_id", None):
+        return revive({"id": obj.message_id, "params": getattr(obj, "params", None) or {}})
+    j = (getattr(obj, "texts", None) or {}).get(field)
+    return revive(j) if isinstance(j, dict) else getattr(obj, field)
 
 
 def J(items: Iterable[Any], how: str = "and") -> Msg:

@@ -154,6 +154,7 @@ def verdict(rep: ReportResult, fail_on: str) -> str:
     return "fails" if report_fails(rep, fail_on) else "passes"
 
 
+KIND_ID = {"stated": "out.html.stated", "recomputed": "out.html.recomputed"}
 GATE_ID = {"fails": "out.html.fails", "passes": "out.html.passes", "error": "out.html.not-audited"}
 
 
@@ -194,7 +195,7 @@ def stage_chart(rep: ReportResult, lang: str = i18n.DEFAULT_LANG) -> str:
             w = max(plot_w * v / vmax, 1.5) if v > 0 else 1.5
             color = "#5b6b82" if kind == "stated" else ("#2e7d32" if s.agrees is not False else "#c62828")
             out.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}">'
-                       f'<title>{escape(title)}: {escape(_("out.html." + kind))} {escape(text)} '
+                       f'<title>{escape(title)}: {escape(_(KIND_ID[kind]))} {escape(text)} '
                        f'{escape(unit or "")}</title></rect>')
             weight = ' font-weight="700"' if kind == "recomputed" and s.agrees is False else ""
             out.append(f'<text x="{label_w + w + 6:.1f}" y="{by + bar_h - 3}" font-size="12.5" fill="{color}"'
@@ -262,6 +263,9 @@ def _box_style(bbox, info) -> str:
     left, tp = max(x0, 0) / w * 100, max(top, 0) / h * 100
     width, height = (min(x1, w) - max(x0, 0)) / w * 100, (min(bottom, h) - max(top, 0)) / h * 100
     return f"left:{left:.2f}%;top:{tp:.2f}%;width:{max(width, 0.6):.2f}%;height:{max(height, 0.6):.2f}%"
+
+
+box_style = _box_style   # public: the workbench (auditor serve) places its boxes the same way
 
 
 # ---------------------------------------------------------------- findings

@@ -63,6 +63,8 @@ class PdfError(Exception):
     too-many-pages, stream-too-large (and, from the audit around it, timeout and out-of-memory)."""
 
     def __init__(self, code: str, message: str):
+        """`message`: a catalogue message (auditor.i18n.Msg, id error.*), so that it is read in the reader's
+        language; as a str, its English text."""
         super().__init__(message)
         self.code = code
         self.message = message

@@ -21,6 +21,7 @@ import zlib
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import regexes as regex
+from ..i18n import T
 
 
 class Limits(BaseModel):
@@ -37,19 +38,19 @@ class AuditTimeout(Exception):
     """Raised inside the audit of one file when its time limit runs out."""
 
 
-# what a file that is not a PDF usually is, by its first bytes
+# what a file that is not a PDF usually is, by its first bytes (catalogue ids: the words are in auditor/locale)
 SIGNATURES: list[tuple[bytes, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip file?)"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document (.doc or .xls)"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x89PNG\r\n\x1a\n", "filekind.png"),
+    (b"\xff\xd8\xff", "filekind.jpeg"),
+    (b"GIF8", "filekind.gif"),
+    (b"II*\x00", "filekind.tiff"),
+    (b"MM\x00*", "filekind.tiff"),
+    (b"PK\x03\x04", "filekind.zip"),
+    (b"\xd0\xcf\x11\xe0", "filekind.old-office"),
+    (b"{\\rtf", "filekind.rtf"),
+    (b"\x1f\x8b", "filekind.gzip"),
+    (b"Rar!", "filekind.rar"),
+    (b"7z\xbc\xaf", "filekind.7z"),
 ]
 HTML_RE = regex.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<(html|svg))", regex.I)
 EOF_WINDOW = 64 * 1024
@@ -62,22 +63,20 @@ def sniff(name: str, data: bytes) -> None:
     size = len(data)
     head = data[:1024]
     if size == 0:
-        raise PdfError("empty", f"{name} is an empty file (0 bytes)")
+        raise PdfError("empty", T("error.empty-file", name=name))
     pos = head.find(b"%PDF-")
     if pos < 0:
         what = next((w for sig, w in SIGNATURES if head.startswith(sig)), None)
         if what is None and HTML_RE.match(head):
-            what = "an HTML page (a saved web page or a download error page?)"
+            what = "filekind.html"
         if what is None:
             printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]) / max(1, len(head[:512]))
-            what = "a text file" if printable > 0.95 else "unrecognised binary data"
-        raise PdfError("not-a-pdf", f"{name} is not a PDF: it is {what} (no %PDF header)")
+            what = "filekind.text" if printable > 0.95 else "filekind.binary"
+        raise PdfError("not-a-pdf", T("error.not-a-pdf", name=name, kind=T(what)))
     if size - pos < 64:
-        raise PdfError("truncated", f"{name} has a PDF header and nothing after it ({size} bytes): the file is "
-                                    f"truncated")
+        raise PdfError("truncated", T("error.header-only", name=name, size=size))
     if b"%%EOF" not in data[-EOF_WINDOW:]:
-        raise PdfError("truncated", f"{name} is truncated: it ends without the %%EOF marker a complete PDF has "
-                                    f"({size} bytes); ask for the file again or re-export it")
+        raise PdfError("truncated", T("error.truncated", name=name, size=size))
 
 
 STREAM_RE = regex.compile(rb"stream\r?\n")
@@ -99,10 +98,8 @@ def check_streams(name: str, data: bytes, limits: Limits) -> None:
             end = len(data)
         size = _inflated_size(view[m.end():end], cap)
         if size > cap:
-            raise PdfError("stream-too-large",
-                           f"{name}: a compressed stream at byte {m.end()} inflates to more than "
-                           f"{limits.max_stream_mb:g} MiB (a decompression bomb?); refused "
-                           f"(limit: limits.max_stream_mb)")
+            raise PdfError("stream-too-large", T("error.stream-too-large", name=name, offset=m.end(),
+                                                 limit=f"{limits.max_stream_mb:g}"))
 
 
 def _inflated_size(raw: memoryview, cap: int) -> int:
@@ -136,7 +133,7 @@ def deadline(seconds: float | None, what: str):
         return
 
     def on_alarm(signum, frame):
-        raise AuditTimeout(f"{what}: gave up after {seconds:g} s (limit: limits.timeout_s)")
+        raise AuditTimeout(T("error.timeout", name=what, seconds=f"{seconds:g}"))
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -10,24 +10,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Msg, T
 from .document import Char, Edge, PdfError
 
 # filters pdfium and pdfminer do not decode: a file whose streams use one cannot be read by either
 UNSUPPORTED_FILTERS = ("BrotliDecode",)
 
 
-def unsupported_reason(data: bytes) -> str | None:
-    """Why a file pdfium refused cannot be read, when the bytes say so: a stream filter no reader here decodes,
-    or an encryption dictionary no reader here opens."""
+def unsupported_filter(data: bytes) -> str | None:
+    """Why a file pdfium refused cannot be read, when the bytes say so: the name of a stream filter no reader
+    here decodes."""
     import re
 
     for name in UNSUPPORTED_FILTERS:
         if re.search(rb"/" + name.encode() + rb"(?![A-Za-z0-9])", data):
-            return f"uses the /{name} filter, which is not supported (PDFium and pdfminer cannot decode it)"
+            return name
     return None
 
 
-def encryption_summary(data: bytes) -> str | None:
+def encryption_summary(data: bytes) -> str | Msg | None:
     """The encryption dictionary's handler, revision and crypt method, read from the bytes (`/Filter /Standard,
     /V 4, /R 4, /CFM /AESV2`); None when the file declares no /Encrypt."""
     import re
@@ -43,13 +44,13 @@ def encryption_summary(data: bytes) -> str | None:
         if inline is None:
             return None
     if body is None:
-        return "its encryption dictionary could not be found"
+        return T("error.encryption-dictionary-missing")
     parts = []
     for key in (b"Filter", b"SubFilter", b"V", b"R", b"Length", b"CFM"):
         v = re.search(rb"/" + key + rb"\s*(/[A-Za-z0-9.]+|\d+)", body)
         if v:
             parts.append(f"/{key.decode()} {v.group(1).decode('latin-1')}")
-    return ", ".join(parts) or "an encryption dictionary without /Filter"
+    return ", ".join(parts) or T("error.encryption-dictionary-no-filter")
 
 
 def open_pdfium(path: Path, data: bytes, password: str | None) -> Any:
@@ -63,14 +64,14 @@ def open_pdfium(path: Path, data: bytes, password: str | None) -> Any:
 
         if code == raw.FPDF_ERR_PASSWORD:
             if password:
-                raise PdfError("encrypted", f"{path.name} is encrypted and the password given does not open it") from e
-            raise PdfError("encrypted", f"{path.name} is encrypted: give its password with --password") from e
+                raise PdfError("encrypted", T("error.wrong-password", name=path.name)) from e
+            raise PdfError("encrypted", T("error.needs-password", name=path.name)) from e
         if code == raw.FPDF_ERR_SECURITY:
             handler = encryption_summary(data)
-            raise PdfError("encrypted", f"{path.name} uses an encryption scheme that cannot be opened"
-                                        + (f" ({handler})" if handler else "")) from e
-        why = str(e).replace(" (PDFium: Success)", "").replace("(PDFium: Success)", "")
-        raise PdfError("unreadable", f"{path.name} is damaged and cannot be parsed as a PDF ({why})") from e
+            raise PdfError("encrypted", T("error.encryption-unsupported-handler", name=path.name, handler=handler)
+                           if handler else T("error.encryption-unsupported", name=path.name)) from e
+        why = str(e).replace(" (PDFium: Success)", "").replace("(PDFium: Success)", "").rstrip(".")
+        raise PdfError("unreadable", T("error.damaged", name=path.name, why=why)) from e
 
 
 def metadata(fast: Any) -> dict[str, Any]:

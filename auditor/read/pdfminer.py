@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from ..i18n import T
 from .assemble import assemble_page, tables_from_finder
 from .document import Page, PdfError, TablePolicy
 
@@ -37,13 +38,14 @@ def open_pdfminer(path: Path, password: str | None) -> Any:
     try:
         return pdfplumber.open(path, password=password or "")
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise PdfError("encrypted", f"{path.name} is encrypted and cannot be opened without a password") from e
+        raise PdfError("encrypted", T("error.encrypted-no-password", name=path.name)) from e
     except PDFSyntaxError as e:
-        raise PdfError("unreadable", f"{path.name} is damaged: {e}") from e
+        raise PdfError("unreadable", T("error.damaged-detail", name=path.name, error=str(e))) from e
     except Exception as e:  # pdfminer raises many things on hostile input (pdfplumber wraps them)
         if _is_encryption_error(e):
-            raise PdfError("encrypted", f"{path.name} is encrypted: {e}") from e
-        raise PdfError("unreadable", f"{path.name} could not be parsed: {type(e).__name__}: {e}") from e
+            raise PdfError("encrypted", T("error.encrypted-detail", name=path.name, error=str(e))) from e
+        raise PdfError("unreadable", T("error.parse-failed", name=path.name,
+                                       error=f"{type(e).__name__}: {e}")) from e
 
 
 def _is_encryption_error(e: BaseException) -> bool:

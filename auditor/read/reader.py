@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import T
 from ..model import ExtractionNote
 from .assemble import assemble_page, find_ruled_tables
 from .document import Document, Page, PdfError, TablePolicy
 from .guard import AuditTimeout, Limits, check_streams, sniff
 from .ocr import OcrOptions, why_ocr
-from .pdfium import encryption_summary, metadata, open_pdfium, read_pdfium_page, unsupported_reason
+from .pdfium import encryption_summary, metadata, open_pdfium, read_pdfium_page, unsupported_filter
 from .pdfminer import close_pdfminer, open_pdfminer, pdfminer_page
 
 Progress = Callable[[str, int, int], None]
@@ -59,7 +60,7 @@ def open_document(path: str | Path, ocr: str | OcrOptions = "auto", sha256: str 
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PdfError("unreadable", f"cannot open {path}: {e.strerror or e}") from e
+        raise PdfError("unreadable", T("error.cannot-open", path=str(path), why=str(e.strerror or e))) from e
     digest = sha256 or hashlib.sha256(data).hexdigest()
     parser = parser or os.environ.get("AUDITOR_PARSER", "pdfium")
     if parser not in ("pdfium", "pdfplumber"):
@@ -128,9 +129,10 @@ class Reader:
         """pdfium refuses some files pdfminer reads (a damaged catalog, metadata it cannot parse): read those with
         pdfplumber before calling them unreadable, and say so; a file neither reads gets the real reason."""
         path = self.path
-        reason = unsupported_reason(self.data)
-        if reason:
-            raise PdfError("unreadable", f"{path.name} {reason}") from refused
+        unsupported = unsupported_filter(self.data)
+        if unsupported:
+            raise PdfError("unreadable", T("error.unsupported-filter", name=path.name, filter=unsupported)) \
+                from refused
         try:
             doc = self._read_plumber_only()
         except (PdfError, MemoryError, AuditTimeout) as e2:
@@ -138,20 +140,17 @@ class Reader:
                 raise
             handler = encryption_summary(self.data)
             if handler:   # "Failed to load document (PDFium: Success)" names no reason: the bytes do
-                raise PdfError("encrypted", f"{path.name} is encrypted with a security handler neither PDFium nor "
-                                            f"pdfminer opens ({handler})") from refused
+                raise PdfError("encrypted", T("error.encryption-handler", name=path.name, handler=handler)) \
+                    from refused
             if isinstance(e2, PdfError):
                 raise refused from e2
             raise
-        why = str(refused.__cause__ or refused.message)
-        doc.notes.append(ExtractionNote(
-            code="reader-fallback", severity="info",
-            message=f"PDFium refused the file ({why.rstrip('.')}); it was read with pdfminer (pdfplumber) instead"))
+        why = str(refused.__cause__).rstrip(".") if refused.__cause__ is not None else refused.message
+        doc.notes.append(ExtractionNote(code="reader-fallback", severity="info",
+                                        message=T("note.reader-fallback", why=why)))
         if any(why_ocr(p, self.ocr.mode) for p in doc.pages):
-            doc.notes.append(ExtractionNote(
-                code="ocr-unavailable", severity="warning",
-                message="pages without a text layer were not read: OCR renders pages with pdfium, which cannot "
-                        "open this file"))
+            doc.notes.append(ExtractionNote(code="ocr-unavailable", severity="warning",
+                                            message=T("note.ocr-unavailable-pdfium")))
         return doc
 
     def _read_plumber_only(self) -> Document:
@@ -164,7 +163,8 @@ class Reader:
             except (MemoryError, AuditTimeout):
                 raise
             except Exception as e:
-                raise PdfError("unreadable", f"{self.path.name} could not be parsed: {type(e).__name__}: {e}") from e
+                raise PdfError("unreadable", T("error.parse-failed", name=self.path.name,
+                                               error=f"{type(e).__name__}: {e}")) from e
             self._check_page_count(n)
             pages = self._read_pages(n, lambda i, previous: pdfminer_page(plumber, i, previous, self.tables))
         finally:
@@ -178,10 +178,9 @@ class Reader:
     def _check_page_count(self, n: int) -> None:
         name, limit = self.path.name, self.limits.max_pages
         if n == 0:
-            raise PdfError("empty", f"{name} has no pages")
+            raise PdfError("empty", T("error.no-pages", name=name))
         if n > limit:
-            raise PdfError("too-many-pages", f"{name} has {n} pages, more than the limit of {limit}; "
-                                             f"refused (limit: limits.max_pages)")
+            raise PdfError("too-many-pages", T("error.too-many-pages", name=name, n=n, limit=limit))
 
     def _read_pages(self, n: int, page: PageSource) -> list[Page]:
         """page(i, previous) for every page, in order; a page that fails is a PdfError naming it."""
@@ -194,10 +193,9 @@ class Reader:
                 raise
             except Exception as e:
                 if "Failed to load page" in str(e) or isinstance(e, IndexError):
-                    raise PdfError("unreadable", f"{name}: page {i + 1} of {n} cannot be loaded: the page tree is "
-                                                 f"damaged (it loops, or counts more pages than it holds)") from e
-                raise PdfError("unreadable", f"{name}: page {i + 1} could not be read: "
-                                             f"{type(e).__name__}: {e}") from e
+                    raise PdfError("unreadable", T("error.page-tree", name=name, page=i + 1, pages=n)) from e
+                raise PdfError("unreadable", T("error.page-unreadable", name=name, page=i + 1,
+                                               error=f"{type(e).__name__}: {e}")) from e
             if self.progress is not None:
                 self.progress("reading", i + 1, n)
         return pages

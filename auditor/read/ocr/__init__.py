@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import J, P, T
 from ...model import ExtractionNote, Location
 from ..document import Document, Page, TablePolicy, unreadable
 from .engines import DEFAULT_ENGINE, ENGINES, EngineUnavailable, get_engine
@@ -80,12 +81,13 @@ def ocr_missing_pages(doc: Document, pdf: Any, mode: str | OcrOptions = "auto", 
     targets = [(p, why) for p in doc.pages if (why := why_ocr(p, opts.mode))]
     if not targets:
         return
-    pages = ", ".join(str(p.number) for p, _ in targets)
+    pages = J([str(p.number) for p, _ in targets], "and")
     try:
         engine = get_engine(opts.engine)
     except EngineUnavailable as e:
         doc.notes.append(ExtractionNote(code="ocr-unavailable", severity="warning",
-                                        message=f"page(s) {pages} need OCR and were not read: {e}"))
+                                        message=T("note.ocr-unavailable", n=len(targets), pages=pages,
+                                                  error=str(e))))
         return
     from .cache import open_cache
     from .page import ocr_page
@@ -106,24 +108,22 @@ def ocr_missing_pages(doc: Document, pdf: Any, mode: str | OcrOptions = "auto", 
             else:
                 doc.notes.append(ExtractionNote(
                     code="ocr-layer-replaced", severity="warning", location=Location(page=page.number),
-                    message=f"page {page.number}: its invisible text layer does not match the scanned image "
-                            f"({share:.0%} of the characters in common); the page was read by OCR instead"))
+                    message=T("note.ocr-layer-mismatch", page=page.number, share=P(share, 0))))
         elif why == "text layer unreadable":
             doc.notes.append(ExtractionNote(
                 code="ocr-layer-replaced", severity="info", location=Location(page=page.number),
-                message=f"page {page.number}: its text layer is unreadable ({page.garbage} of {page.chars} "
-                        f"characters are unmapped glyphs); the page was read by OCR instead"))
+                message=T("note.ocr-layer-unreadable", page=page.number, n=page.garbage, chars=page.chars)))
         if read.turn and page.ocr:
             doc.notes.append(ExtractionNote(
                 code="ocr-page-turned", severity="info", location=Location(page=page.number),
-                message=f"page {page.number} was scanned {'upside down' if read.turn == 180 else 'sideways'}; it "
-                        f"was read upright, turned by {(360 - read.turn) % 360} degrees clockwise"))
+                message=T("note.ocr-upside-down" if read.turn == 180 else "note.ocr-sideways", page=page.number,
+                          degrees=(360 - read.turn) % 360)))
         if progress is not None:
             progress("ocr", done, len(targets))
     error = getattr(cache, "error", None)
     if error:
         doc.notes.append(ExtractionNote(code="ocr-cache", severity="info",
-                                        message=f"{error}; pages were read but their readings not kept"))
+                                        message=T("note.ocr-cache-failed", error=error)))
     doc.ocr_engine = engine.version
 
 
@@ -136,7 +136,7 @@ def low_confidence_notes(quantities, threshold: float = LOW_CONFIDENCE) -> list[
         loc = q.location or Location(page=0)
         out.append(ExtractionNote(
             code="ocr-low-confidence", severity="warning", location=q.location, text=q.text,
-            message=f"{where}: '{q.text}' was read by OCR with confidence {q.confidence:.0f} (< {threshold:.0f}) "
-                    f"on page {loc.page}; check the digits against the page"))
+            message=T("note.ocr-low-confidence", where=where, text=q.text, confidence=f"{q.confidence:.0f}",
+                      threshold=f"{threshold:.0f}", page=loc.page)))
     return out
 

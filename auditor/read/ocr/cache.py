@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from ...i18n import T
+
 
 class OcrCache(Protocol):
     def get(self, key: str) -> dict | None: ...
@@ -55,7 +57,8 @@ class DirCache:
                 json.dump(value, f, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError as e:
-            self.error = self.error or f"the OCR cache {self.root} cannot be written ({e.strerror or e})"
+            self.error = self.error or T("note.ocr-cache-dir-unwritable", cache=str(self.root),
+                                         error=str(e.strerror or e))
 
 
 class SqliteCache:
@@ -70,7 +73,7 @@ class SqliteCache:
             with self._connect() as con:
                 con.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         except sqlite3.Error as e:
-            self.error = f"the OCR cache in {self.db} cannot be used ({e})"
+            self.error = T("note.ocr-cache-unusable", cache=self.db, error=str(e))
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.db, timeout=30)
@@ -99,7 +102,7 @@ class SqliteCache:
             with self._connect() as con:
                 con.execute(f"INSERT OR REPLACE INTO {self.TABLE} (key, value) VALUES (?, ?)", (key, blob))
         except sqlite3.Error as e:
-            self.error = f"the OCR cache in {self.db} cannot be written ({e})"
+            self.error = T("note.ocr-cache-unwritable", cache=self.db, error=str(e))
 
 
 def open_cache(spec: str | Path | None) -> OcrCache | None:
