@@ -322,6 +322,8 @@ def test_fast_parser_leaves_the_environment_to_typer(monkeypatch):
         assert parse(["r.pdf"]) is None
         monkeypatch.delenv(env)
     assert parse(["r.pdf"]) is not None
+    monkeypatch.setattr(os, "name", "nt")
+    assert parse(["r.pdf"]) is None
 
 
 def test_check_options_in_step():

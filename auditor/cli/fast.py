@@ -1,15 +1,16 @@
 """`auditor check` without typer, when its command line is plain.
 
 typer builds a pydantic adapter for each of check's twenty options before it calls the command, and imports
-half the standard library on the way: a cost as large as auditing a short report. The command lines a script or
+half the standard library on the way: tens of milliseconds of every run. The command lines a script or
 a CI job writes are plain (options as given in `auditor check --help`, each value one argument or `--opt=value`),
 and for those this module finds the values typer would find and runs the same command (:func:`.plain.check`).
 Anything else goes to typer, which prints its own help, usage errors and exit codes: `--help`, an unknown
 option, combined short flags (`-qf`), a value that starts with `-` or is empty, an option given twice (but
 `--select`, `--ignore` and `--factors`, which add up), a choice or number typer must check (`--fail-on ERROR`,
 `--ocr-dpi 2_00`), the environment variables typer reads (AUDITOR_OCR_ENGINE, AUDITOR_PDF_PASSWORD, shell
-completion), `--debug`/AUDITOR_DEBUG, and a command that turns out to be a usage error (`--config` naming no file),
-before it has done anything. tests/test_startup.py holds the two parsers to the same values.
+completion), `--debug`/AUDITOR_DEBUG, Windows (where typer expands wildcards in the arguments), and a command that
+turns out to be a usage error (`--config` naming no file), before it has done anything. tests/test_startup.py
+holds the two parsers to the same values.
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ ENVIRONMENT = ("AUDITOR_OCR_ENGINE", "AUDITOR_PDF_PASSWORD", "AUDITOR_DEBUG")
 def parse(args: list[str]) -> dict[str, Any] | None:
     """check's parameters as typer passes them for this command line (the words after `check`), or None when
     the command line is not plain (see the module's docstring)."""
+    if os.name == "nt":
+        return None         # typer expands wildcards in the arguments on Windows
     if any(k in os.environ for k in ENVIRONMENT) or any(k.endswith("_COMPLETE") for k in os.environ):
         return None
     values: dict[str, Any] = {"select": [], "ignore": [], "factors": []}

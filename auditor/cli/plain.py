@@ -1,7 +1,7 @@
 """What the commands do, without typer: the choices, the configuration the options build, and `check` itself.
 
-typer (with the pydantic adapters it builds for every parameter) costs a run about as much as auditing a short
-report, so `auditor check` is run from here: by the typer command (:mod:`.commands`), and by :mod:`.fast` when
+typer (with the pydantic adapters it builds for every parameter) costs tens of milliseconds of every run, so
+`auditor check` is run from here: by the typer command (:mod:`.commands`), and by :mod:`.fast` when
 its command line needs no typer. Exits and usage errors are this module's own exceptions; the typer commands
 turn them into typer's (:func:`.options.typer_errors`), so both ways print the same lines and exit the same way.
 Messages go through typer's own `echo`, imported when there is a message to print.
