@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLE := fixtures/pdf/seed-docx.pdf
 
-.PHONY: demo test lint install test-deps lint-deps fixtures samples system-deps bench-perf catalog clean
+.PHONY: demo test lint install test-deps lint-deps fixtures samples system-deps bench-perf bench-startup catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,15 @@ system-deps:
 catalog: install
 	$(PY) -m auditor.i18n compile
 
-# Speed and memory of `auditor check` against a bare pdfplumber pass (10, 50 and 300-page reports)
+# Speed and memory of `auditor check` against a bare pdfplumber pass (10, 50 and 300-page reports), then start-up
 bench-perf: test-deps
 	$(PY) fixtures/perf_bench.py
+	$(PY) bench/startup.py
+
+# Cold start (--version, --help, check of 1, 7 and 13 pages) against bare pdfplumber and pypdfium2 passes, the warm
+# ratio and the batch speed-up (median of 7)
+bench-startup: test-deps
+	$(PY) bench/startup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -136,3 +136,17 @@ def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, passw
 
 def audit_many(paths, config: Config | None = None, ocr: str | OcrOptions = "auto", password: str | None = None) -> AuditOutput:
     return AuditOutput(tool=tool_info(), reports=[audit(p, config, ocr, password) for p in paths])
+
+
+def preload() -> None:
+    """Load now what the first audit() loads on first use: the rules, the factor library, the vocabulary and the
+    pieces of the PDF libraries the reader uses. For a process that forks workers afterwards, or sets its
+    start-up objects aside from the cyclic garbage collector (`auditor check`)."""
+    from .engine.registry import registry
+    from .read.reader import preload as preload_reader
+    from .vocab import vocab
+
+    registry()
+    load_library()
+    vocab()
+    preload_reader()

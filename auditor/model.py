@@ -3,14 +3,28 @@
 Every number is a :class:`Quantity` that keeps the text it was printed as, its
 Decimal value, its printed precision, its unit, and where it sits on the page.
 Rules work on these models only; they never see pdfplumber.
-"""
-from __future__ import annotations
 
+Built at every start, so written to build fast: annotations are evaluated as the classes are defined (no
+`from __future__ import annotations`: pydantic would compile and evaluate each one as a string), and list and
+dict defaults come from Python functions (pydantic reads a default factory's signature, and a builtin's is parsed
+from its text with the tokenizer).
+"""
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+def new_list() -> list:
+    """A new empty list: the default factory of list fields (see the module's docstring)."""
+    return []
+
+
+def new_dict() -> dict:
+    """A new empty dict: the default factory of dict fields."""
+    return {}
+
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
@@ -39,7 +53,7 @@ class Localized(Model):
     output can render them again in any language."""
 
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
-    texts: dict[str, Any] = Field(default_factory=dict, exclude_if=lambda v: not v, description=TEXTS_DOC)
+    texts: dict[str, Any] = Field(default_factory=new_dict, exclude_if=lambda v: not v, description=TEXTS_DOC)
 
     @model_validator(mode="before")
     @classmethod
@@ -111,7 +125,7 @@ class Statement(Model):
 
     text: Text | None = Field(None, description="the statement's opening phrase (确认...符合, Verification statement)")
     issuer: Text | None = Field(None, description="the organisation the statement names")
-    people: list[Text] = Field(default_factory=list, description="verifiers, reviewers and authors named, with "
+    people: list[Text] = Field(default_factory=new_list, description="verifiers, reviewers and authors named, with "
                                                                  "their role ('组长 李少娟', 'Reviewed by: A. Weber')")
     dated: Text | None = Field(None, description="the date the statement carries, as printed")
     date_value: date | None = None
@@ -127,17 +141,17 @@ class Metadata(Model):
     issuer: Text | None = None
     issue_date: Text | None = None
     issue_date_value: date | None = None
-    standard: list[Text] = Field(default_factory=list)
-    functional_unit: list[Text] = Field(default_factory=list)
+    standard: list[Text] = Field(default_factory=new_list)
+    functional_unit: list[Text] = Field(default_factory=new_list)
     data_period: Text | None = None
     data_period_start: date | None = None
     data_period_end: date | None = None
     gwp_source: Text | None = None
     gwp_report: str | None = Field(None, description="SAR, TAR, AR4, AR5, AR6 as named")
     gwp_year: int | None = Field(None, description="the year printed beside the assessment report")
-    gwp_values: list[GwpValue] = Field(default_factory=list, description="GWP100 values the report prints per gas "
+    gwp_values: list[GwpValue] = Field(default_factory=new_list, description="GWP100 values the report prints per gas "
                                                                             "(e.g. CH4 28), for the GWP rule")
-    gases: list[str] = Field(default_factory=list, description="gases the report says it covers, as formulas")
+    gases: list[str] = Field(default_factory=new_list, description="gases the report says it covers, as formulas")
     gases_text: Text | None = None
     annual_output: Quantity | None = None
 
@@ -170,9 +184,9 @@ class BoundaryTableRow(Model):
 
 
 class Boundary(Model):
-    claims: list[BoundaryClaim] = Field(default_factory=list)
-    declarations: list[StageDeclaration] = Field(default_factory=list)
-    table: list[BoundaryTableRow] = Field(default_factory=list)
+    claims: list[BoundaryClaim] = Field(default_factory=new_list)
+    declarations: list[StageDeclaration] = Field(default_factory=new_list)
+    table: list[BoundaryTableRow] = Field(default_factory=new_list)
     cutoff: Text | None = None
 
 
@@ -186,7 +200,7 @@ class Allocation(Model):
 
     method: Literal["physical", "economic", "avoided", "system-expansion"] | None = None
     method_text: Text | None = Field(None, description="the sentence that says what this study does")
-    factors: list[AllocationFactor] = Field(default_factory=list)
+    factors: list[AllocationFactor] = Field(default_factory=new_list)
     factors_text: Text | None = None
     output: Quantity | None = Field(None, description="the annual output the allocation divides by")
     output_text: Text | None = None
@@ -203,13 +217,13 @@ class InventoryLine(Model):
 
 class InventoryStage(Model):
     stage: StageRef
-    lines: list[InventoryLine] = Field(default_factory=list)
+    lines: list[InventoryLine] = Field(default_factory=new_list)
     emissions: Quantity | None = Field(None, description="the stage's printed emissions (merged cell or subtotal)")
     emissions_from: Literal["merged", "subtotal", "single-line", "none"] = "none"
 
 
 class Inventory(Model):
-    stages: list[InventoryStage] = Field(default_factory=list)
+    stages: list[InventoryStage] = Field(default_factory=new_list)
     total: Quantity | None = None
     location: Location | None = None
     emissions_unit: str | None = None
@@ -222,7 +236,7 @@ class ResultRow(Model):
 
 
 class ResultsTable(Model):
-    rows: list[ResultRow] = Field(default_factory=list)
+    rows: list[ResultRow] = Field(default_factory=new_list)
     total: Quantity | None = None
     total_percent: Quantity | None = None
     location: Location | None = None
@@ -284,10 +298,10 @@ class Electricity(Model):
     address_region: str | None = Field(None, description="the province of the company address: a hint only")
     basis: Literal["location", "market"] | None = Field(None, description="the basis the report states")
     basis_text: Text | None = None
-    market_claims: list[Text] = Field(default_factory=list, description="phrases claiming market-based or "
+    market_claims: list[Text] = Field(default_factory=new_list, description="phrases claiming market-based or "
                                                                          "renewable electricity (绿电, GEC, PPA)")
     supplier_factor: Text | None = Field(None, description="a supplier-specific electricity factor named")
-    evidence: list[Text] = Field(default_factory=list, description="certificate numbers or quantities, contracts, "
+    evidence: list[Text] = Field(default_factory=new_list, description="certificate numbers or quantities, contracts, "
                                                                    "suppliers named for the claim")
 
 
@@ -326,7 +340,7 @@ class TableRelation(Localized):
                                       "`texts`)")
     kind: Literal["product", "quotient", "sum", "row-sum"]
     target: int = Field(description="column index of the result (row-sum: row index)")
-    operands: list[int] = Field(default_factory=list, description="column indexes of the operands (sum: the "
+    operands: list[int] = Field(default_factory=new_list, description="column indexes of the operands (sum: the "
                                                                   "columns added up row by row, none: the rows "
                                                                   "above a subtotal; row-sum: row indexes)")
     scale: str = Field("1", description="the unit conversion between the operands and the result, e.g. 0.001")
@@ -347,9 +361,9 @@ class DataTable(Model):
     section: str | None = Field(None, description="the section heading it stands under")
     stage: StageRef | None = Field(None, description="the stage the whole table belongs to, when it has no stage "
                                                      "column")
-    columns: list[TableColumn] = Field(default_factory=list)
-    rows: list[TableRow] = Field(default_factory=list)
-    relations: list[TableRelation] = Field(default_factory=list)
+    columns: list[TableColumn] = Field(default_factory=new_list)
+    rows: list[TableRow] = Field(default_factory=new_list)
+    relations: list[TableRelation] = Field(default_factory=new_list)
     read_as: str | None = Field(None, description="the report part its rows were read into (inventory, results, "
                                                   "...); None: only its relations were checked")
     numbers: int = Field(0, description="numeric cells in its body")
@@ -365,7 +379,7 @@ class ExtractionNote(Localized):
     code: str
     message: str
     message_id: str | None = Field(None, description="the message's id in the catalogue")
-    params: dict[str, Any] = Field(default_factory=dict, description="the message's parameters")
+    params: dict[str, Any] = Field(default_factory=new_dict, description="the message's parameters")
     severity: Literal["error", "warning", "info"] = "info"
     location: Location | None = None
     text: str | None = None
@@ -374,10 +388,10 @@ class ExtractionNote(Localized):
 class Coverage(Model):
     pages: int = 0
     text_pages: int = 0
-    ocr_pages: list[int] = Field(default_factory=list)
+    ocr_pages: list[int] = Field(default_factory=new_list)
     ocr_engine: str | None = Field(None, description="the OCR engine (version, settings) that read the ocr_pages")
     tables: int = 0
-    tables_used: dict[str, int] = Field(default_factory=dict)
+    tables_used: dict[str, int] = Field(default_factory=new_dict)
     inventory_stages: int = 0
     inventory_lines: int = 0
     results_rows: int = 0
@@ -408,13 +422,13 @@ class Report(Model):
     allocation: Allocation = Field(default_factory=Allocation)
     inventory: Inventory | None = None
     results: ResultsTable | None = None
-    quotes: list[QuotedValue] = Field(default_factory=list)
-    factor_tables: list[FactorTable] = Field(default_factory=list)
-    factor_mentions: list[FactorMention] = Field(default_factory=list)
+    quotes: list[QuotedValue] = Field(default_factory=new_list)
+    factor_tables: list[FactorTable] = Field(default_factory=new_list)
+    factor_mentions: list[FactorMention] = Field(default_factory=new_list)
     electricity: Electricity = Field(default_factory=Electricity)
-    tables: list[DataTable] = Field(default_factory=list, description="every numeric table as read, with its "
+    tables: list[DataTable] = Field(default_factory=new_list, description="every numeric table as read, with its "
                                                                       "kind, stage and relations")
-    notes: list[ExtractionNote] = Field(default_factory=list)
+    notes: list[ExtractionNote] = Field(default_factory=new_list)
     coverage: Coverage = Field(default_factory=Coverage)
 
 
@@ -435,7 +449,7 @@ class Detail(Localized):
     stated_interval: tuple[str, str] | None = None
     computed_interval: tuple[str, str] | None = None
     tolerance: str | None = None
-    steps: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=new_list)
     unit: str | None = Field(None, description="the unit of stated and computed, e.g. kgCO2e")
     culprit: Literal["value", "input"] | None = Field(
         None, description="which printed number the likely cause blames: the stated value itself, or an input it "
@@ -461,13 +475,13 @@ class Finding(Localized):
     message: str = Field(description="the finding in words, in the language of the output")
     message_id: str | None = Field(None, description="the message's id in the catalogue (auditor/locale/*.po): "
                                                      "programs match on it, never on the words")
-    params: dict[str, Any] = Field(default_factory=dict,
+    params: dict[str, Any] = Field(default_factory=new_dict,
                                    description="the message's parameters: printed values exactly as printed, "
                                                "nested messages as {id, params}, stages as {id: '@stage', params: "
                                                "{key}}")
-    values: list[str] = Field(default_factory=list, description="the printed numbers it rests on")
+    values: list[str] = Field(default_factory=new_list, description="the printed numbers it rests on")
     expected: str | None = Field(None, description="recomputed or reference value")
-    evidence: list[str] = Field(default_factory=list, description="printed phrases it rests on")
+    evidence: list[str] = Field(default_factory=new_list, description="printed phrases it rests on")
     location: Location | None = None
     stage: str | None = Field(None, description="canonical stage the finding concerns")
     cause: str | None = Field(None, description="the likely cause, when one can be inferred")
@@ -483,7 +497,7 @@ class ErrorInfo(Localized):
     code: str
     message: str
     message_id: str | None = Field(None, description="the message's id in the catalogue")
-    params: dict[str, Any] = Field(default_factory=dict, description="the message's parameters")
+    params: dict[str, Any] = Field(default_factory=new_dict, description="the message's parameters")
 
 
 class StageSummary(Model):
@@ -510,7 +524,7 @@ class ReportSummary(Model):
     total: str | None = Field(None, description="the product total as printed (results table, else inventory, "
                                                 "else a quoted total)")
     total_unit: str | None = Field(None, description="normalised unit of the total, e.g. kgCO2e")
-    factors: list[str] = Field(default_factory=list, description="the inventory's factors as printed, in order, "
+    factors: list[str] = Field(default_factory=new_list, description="the inventory's factors as printed, in order, "
                                                                  "as 'item=value unit'")
     text_sha256: str | None = Field(None, description="sha256 of the normalised prose (casefolded, letters and "
                                                       "digits only)")
@@ -559,8 +573,8 @@ class Misstatement(Localized):
     direction: Literal["overstated", "understated"]
     base: str | None = Field(None, description="the stated total the share is taken of, as printed, with its unit")
     share: float | None = Field(None, description="|difference| / base; None when no total in a compatible unit")
-    rules: list[str] = Field(default_factory=list, description="the rule codes whose findings report this slip")
-    fingerprints: list[str] = Field(default_factory=list, description="those findings' fingerprints")
+    rules: list[str] = Field(default_factory=new_list, description="the rule codes whose findings report this slip")
+    fingerprints: list[str] = Field(default_factory=new_list, description="those findings' fingerprints")
     location: Location | None = None
 
 
@@ -576,8 +590,8 @@ class ChecklistItem(Localized):
                     "found no error or warning (info findings may remain); n/a: the report holds nothing the item "
                     "is about (no allocation, no electricity, ...) and its rules found nothing; not-run: none of its "
                     "rules was selected")
-    rules: list[str] = Field(default_factory=list, description="the rules that check it")
-    findings: list[str] = Field(default_factory=list, description="'CODE: message' of its errors and warnings")
+    rules: list[str] = Field(default_factory=new_list, description="the rules that check it")
+    findings: list[str] = Field(default_factory=new_list, description="'CODE: message' of its errors and warnings")
 
 
 class Opinion(Localized):
@@ -590,7 +604,7 @@ class Opinion(Localized):
                                          "exceed it; not-verifiable: too little could be checked; nonconformity: "
                                          "the report breaks the standard in a way no arithmetic repairs")
     reason: str = Field(description="what decides the verdict, in one sentence")
-    misstatements: list[Misstatement] = Field(default_factory=list)
+    misstatements: list[Misstatement] = Field(default_factory=new_list)
     total: str | None = Field(None, description="the stated total the shares are taken of, as printed")
     unit: str | None = None
     aggregate: str | None = Field(None, description="the misstatements' absolute values added up (overstatements "
@@ -601,14 +615,14 @@ class Opinion(Localized):
     coverage: float | None = Field(None, description="share of the stated total that was rebuilt from activity "
                                                      "data x factors (None: nothing could be rebuilt)")
     coverage_limit: float = Field(description="below this coverage the report is not verifiable")
-    unreadable_pages: list[int] = Field(default_factory=list, description="pages without text that OCR did not read")
-    nonconformities: list[str] = Field(default_factory=list, description="'CODE: message' of each nonconformity")
-    unquantified: list[str] = Field(default_factory=list,
+    unreadable_pages: list[int] = Field(default_factory=new_list, description="pages without text that OCR did not read")
+    nonconformities: list[str] = Field(default_factory=new_list, description="'CODE: message' of each nonconformity")
+    unquantified: list[str] = Field(default_factory=new_list,
                                     description="'CODE: message' of errors that misstate no value of the footprint "
                                                 "or cannot be quantified (a misprinted factor whose emissions are "
                                                 "right, a percentage, a method)")
-    checklist: list[ChecklistItem] = Field(default_factory=list)
-    steps: list[str] = Field(default_factory=list, description="the working, in words")
+    checklist: list[ChecklistItem] = Field(default_factory=new_list)
+    steps: list[str] = Field(default_factory=new_list, description="the working, in words")
 
 
 class ReportResult(Model):
@@ -618,7 +632,7 @@ class ReportResult(Model):
     lang: str | None = Field(None, description="the language the messages are rendered in (zh, en): --lang, the "
                                                "configuration's `lang`, else the report's own language")
     error: ErrorInfo | None = None
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=new_list)
     counts: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     coverage: Coverage | None = None
     stages: list[StageSummary] | None = Field(None, description="per-stage stated and recomputed values (for "

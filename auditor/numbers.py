@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, getcontext
 from typing import Literal
 
-import regex
+from . import regexes as regex
 
 getcontext().prec = 40
 

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-import regex
-
+from . import regexes as regex
 from .i18n import J, Msg, T
 from .model import DataTable, Quantity, TableRelation, TableRow
 from .numbers import Interval

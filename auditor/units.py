@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import regex
-
+from . import regexes as regex
 from .i18n import Msg, T
 from .numbers import fold
 

@@ -1,15 +1,15 @@
 """The words the parser knows, loaded from data/vocab.toml, and fuzzy matching against them."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import regex
 from rapidfuzz import fuzz, process
 
+from . import regexes as regex
 from .numbers import fold
+from .startup import toml_file
 
 AMBIGUOUS_TRANSPORT = "transport?"
 
@@ -49,7 +49,7 @@ def strip_stage_suffix(t: str) -> str:
 
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    data = tomllib.loads(resources.files("auditor").joinpath("data/vocab.toml").read_text(encoding="utf-8"))
+    data = toml_file(resources.files("auditor").joinpath("data/vocab.toml"), "vocab")
     stages = data["stages"]
     return Vocab(
         stage_terms={k: [strip_stage_suffix(norm(t)) for t in v["terms"]] for k, v in stages.items()},

@@ -54,13 +54,14 @@ def make_reports(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run(folder: Path, db: Path, jobs: int, executor: str = "local", extra: tuple[str, ...] = ()) -> dict:
+def run(folder: Path, db: Path, jobs: int, executor: str = "local", extra: tuple[str, ...] = (),
+        cwd: Path = ROOT, env: dict[str, str] | None = None) -> dict:
     cmd = [*AUDITOR, "batch", str(folder), "--db", str(db), "--jobs", str(jobs), "--executor", executor,
            "--no-progress", "--fail-on", "never", *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     t = time.perf_counter()
-    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

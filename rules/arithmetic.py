@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import regex
-
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import cause_for, copied_from, energy_basis, explain_slip, factor_story
 from auditor.engine.facts import (

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import regex
-
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.i18n import J, Msg, S, T
 from auditor.model import BoundaryClaim, Report, StageRef

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import regex
 from pydantic import BaseModel, Field
 
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.engine.reference import RefFactor
 from auditor.i18n import J, Msg, T

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-import regex
-
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.i18n import J, Msg, T
 from auditor.model import Detail, Finding, InventoryLine, Quantity, Report

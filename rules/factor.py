@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.engine.diagnose import close, decimal_shift, digit_slip, energy_basis, implied_match, unit_slip
 from auditor.engine.facts import inventory_lines, line_interval, unit_scale

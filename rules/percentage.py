@@ -167,8 +167,7 @@ class PercentSum(Rule):
 def _sum_parts(name: str) -> list[str] | None:
     """The stages a quoted sum names: 'A1-A3' (modules A1 to A3), 'A2 and A4', '原材料运输与产品分销'; None when the
     name is no sum of known stages."""
-    import regex
-
+    from auditor import regexes as regex
     from auditor.vocab import match_stage
 
     modules = ["A1", "A2", "A3", "A4", "A5"]

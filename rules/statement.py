@@ -1,9 +1,9 @@
 """The verification statement: present, complete, and in agreement with the cover."""
 from __future__ import annotations
 
-import regex
 from rapidfuzz import fuzz
 
+from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
 from auditor.i18n import J, Msg, T
 from auditor.model import Report

@@ -11,7 +11,8 @@ FIXTURES = ROOT / "fixtures" / "pdf"
 
 def pytest_configure(config):
     """OCR readings are cached in a folder of this session's own (shared by the CLI runs it starts), never in the
-    user's cache: each scanned page is read once per session, and never taken from an earlier one."""
+    user's cache: each scanned page is read once per session, and never taken from an earlier one. So is the
+    start-up cache (compiled patterns, parsed data files): the session starts cold and warms it."""
     import os
     import tempfile
 
@@ -20,7 +21,8 @@ def pytest_configure(config):
     os.environ["AUDITOR_LANG"] = "en"
     if "AUDITOR_OCR_CACHE" not in os.environ or os.environ.get("AUDITOR_TEST_OWN_CACHE", "1") == "1":
         os.environ["AUDITOR_OCR_CACHE"] = tempfile.mkdtemp(prefix="auditor-test-ocr-")
-        os.environ["AUDITOR_TEST_OWN_CACHE"] = "0"   # workers and subprocesses keep the session's folder
+        os.environ["AUDITOR_STARTUP_CACHE"] = tempfile.mkdtemp(prefix="auditor-test-startup-")
+        os.environ["AUDITOR_TEST_OWN_CACHE"] = "0"   # workers and subprocesses keep the session's folders
 
 
 @cache

@@ -31,8 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import regex
-
+from .. import regexes as regex
 from ..i18n import J, Msg, T
 
 SIMILARITY = 90.0       # rapidfuzz.fuzz.ratio on the normalised text without digits, 0-100

@@ -1,4 +1,4 @@
 """`python -m auditor.cli` runs the command line, like `auditor` and `python -m auditor`."""
-from .commands import main
+from . import main
 
 main()

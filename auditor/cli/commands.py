@@ -27,7 +27,9 @@ from .options import (
     ocr_options,
     password_option,
     select_option,
+    typer_errors,
 )
+from .plain import internal_error
 from .serve import serve as serve_command
 
 # Only typer at start-up: `auditor --help` must not pay for pydantic, pdfium or the rules (each command imports
@@ -93,90 +95,6 @@ def _global(debug: bool = typer.Option(False, "--debug", help="show Python trace
         os.environ["AUDITOR_DEBUG"] = "1"
 
 
-def report_problems(results) -> None:
-    """One line on stderr for each input that could not be audited, and for each readable PDF that holds
-    nothing to audit: the JSON/SARIF on stdout stays machine-readable, the terminal still says what went wrong."""
-    for r in results:
-        if r.status == "error" and r.error is not None:
-            msg = r.error.message
-            msg = msg[len(Path(r.path).name) + 2:] if msg.startswith(Path(r.path).name + ": ") else msg
-            typer.echo(f"auditor: {r.path}: {r.error.code}: {msg}", err=True)
-        else:
-            for f in r.findings:
-                if f.rule == "EXT001" and f.severity == "error" and f.suppressed is None:
-                    typer.echo(f"auditor: {r.path}: {nothing_to_verify_line(f, r.lang)}", err=True)
-
-
-def nothing_to_verify_line(f, lang: str | None) -> str:
-    """EXT001's message, said as what the file is: a readable PDF that holds no carbon-footprint report (it was
-    read and checked: "not audited" would be wrong), or a report with nothing the auditor could recompute."""
-    if f.message_id == "EXT001.not-a-report":
-        from .. import i18n
-
-        return i18n.t("cli.no-report-found", lang or i18n.DEFAULT_LANG, reasons=f.params.get("reasons", ""))
-    return f.message
-
-
-def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Files as given; folders walked recursively for *.pdf (any case). Returns (files, missing)."""
-    files: list[Path] = []
-    missing: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() == ".pdf"))
-        elif p.exists():
-            files.append(p)
-        else:
-            missing.append(p)
-    return files, missing
-
-
-def refuse_unsafe_outputs(inputs: list[Path], **outputs: tuple[str, Optional[Path]]) -> None:
-    """Exit 2 with one line, before any work, when an output would replace an input or an existing PDF, is a
-    folder, or lies in a folder that does not exist."""
-    from ..outpaths import UnsafeOutput, check_output
-
-    for flag, path in outputs.values():
-        if path is None:
-            continue
-        try:
-            check_output(path, inputs, flag)
-        except UnsafeOutput as e:
-            typer.echo(f"auditor: {e}", err=True)
-            raise typer.Exit(2) from None
-
-
-def write_output(path: Path, text: str, flag: str) -> None:
-    """Write atomically; a failure (disk full, permissions) is one line and exit 2, never a traceback."""
-    from ..outpaths import atomic_write_text
-
-    try:
-        atomic_write_text(path, text)
-    except OSError as e:
-        typer.echo(f"auditor: {flag} {path}: cannot write: {e.strerror or e}", err=True)
-        raise typer.Exit(2) from None
-
-
-def gate(output, fail_on: str) -> int:
-    """0: nothing at or above the gate; 1: something; 2: an input could not be audited."""
-    if any(r.status == "error" for r in output.reports):
-        return 2
-    if fail_on == "never":
-        return 0
-    if fail_on == "material":
-        from ..engine.opinion import gate_fails
-
-        return 1 if any(gate_fails(r.opinion.verdict if r.opinion else None) for r in output.reports) else 0
-    from ..model import SEVERITY_RANK
-
-    level = SEVERITY_RANK[fail_on]
-    for r in output.reports:
-        for f in r.findings:
-            if f.suppressed is None and SEVERITY_RANK[f.severity] >= level:
-                return 1
-    return 0
-
-
 @app.command()
 def check(
     paths: list[Path] = typer.Argument(..., metavar="PDF...",
@@ -207,78 +125,13 @@ def check(
 ):
     """Audit PDFs and print the findings. Exit 0: clean at --fail-on; 1: findings at or above it; 2: an input
     could not be audited or bad usage."""
-    from .. import output as outputs
-    from ..api import audit, tool_info
-    from ..model import AuditOutput
+    from . import plain
 
-    if format not in outputs.FORMATS:
-        typer.echo(f"auditor: unknown format {format!r}; choose from {', '.join(outputs.FORMATS)}", err=True)
-        raise typer.Exit(2)
-    cfg = build_config(config, select, ignore, factors, fail_on, lang)
-    files, missing = find_pdfs(paths)
-    refuse_unsafe_outputs([*paths, *files], output=("--output", output), baseline=("--write-baseline",
-                                                                                    write_baseline))
-    if annotate is not None:
-        from ..output.annotate import AnnotateError, check_folder
-
-        try:
-            check_folder(annotate, files, searched=[p for p in paths if p.is_dir()])
-        except AnnotateError as e:
-            typer.echo(f"auditor: --annotate: {e}", err=True)
-            raise typer.Exit(2) from None
-    results = []
-    from .. import i18n
-    from ..api import in_language
-    from ..model import ErrorInfo, ReportResult
-
-    for m in missing:
-        results.append(in_language(ReportResult(path=str(m), status="error", error=ErrorInfo(
-            code="not-found", message=i18n.T("cli.not-found", path=str(m)))), i18n.resolve(cfg.lang)))
-    for p in paths:
-        if p.is_dir() and not any(str(f).startswith(str(p)) for f in files):
-            results.append(in_language(ReportResult(path=str(p), status="error", error=ErrorInfo(
-                code="no-pdf", message=i18n.T("cli.no-pdf-in-folder", path=str(p)))), i18n.resolve(cfg.lang)))
-    from .progress import terminal_progress
-    ocr_opts = ocr_options(ocr, ocr_engine, ocr_dpi, ocr_cache, inputs=list(paths))
-    for f in files:
-        # None unless stderr is a terminal; audit() ends it with "done" however the file ends
-        results.append(audit(f, cfg, ocr=ocr_opts, password=password, progress=terminal_progress(Path(f).name)))
-    report_problems(results)
-    out = AuditOutput(tool=tool_info(), reports=results)
-    from ..output.common import output_lang
-    loaded_baseline = None
-    if baseline is not None:
-        from ..engine.baseline import apply_baseline, load_baseline
-
-        try:
-            loaded_baseline = load_baseline(baseline)
-        except (OSError, ValueError) as e:
-            typer.echo(f"auditor: cannot read baseline {baseline}: {e}", err=True)
-            raise typer.Exit(2) from None
-        apply_baseline(out, loaded_baseline)
-    if write_baseline is not None:
-        write_output(write_baseline, outputs.render("json", out), "--write-baseline")
-    annotate_failed = False
-    if annotate is not None:
-        from ..output.annotate import annotate_all
-
-        done = annotate_all(out, annotate, cfg.lang)
-        for problem in done.problems:
-            typer.echo(f"auditor: --annotate: {problem}", err=True)
-        annotate_failed = bool(done.problems)
-        if done.written:
-            names = ", ".join(p.name for p in done.written[:5]) + (" ..." if len(done.written) > 5 else "")
-            typer.echo("auditor: " + i18n.t("cli.annotated", output_lang(out, {"lang": cfg.lang}),
-                                            n=len(done.written), folder=f"{annotate}/", names=names), err=True)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    text = outputs.render(format, out, color=use_color, verbose=not quiet, fail_on=cfg.fail_on, config=cfg,
-                          baseline=loaded_baseline, terminal=output is None and sys.stdout.isatty(), lang=cfg.lang)
-    if output is not None:
-        write_output(output, text, "--output")
-    else:
-        sys.stdout.write(text)
-    code = gate(out, cfg.fail_on)
-    raise typer.Exit(2 if annotate_failed else code)
+    with typer_errors():
+        plain.check(paths=paths, format=format, output=output, fail_on=fail_on, config=config, select=select,
+                    ignore=ignore, factors=factors, baseline=baseline, write_baseline=write_baseline,
+                    annotate=annotate, ocr=ocr, ocr_engine=ocr_engine, ocr_dpi=ocr_dpi, ocr_cache=ocr_cache,
+                    color=color, quiet=quiet, password=password, lang=lang)
 
 
 @app.command()
@@ -423,19 +276,12 @@ app.command("serve")(serve_command)   # the workbench (the serve extra)
 
 
 def main() -> None:
-    import os
-
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as e:  # typer's own exits are SystemExit and pass through
-        if os.environ.get("AUDITOR_DEBUG") or "--debug" in sys.argv:
-            raise
-        msg = " ".join(str(e).split())[:300]
-        sys.stderr.write(f"auditor: internal error: {type(e).__name__}: {msg} (run with --debug for the traceback, "
-                         f"and please report it)\n")
-        sys.exit(2)
+        internal_error(e)
 
 
 if __name__ == "__main__":

@@ -1,30 +1,34 @@
 """CLI choices and options shared by `check`, `extract` and `batch` (a module of their own: all import it).
-The options are functions: each command gets its own typer.Option with the same flag, default and help."""
+The options are functions: each command gets its own typer.Option with the same flag, default and help. The
+choices and what the options build live in :mod:`.plain` (no typer there); the functions here raise typer's exits
+and usage errors where plain's raise its own (:func:`typer_errors`)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-from enum import Enum
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
+from . import plain
+from .plain import FailOn, OcrEngineName, OcrMode
+
 if TYPE_CHECKING:
     from ..engine.config import Config
 
-
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    material = "material"
-    never = "never"
+__all__ = ["FailOn", "OcrEngineName", "OcrMode", "build_config", "check_lang", "ocr_options", "typer_errors"]
 
 
-class OcrMode(str, Enum):
-    auto = "auto"
-    off = "off"
-    force = "force"
+@contextmanager
+def typer_errors() -> Iterator[None]:
+    """plain.Exit as typer.Exit, plain.UsageError as typer.BadParameter (typer prints the usage line with it)."""
+    try:
+        yield
+    except plain.Exit as e:
+        raise typer.Exit(e.code) from None
+    except plain.UsageError as e:
+        raise typer.BadParameter(e.message, param_hint=e.param_hint) from None
 
 
 def fail_on_option():
@@ -53,11 +57,6 @@ def ocr_option():
     return typer.Option(OcrMode.auto, "--ocr", metavar="auto|off|force", help="OCR pages without a text layer: auto, off, force")
 
 
-class OcrEngineName(str, Enum):
-    rapidocr = "rapidocr"
-    tesseract = "tesseract"
-
-
 def ocr_engine_option():
     return typer.Option(None, "--ocr-engine", metavar="rapidocr|tesseract", envvar="AUDITOR_OCR_ENGINE",
                         show_envvar=False, help="OCR engine: rapidocr (default, bundled models) or tesseract "
@@ -77,28 +76,9 @@ def ocr_cache_option(default_help: str = "a folder in ~/.cache/auditor/ocr"):
 
 def ocr_options(mode: OcrMode, engine: Optional[OcrEngineName], dpi: int, cache: Optional[str],
                 inputs: Sequence[Path] = ()):
-    """The OcrOptions the command line asks for. A cache that would write over a file is refused (exit 2, one
-    line): a PDF or an input as its database, a file as its folder."""
-    from ..read.ocr import OcrOptions
-
-    if cache and cache not in ("off", "none"):
-        problem = _unsafe_cache(cache, list(inputs))
-        if problem:
-            typer.echo(f"auditor: --ocr-cache {cache}: {problem}", err=True)
-            raise typer.Exit(2)
-    return OcrOptions(mode=mode.value, engine=engine.value if engine else None, dpi=dpi, cache=cache)
-
-
-def _unsafe_cache(cache: str, inputs: list[Path]) -> str | None:
-    if cache.startswith("sqlite:"):
-        db = Path(cache[len("sqlite:"):])
-        if db.suffix.lower() == ".pdf" or any(db.resolve() == p.resolve() for p in inputs):
-            return "the database would be written over an input or a PDF"
-        return None
-    folder = Path(cache)
-    if folder.exists() and not folder.is_dir():
-        return "is a file, not a folder"
-    return None         # a folder is safe anywhere: the cache writes only <folder>/xx/<hash>.json.gz files
+    """The OcrOptions the command line asks for (:func:`.plain.ocr_options`)."""
+    with typer_errors():
+        return plain.ocr_options(mode, engine, dpi, cache, inputs)
 
 
 def lang_option():
@@ -109,16 +89,9 @@ def lang_option():
 
 
 def check_lang(lang: Optional[str], flag: str = "--lang") -> Optional[str]:
-    """The language when a catalogue exists for it; else one line and exit 2."""
-    if not lang:
-        return None
-    from .. import i18n
-
-    try:
-        return i18n.check_lang(lang)
-    except ValueError as e:
-        typer.echo(f"auditor: {flag}: {e}", err=True)
-        raise typer.Exit(2) from None
+    """The language when a catalogue exists for it; else one line and exit 2 (:func:`.plain.check_lang`)."""
+    with typer_errors():
+        return plain.check_lang(lang, flag)
 
 
 def password_option():
@@ -127,54 +100,8 @@ def password_option():
                              "process list)")
 
 
-def unknown_cli_selectors(*groups: tuple[str, list[str]]) -> str | None:
-    """A message for selectors given on the command line that name no rule (a typo would run nothing, or skip
-    nothing, and still print "0 errors"), with the nearest names; None when all are known."""
-    if not any(patterns for _, patterns in groups):
-        return None
-    from ..engine.select import names_a_rule, near_names
-
-    problems = []
-    for flag, patterns in groups:
-        for p in patterns:
-            if not names_a_rule(p):
-                near = near_names(p, limit=2, cutoff=70)
-                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-                problems.append(f"{flag} {p!r} names no rule{hint}")
-    if not problems:
-        return None
-    return "; ".join(problems) + "; `auditor rules` lists codes, names and categories"
-
-
 def build_config(config: Optional[Path], select: list[str], ignore: list[str], factors: list[Path],
                  fail_on: Optional[FailOn] = None, lang: Optional[str] = None) -> Config:
-    if config is not None and not config.is_file():
-        raise typer.BadParameter(f"config file {config} not found", param_hint="--config")
-    from ..engine.configure import load_config
-
-    try:
-        cfg = load_config(config)
-    except Exception as e:
-        typer.echo(f"auditor: bad configuration: {e}", err=True)
-        raise typer.Exit(2) from None
-    cli_select = [s.strip() for x in select for s in x.split(",") if s.strip()]
-    cli_ignore = [s.strip() for x in ignore for s in x.split(",") if s.strip()]
-    bad = unknown_cli_selectors(("--select", cli_select), ("--ignore", cli_ignore))
-    if bad:
-        typer.echo(f"auditor: {bad}", err=True)
-        raise typer.Exit(2)
-    if cli_select:
-        cfg.select = cli_select
-    if cli_ignore:
-        cfg.ignore = cfg.ignore + cli_ignore
-    for f in factors:
-        if not f.is_file():
-            raise typer.BadParameter(f"factor file {f} not found", param_hint="--factors")
-        cfg.factors.append(str(f.resolve()))
-    if fail_on is not None:
-        cfg.fail_on = fail_on.value
-    if cfg.lang:
-        check_lang(cfg.lang, "bad configuration: lang")
-    if lang:
-        cfg.lang = check_lang(lang)
-    return cfg
+    """The configuration with the command line's options on top (:func:`.plain.build_config`)."""
+    with typer_errors():
+        return plain.build_config(config, select, ignore, factors, fail_on, lang)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..model import new_dict, new_list
 from ..read.guard import Limits
 
 
@@ -47,14 +48,14 @@ class Config(BaseModel):
     lang: str | None = Field(None, description="the language findings, the opinion and the outputs are written in "
                                               "(zh, en, or any language with a catalogue in auditor/locale); "
                                               "unset: the report's own language")
-    select: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to run")
-    ignore: list[str] = Field(default_factory=list, description="codes, code prefixes, names or categories to skip")
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict,
+    select: list[str] = Field(default_factory=new_list, description="codes, code prefixes, names or categories to run")
+    ignore: list[str] = Field(default_factory=new_list, description="codes, code prefixes, names or categories to skip")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=new_dict,
                                                                      description="severity per rule code or name")
     tolerance: Tolerance = Field(default_factory=Tolerance)
-    factors: list[str] = Field(default_factory=list, description="extra factor library files (TOML)")
-    rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="settings per rule code or name")
-    waivers: list[Waiver] = Field(default_factory=list)
+    factors: list[str] = Field(default_factory=new_list, description="extra factor library files (TOML)")
+    rules: dict[str, dict[str, Any]] = Field(default_factory=new_dict, description="settings per rule code or name")
+    waivers: list[Waiver] = Field(default_factory=new_list)
     fail_on: Literal["error", "warning", "info", "material", "never"] = Field(
         "error", description="the gate: a finding at or above this severity fails; 'material' fails a report "
                              "whose verdict is material misstatement, nonconformity or not verifiable")

@@ -20,8 +20,11 @@ def find_config(start: Path | None = None) -> Path | None:
             return a
         p = folder / "pyproject.toml"
         if p.is_file():
+            text = p.read_text(encoding="utf-8")
+            if "auditor" not in text:
+                continue        # no [tool.auditor] without the word: not parsed (a big pyproject.toml takes ms)
             try:
-                if "auditor" in tomllib.loads(p.read_text(encoding="utf-8")).get("tool", {}):
+                if "auditor" in tomllib.loads(text).get("tool", {}):
                     return p
             except tomllib.TOMLDecodeError:
                 pass

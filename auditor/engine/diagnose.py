@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import regex
-
+from .. import regexes as regex
 from ..i18n import J, Msg, T
 from ..numbers import Interval, fmt, sig
 from .reference import Library, RefFactor

@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import regex
-
+from .. import regexes as regex
 from ..i18n import Msg, S, T
 from ..model import DataTable, InventoryLine, Location, Quantity, Report, TableRelation
 from ..numbers import Interval

@@ -14,11 +14,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import regex
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from .. import regexes as regex
 from ..i18n import L, Msg, T
+from ..model import new_dict, new_list
 from ..numbers import fold
+from ..startup import toml_file
 from ..vocab import norm
 
 
@@ -158,16 +160,16 @@ class Gwp(BaseModel):
     years: dict[str, list[int]]
     values: dict[str, dict[str, float]]
     alternates: dict[str, dict[str, list[float]]] = Field(
-        default_factory=dict, description="other values the same report publishes for a gas (AR5 with climate-carbon "
+        default_factory=new_dict, description="other values the same report publishes for a gas (AR5 with climate-carbon "
                                           "feedback, AR6 fossil methane)")
 
 
 class Library(BaseModel):
-    factors: list[RefFactor] = Field(default_factory=list)
+    factors: list[RefFactor] = Field(default_factory=new_list)
     regional_co2: RegionalTable | None = None
     provincial_co2: RegionalTable | None = None
     gwp: Gwp | None = None
-    files: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=new_list)
 
     def regional(self, region: str, year: int) -> tuple[Decimal, Msg] | None:
         """The official CO2 factor of a grid region or province for a year, with which table it came from (in
@@ -252,6 +254,10 @@ def _load_file(text: str, lib: Library, name: str) -> None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise LibraryError(f"{name}: not valid TOML: {e}") from None
+    _load_data(data, lib, name)
+
+
+def _load_data(data: dict, lib: Library, name: str) -> None:
     unknown = set(data) - {"factor", "regional_co2", "provincial_co2", "gwp"}
     if unknown:
         raise LibraryError(f"{name}: unknown table(s) {', '.join(sorted(unknown))}; expected [[factor]], "
@@ -282,7 +288,7 @@ def _load_file(text: str, lib: Library, name: str) -> None:
 @lru_cache(maxsize=16)
 def _cached(paths: tuple[str, ...]) -> Library:
     lib = Library()
-    _load_file(resources.files("auditor").joinpath("data/factors.toml").read_text(encoding="utf-8"), lib,
+    _load_data(toml_file(resources.files("auditor").joinpath("data/factors.toml"), "factors"), lib,
                "builtin:factors.toml")
     for p in paths:
         try:

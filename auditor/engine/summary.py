@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-import regex
-
+from .. import regexes as regex
 from ..model import InventoryStage, Quantity, Report, ReportIdentity, ReportSummary, StageSummary
 from ..numbers import Interval, fmt
 from .base import Context

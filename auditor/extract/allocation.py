@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, cast
 
-import regex
-
+from .. import regexes as regex
 from ..model import Allocation, AllocationFactor, Text
 from ..numbers import parse_number
 from ..read.document import TextFlow

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import regex
-
+from .. import regexes as regex
 from ..i18n import Msg, T
 from ..model import Coverage, DataTable, ExtractionNote, Quantity, QuotedValue, Report, StageDeclaration, Text
 from ..numbers import find_numbers

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
+from .. import regexes as regex
 from ..i18n import Msg, T
 from ..model import (
     DataTable,

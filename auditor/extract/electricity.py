@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import regex
-
+from .. import regexes as regex
 from ..model import Electricity, FactorMention, Text
 from ..read.document import TextFlow
 

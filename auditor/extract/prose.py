@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import regex
-
+from .. import regexes as regex
 from ..model import BoundaryClaim, FactorMention, QuotedValue, StageDeclaration, StageRef, Text
 from ..numbers import NUMBER, parse_number
 from ..read.document import TextFlow

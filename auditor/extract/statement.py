@@ -2,8 +2,7 @@
 near it; the people also from a signatures table (编制 | 李少娟 | 签名 | 李少娟, Prepared by | A. Weber)."""
 from __future__ import annotations
 
-import regex
-
+from .. import regexes as regex
 from ..model import Statement, Text
 from ..read.document import Table, TextFlow
 from .prose import DATE, parse_date

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+from . import plumber
 from .document import (
     Cell,
     Char,
@@ -35,20 +36,17 @@ class EdgePage:
 
 def find_ruled_tables(width: float, height: float, chars: list[Char], edges: list[Edge], number: int) -> list[Table]:
     """pdfplumber's own table finder (lines strategy) on pdfium's edges and characters."""
-    from pdfplumber.table import TableFinder
-
     if len(edges) < 2:
         return []
     page: Any = EdgePage(width, height, chars, edges)
-    return tables_from_finder(TableFinder(page).tables, number)
+    return tables_from_finder(plumber.table_finder()(page).tables, number)
 
 
 def assemble_page(number: int, width: float, height: float, tables: list[Table], chars: list[Char], images: int,
                   previous: Page | None, accept: TablePolicy | None = None) -> Page:
     """The steps after either reader: prose lines from the characters outside the ruled tables (pdfplumber's
     text-line builder), then the unruled tables among those lines."""
-    from pdfplumber.utils import chars_to_textmap
-
+    chars_to_textmap = plumber.chars_to_textmap()
     boxes = [t.bbox for t in tables]
     prose = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     flows: list[TextFlow] = []

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-import regex
-
+from .. import regexes as regex
 from ..model import ExtractionNote, Location
 from ..numbers import fold
 

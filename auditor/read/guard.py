@@ -18,9 +18,9 @@ import signal
 import threading
 import zlib
 
-import regex
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import regexes as regex
 from ..i18n import T
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
+from .. import regexes as regex
 from .document import Cell, Glyph, Table, TextFlow, join_cell_text
 
 NUMERIC = regex.compile(r"^[-−+]?[\d,]*\d(?:\.\d+)?(?:[eE][-+]?\d+)?\s*%?$")

@@ -23,6 +23,15 @@ Progress = Callable[[str, int, int], None]
 PageSource = Callable[[int, "Page | None"], Page]
 
 
+def preload() -> None:
+    """Import the PDF libraries' pieces the pdfium reader uses (pdfium, pdfplumber's table finder)."""
+    import pypdfium2  # noqa: F401
+
+    from . import plumber
+
+    plumber.table_finder()
+
+
 def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -1,0 +1,81 @@
+"""pdfplumber's table finder and text-line builder, imported without the rest of pdfplumber.
+
+The pdfium reader uses two pieces of pdfplumber (``pdfplumber.table`` and ``pdfplumber.utils``), which need only
+pdfminer's object types. ``import pdfplumber`` runs pdfplumber's ``__init__``, which loads pdfminer's whole PDF
+stack (document parser, content-stream interpreter, layout analysis, cryptography), pdfminer's ``__init__``
+looks its version up in the installed distributions' metadata, and pdfminer's utils import charset_normalizer
+(used only to guess the encoding of a byte string): together about 0.15 s of every run, more than reading a
+short report with pdfium.
+
+So these packages are entered without running their ``__init__``: each gets its module object (with its
+``__path__``, so submodules import as usual) and a module ``__getattr__`` that runs the real ``__init__`` in that
+same object the first time a name the ``__init__`` defines is asked for (``pdfplumber.open``,
+``pdfminer.__version__``, ``charset_normalizer.detect``). Whoever imports these packages later (the pdfminer
+reader, pdfminer decoding a byte string, an API user) gets the whole package as always; the submodules loaded here
+are the ones it would have loaded. While the two pieces are being imported, a name that is a submodule not
+imported yet is missing (`from pdfminer import settings` then imports the submodule, as the import system does for
+any package), so no ``__init__`` runs.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.util
+import sys
+import threading
+from types import ModuleType
+from typing import Any
+
+_PACKAGES = ("pdfminer", "pdfplumber", "charset_normalizer")
+_lock = threading.RLock()
+_loading = False    # set while _load imports the two pieces (under _lock)
+
+
+def _deferred_package(name: str) -> None:
+    """Put package `name` into sys.modules without running its __init__, which runs on first use of its names."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return                  # not an ordinary package: imported the ordinary way
+    module, loader = importlib.util.module_from_spec(spec), spec.loader
+
+    def __getattr__(attr: str) -> Any:
+        with _lock:
+            if _loading and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}", module.__path__):
+                raise AttributeError(f"module {name!r} has no attribute {attr!r}")   # a submodule: imported next
+            if module.__dict__.get("__getattr__") is __getattr__:
+                del module.__dict__["__getattr__"]
+                loader.exec_module(module)
+        try:
+            return module.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
+
+    module.__dict__["__getattr__"] = __getattr__
+    sys.modules[name] = module
+
+
+def _load() -> tuple[Any, Any]:
+    global _loading
+    with _lock:
+        if "pdfplumber.table" not in sys.modules:
+            for name in _PACKAGES:
+                if name not in sys.modules:
+                    _deferred_package(name)
+            _loading = True
+            try:
+                importlib.import_module("pdfplumber.table")
+            finally:
+                _loading = False
+        table = importlib.import_module("pdfplumber.table")
+        utils: ModuleType = importlib.import_module("pdfplumber.utils")
+    return table.TableFinder, utils.chars_to_textmap
+
+
+def table_finder() -> Any:
+    """pdfplumber.table.TableFinder."""
+    return _load()[0]
+
+
+def chars_to_textmap() -> Any:
+    """pdfplumber.utils.chars_to_textmap."""
+    return _load()[1]

@@ -1,0 +1,110 @@
+"""The start-up cache: what every run would otherwise rebuild before reading a page, kept between runs in a folder
+of the user's (never in the installed package, which may be read-only).
+
+Two things are kept, each keyed by its content so that a warm cache gives exactly what a cold one computes:
+
+- compiled regular expressions (:mod:`auditor.regexes`): the `regex` module compiles a pattern in Python, and
+  the parser's big Chinese patterns cost about 0.2 s per run; a compiled pattern pickles as the code the
+  compiler produced (`regex` unpickles it without compiling), keyed by its pattern text and flags, in one file
+  per `regex` and Python version;
+- the parsed data files of the package (`data/vocab.toml`, `data/factors.toml`), stored with the sha256 of the
+  file's bytes and used only while the file still has that hash.
+
+The folder is ``AUDITOR_STARTUP_CACHE`` when set (``off`` turns the cache off: nothing is read or written), else
+``$XDG_CACHE_HOME/auditor/startup``, else ``~/.cache/auditor/startup``. It is optional: a folder that cannot be
+read or written, or a file in it that cannot be loaded, is passed over and the run computes what it needs, as on
+the first run after an install. Files are written atomically (a temporary file, then a rename) and read with an
+unpickler that builds nothing but compiled patterns and dates.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ENV = "AUDITOR_STARTUP_CACHE"
+OFF = ("off", "none", "0", "false", "no")
+
+# the only globals a cache file may name: `regex` rebuilds a compiled pattern with regex._regex.compile; TOML
+# data holds dates and times
+_ALLOWED = {("regex._regex", "compile"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+            ("datetime", "timezone"), ("datetime", "timedelta")}
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when the cache is off (or no home folder is known)."""
+    env = os.environ.get(ENV)
+    if env is not None and env.strip().lower() in OFF:
+        return None
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):
+            return None
+    return Path(base) / "auditor" / "startup"
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the start-up cache")
+        return super().find_class(module, name)
+
+
+def load(name: str) -> Any:
+    """The object stored under `name`, or None (no cache, no such file, a file that cannot be loaded)."""
+    folder = directory()
+    if folder is None:
+        return None
+    try:
+        data = (folder / name).read_bytes()
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # missing, unreadable, truncated or foreign: computed again, and rewritten
+        return None
+
+
+def store(name: str, obj: Any) -> None:
+    """Keep `obj` under `name`; silently nothing when the cache is off or its folder cannot be written."""
+    folder = directory()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:
+        pass
+
+
+def python_tag() -> str:
+    return f"py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+def toml_file(path: Path | Any, key: str) -> dict:
+    """A TOML file of the package (a path or an importlib.resources traversable) parsed, from the cache when it
+    holds the parse of these very bytes (`key` names its entry: one entry per data file)."""
+    import tomllib
+
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    name = f"data-{key}-{python_tag()}.pickle"
+    cached = load(name)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest and isinstance(cached[1], dict):
+        return cached[1]
+    data = tomllib.loads(raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))  # as read_text() reads
+    store(name, (digest, data))
+    return data
