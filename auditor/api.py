@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import traceback
 from pathlib import Path
 
 from . import i18n
@@ -128,6 +127,8 @@ def _audit(path: str | Path, config: Config | None, ocr: str | OcrOptions, passw
         return failed("unreadable", T("error.nested-too-deep", name=path.name))
     except Exception as e:  # a parser bug must not crash a batch: record it
         if os.environ.get("AUDITOR_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         return failed("parse-failed", T("error.bug", name=path.name, error=f"{type(e).__name__}: {e}"))
     result.sha256 = sha
@@ -146,6 +147,12 @@ def preload() -> None:
     from .read.reader import preload as preload_reader
     from .vocab import vocab
 
+    from . import model
+    from .engine import config as config_models
+    from .engine import reference
+
+    for module in (model, config_models, reference):
+        model.build_models(vars(module))
     registry()
     load_library()
     vocab()

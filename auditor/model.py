@@ -29,8 +29,23 @@ def new_dict() -> dict:
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
 
+def build_models(namespace: dict[str, Any]) -> None:
+    """Complete the models a module defines, in the order it defines them (its `globals()`).
+
+    The models are built on first use (`defer_build`); a model first used before the models it holds builds their
+    schemas inside its own, and again for each of them when they are used in turn, several times the work. Built
+    in definition order (the parts before the whole), each is built once and reused by the models holding it: a
+    process that will audit calls this first (`auditor.api.preload`)."""
+    for value in list(namespace.values()):
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == namespace.get("__name__") \
+                and not value.__dict__.get("__pydantic_complete__", False) and value.model_fields:
+            value.model_rebuild()
+
+
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator and serializer are built when it is first used, not when its class is
+    # defined (a check uses about 50 of the 59 models: the others cost every run their building)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _msg_json(v: Any) -> Any:

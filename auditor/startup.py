@@ -8,13 +8,15 @@ Two things are kept, each keyed by its content so that a warm cache gives exactl
   compiler produced (`regex` unpickles it without compiling), keyed by its pattern text and flags, in one file
   per `regex` and Python version;
 - the parsed data files of the package (`data/vocab.toml`, `data/factors.toml`), stored with the sha256 of the
-  file's bytes and used only while the file still has that hash.
+  file's bytes and used only while the file still has that hash;
+- Babel's merged locale data for the languages the messages are rendered in (:func:`auditor.i18n._warm_babel`),
+  one file per locale and Babel version.
 
 The folder is ``AUDITOR_STARTUP_CACHE`` when set (``off`` turns the cache off: nothing is read or written), else
 ``$XDG_CACHE_HOME/auditor/startup``, else ``~/.cache/auditor/startup``. It is optional: a folder that cannot be
 read or written, or a file in it that cannot be loaded, is passed over and the run computes what it needs, as on
 the first run after an install. Files are written atomically (a temporary file, then a rename) and read with an
-unpickler that builds nothing but compiled patterns and dates.
+unpickler that builds nothing but compiled patterns, dates and Babel's own data classes.
 """
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,10 @@ OFF = ("off", "none", "0", "false", "no")
 # the only globals a cache file may name: `regex` rebuilds a compiled pattern with regex._regex.compile; TOML
 # data holds dates and times
 _ALLOWED = {("regex._regex", "compile"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
-            ("datetime", "timezone"), ("datetime", "timedelta")}
+            ("datetime", "timezone"), ("datetime", "timedelta"),
+            # Babel's locale data (the classes Babel's own data files hold)
+            ("babel.localedata", "Alias"), ("babel.numbers", "NumberPattern"), ("babel.dates", "DateTimePattern"),
+            ("babel.plural", "PluralRule")}
 
 
 def directory() -> Path | None:
@@ -77,6 +81,8 @@ def store(name: str, obj: Any) -> None:
     if folder is None:
         return
     try:
+        import tempfile  # (only when a file is written)
+
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
@@ -97,14 +103,14 @@ def python_tag() -> str:
 def toml_file(path: Path | Any, key: str) -> dict:
     """A TOML file of the package (a path or an importlib.resources traversable) parsed, from the cache when it
     holds the parse of these very bytes (`key` names its entry: one entry per data file)."""
-    import tomllib
-
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     name = f"data-{key}-{python_tag()}.pickle"
     cached = load(name)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest and isinstance(cached[1], dict):
         return cached[1]
+    import tomllib  # (a warm cache needs no parser)
+
     data = tomllib.loads(raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))  # as read_text() reads
     store(name, (digest, data))
     return data

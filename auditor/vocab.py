@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -49,7 +49,7 @@ def strip_stage_suffix(t: str) -> str:
 
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    data = toml_file(resources.files("auditor").joinpath("data/vocab.toml"), "vocab")
+    data = toml_file(Path(__file__).resolve().parent / "data" / "vocab.toml", "vocab")
     stages = data["stages"]
     return Vocab(
         stage_terms={k: [strip_stage_suffix(norm(t)) for t in v["terms"]] for k, v in stages.items()},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from auditor import regexes as regex
 from auditor.engine.base import Context, Rule
@@ -373,6 +373,7 @@ STANDARD_RE = regex.compile(
 
 
 class StandardSettings(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     editions: dict[str, list[int]] = Field(
         default_factory=lambda: {"GB/T 24067": [2024], "ISO 14067": [2018], "ISO/TS 14067": [2013],
                                  "PAS 2050": [2008, 2011], "ISO 14040": [2006], "ISO 14044": [2006],

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from auditor import regexes as regex
@@ -334,6 +334,7 @@ class FactorReference(Rule):
 
 
 class FactorTableUniformSettings(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     min_rows: int = Field(3, description="regions needed before a uniform column is implausible")
 
 
@@ -533,6 +534,7 @@ class FactorUnitAlgebra(Rule):
 
 
 class FactorDatesSettings(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     max_age_years: int = Field(3, description="years a factor's vintage may lag the data period")
 
 

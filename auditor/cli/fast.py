@@ -106,11 +106,54 @@ def parse(args: list[str]) -> dict[str, Any] | None:
     return {"paths": paths, **values}
 
 
+PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+LOADER = "pydantic.plugin._loader"
+
+
+def _without_pydantic_plugins() -> None:
+    """No pydantic plugins in `auditor check`, and no looking for them.
+
+    The first time pydantic builds a model it looks for plugins (observability hooks installed as entry points):
+    it imports importlib.metadata (with email, zipfile and csv) and reads the entry points of every installed
+    distribution, about 30 ms of a short check. Unless PYDANTIC_DISABLE_PLUGINS is set (to anything: then pydantic
+    reads it as usual), it is set to ``__all__`` here, pydantic's own way of disabling every plugin, and pydantic's
+    plugin loader is stood in for by a module that answers `get_plugins()` as the loader then does (no plugins)
+    without importing importlib.metadata. Any other name asked of it runs the real loader in its place."""
+    if PLUGINS in os.environ or LOADER in sys.modules:
+        return
+    os.environ[PLUGINS] = "__all__"
+    import types
+
+    stand_in = types.ModuleType(LOADER, "pydantic's plugin loader while every plugin is disabled (auditor.cli.fast)")
+
+    def get_plugins() -> tuple:
+        return ()
+
+    def real(name: str) -> Any:
+        if name.startswith("__"):       # the import system asking what kind of module this is (__path__, ...)
+            raise AttributeError(f"module {LOADER!r} has no attribute {name!r}")
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(LOADER, pydantic.plugin.__path__)
+        if spec is None or spec.loader is None:
+            raise AttributeError(f"module {LOADER!r} has no attribute {name!r}")
+        del stand_in.__dict__["__getattr__"]
+        spec.loader.exec_module(stand_in)       # the real loader, in this module: PYDANTIC_DISABLE_PLUGINS holds
+        return getattr(stand_in, name)
+
+    stand_in.__dict__.update(get_plugins=get_plugins, __getattr__=real)
+    import pydantic.plugin      # (pydantic_core and typing: imported by any model anyway)
+
+    sys.modules[LOADER] = stand_in
+    pydantic.plugin._loader = stand_in  # type: ignore[attr-defined]
+
+
 def _load() -> None:
     """Import and load what the audit needs with the cyclic garbage collector off, then freeze what was made: the
     hundreds of thousands of objects of the imports (classes, schemas, patterns, the rules) live as long as the
     process, so a collection can only waste its time on them, during the imports and after (about a tenth of a
     short run). Garbage the audit makes is collected as usual."""
+    _without_pydantic_plugins()
     gc.disable()
     try:
         from ..api import preload

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ..i18n import DEFAULT_LANG, Msg, T, catalog
 from ..model import Category, Detail, Finding, Location, Quantity, Report, Severity
@@ -20,7 +20,7 @@ from .reference import Library, load_library
 
 
 class NoSettings(BaseModel):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 S = TypeVar("S", bound=BaseModel)

@@ -11,7 +11,7 @@ from ..read.guard import Limits
 
 
 class Tolerance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rounding: Literal["half-up", "half-even", "truncate"] = Field(
         "half-up", description="how printed values were rounded: each printed value is the interval of exact values "
@@ -21,7 +21,7 @@ class Tolerance(BaseModel):
 
 
 class Waiver(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rule: str = Field(description="rule code or name")
     value: str | None = Field(None, description="waive only findings resting on this printed value")
@@ -31,7 +31,7 @@ class Waiver(BaseModel):
 
 
 class OpinionSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     materiality: float = Field(0.05, gt=0, lt=1, description="misstatements above this share of the stated total "
                                                              "are material (ISO 14064-3 practice: commonly 5%)")
@@ -43,7 +43,7 @@ class OpinionSettings(BaseModel):
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     lang: str | None = Field(None, description="the language findings, the opinion and the outputs are written in "
                                               "(zh, en, or any language with a catalogue in auditor/locale); "

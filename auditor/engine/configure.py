@@ -2,7 +2,6 @@
 rules there are, so a typo fails early with its reason instead of silently doing nothing."""
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from .config import Config, ConfigError, plain_errors
@@ -23,6 +22,8 @@ def find_config(start: Path | None = None) -> Path | None:
             text = p.read_text(encoding="utf-8")
             if "auditor" not in text:
                 continue        # no [tool.auditor] without the word: not parsed (a big pyproject.toml takes ms)
+            import tomllib  # (only when there is a file to read)
+
             try:
                 if "auditor" in tomllib.loads(text).get("tool", {}):
                     return p
@@ -36,6 +37,8 @@ def load_config(path: Path | None = None, discover: bool = True) -> Config:
         path = find_config()
     if path is None:
         return Config()
+    import tomllib
+
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:

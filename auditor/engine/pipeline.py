@@ -3,8 +3,6 @@ accepts -> count. Every severity comes from one resolver (:func:`~auditor.engine
 """
 from __future__ import annotations
 
-import traceback
-
 from ..i18n import T
 from ..model import SEVERITY_RANK, Finding, Report
 from .base import Context, fingerprint
@@ -29,6 +27,8 @@ def run_rules(report: Report, config: Config | None = None, library: Library | N
             rule = rule_cls(ctx.rule_settings(rule_cls))
             produced = list(rule.check(report, ctx))
         except Exception as e:  # a crashing rule must not take the audit down
+            import traceback  # (a rule that fails: rare)
+
             tb = traceback.extract_tb(e.__traceback__)[-1]
             findings.append(Finding(rule="INT001", name="rule-crashed", category="internal",
                                     severity=severity_of("INT001", "rule-crashed", "internal", "error", config),

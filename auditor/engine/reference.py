@@ -5,16 +5,14 @@ The bundled file is data/factors.toml; users add their own with --factors FILE
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .. import regexes as regex
 from ..i18n import L, Msg, T
@@ -25,11 +23,13 @@ from ..vocab import norm
 
 
 class RefValue(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     value: Decimal
     unit: str
 
 
 class RefFactor(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     id: str
     item: str
     names: list[str]
@@ -124,6 +124,7 @@ def _whole_word(name: str, text: str) -> bool:
 
 
 class RegionalTable(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     unit: str
     series: Literal["CO2", "CO2e"]
     years: list[int]
@@ -156,6 +157,7 @@ class RegionalTable(BaseModel):
 
 
 class Gwp(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     source: str
     years: dict[str, list[int]]
     values: dict[str, dict[str, float]]
@@ -165,11 +167,14 @@ class Gwp(BaseModel):
 
 
 class Library(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     factors: list[RefFactor] = Field(default_factory=new_list)
     regional_co2: RegionalTable | None = None
     provincial_co2: RegionalTable | None = None
     gwp: Gwp | None = None
     files: list[str] = Field(default_factory=new_list)
+    _found: dict[tuple[str, str | None], list[RefFactor]] = PrivateAttr(default_factory=dict)
+    _names: list[tuple[RefFactor, list[tuple[str, str, bool]]]] | None = PrivateAttr(default=None)
 
     def regional(self, region: str, year: int) -> tuple[Decimal, Msg] | None:
         """The official CO2 factor of a grid region or province for a year, with which table it came from (in
@@ -213,21 +218,30 @@ class Library(BaseModel):
         Names in Latin letters match only as whole words (PE is not found in 'paper', air not in 'repair'; a
         plural s is allowed); others as substrings (钢材 in 冷轧钢材), one-character names only as the whole item.
         per: only entries on a basis the factor can be converted to (kg, t and g are one basis), so that
-        '滑石粉 铁路' at kgCO2e/(t*km) finds rail freight rather than talc."""
+        '滑石粉 铁路' at kgCO2e/(t*km) finds rail freight rather than talc.
+
+        A report asks for the same items many times (each rule that looks at a line): the answers are kept per
+        (item, basis) until the library changes, and the entries' names are normalized once."""
         if not item:
             return []
+        key = (item, per)
+        hits = self._found.get(key)
+        if hits is None:
+            hits = self._found[key] = self._search(item, per)
+        return list(hits)
+
+    def _search(self, item: str, per: str | None) -> list[RefFactor]:
+        if self._names is None:
+            self._names = [(f, [(nn, n, nn.isascii()) for n in f.names if (nn := norm(n))]) for f in self.factors]
         t = norm(item)
         words = _words(item)
         best_len = 0
         hits: list[RefFactor] = []
-        for f in self.factors:
+        for f, names in self._names:
             if per is not None and not same_basis(f.per, per):
                 continue
-            for n in f.names:
-                nn = norm(n)
-                if not nn:
-                    continue
-                if nn.isascii():
+            for nn, n, ascii_name in names:
+                if ascii_name:
                     found = nn == t or _whole_word(n, words)
                 else:
                     found = nn == t or (len(nn) >= 2 and nn in t)
@@ -237,6 +251,11 @@ class Library(BaseModel):
                     elif len(nn) == best_len and f not in hits:
                         hits.append(f)
         return hits
+
+    def changed(self) -> None:
+        """Forget the kept lookups (the entries were added to or replaced)."""
+        self._found.clear()
+        self._names = None
 
     def electricity(self, series: str | None = None) -> list[RefFactor]:
         return [f for f in self.factors if f.item == "electricity" and (series is None or f.series == series)]
@@ -250,6 +269,8 @@ class LibraryError(ValueError):
 
 
 def _load_file(text: str, lib: Library, name: str) -> None:
+    import tomllib  # (the bundled library comes parsed from the start-up cache)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -283,12 +304,13 @@ def _load_data(data: dict, lib: Library, name: str) -> None:
                 raise LibraryError(f"{name}: [{key}]: " + "; ".join(
                     f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from None
     lib.files.append(name)
+    lib.changed()
 
 
 @lru_cache(maxsize=16)
 def _cached(paths: tuple[str, ...]) -> Library:
     lib = Library()
-    _load_data(toml_file(resources.files("auditor").joinpath("data/factors.toml"), "factors"), lib,
+    _load_data(toml_file(Path(__file__).resolve().parent.parent / "data" / "factors.toml", "factors"), lib,
                "builtin:factors.toml")
     for p in paths:
         try:

@@ -21,7 +21,9 @@ METHODS = (
     ("physical", r"物理(?:因果|关系|分配)|产品产量|以产量|按产量|质量(?:分配|比例)|按质量|mass|physical|energy content|"
                  r"(?:by|on) (?:annual )?(?:output|production)|产量"),
 )
-_SENT = regex.compile(r"[^。；;\n.]*(?:分配|allocat)[^。；;\n]*?(?:。|；|;|\n|\.(?=\s|$)|$)", regex.I)
+# a sentence naming allocation; it starts where the text or a sentence does (the look-behind: without it a sentence
+# without the word is tried from each of its characters)
+_SENT = regex.compile(r"(?<![^。；;\n.])[^。；;\n.]*(?:分配|allocat)[^。；;\n]*?(?:。|；|;|\n|\.(?=\s|$)|$)", regex.I)
 FACTOR = regex.compile(rf"(?P<prod>[\p{{Han}}A-Za-z][\p{{Han}}A-Za-z0-9\- ]{{0,20}}?)\s*(?:的)?\s*(?:分配系数|分配比例|分配因子|"
                        rf"allocation (?:factor|share)|share)?\s*(?:为|是|：|:|=|of)?\s*(?P<num>{NUM}\s*%?)(?![\d])", regex.I)
 _FACTOR_CUE = regex.compile(r"分配系数|分配比例|分配因子|allocation (?:factors?|shares?)", regex.I)

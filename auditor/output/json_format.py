@@ -1,9 +1,10 @@
 """The JSON contract: {"schema_version": 1, "tool": {...}, "reports": [...]}."""
 from __future__ import annotations
 
-import json
-
 
 def render(output, **options) -> str:
-    data = output.model_dump(mode="json")
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # pydantic's serializer writes the same text as json.dumps(model_dump(mode="json"), ensure_ascii=False,
+    # indent=2) did, six times faster (the standard library's indenting encoder is pure Python: 20 ms of a 7-page
+    # check), except for floats under 1e-4 (0.000061, not 6.1e-05: the same number) and non-finite ones (null, not
+    # NaN, which is not JSON)
+    return output.model_dump_json(indent=2) + "\n"

@@ -25,7 +25,7 @@ from ..i18n import T
 
 
 class Limits(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     max_pages: int = Field(1000, ge=1, description="refuse documents with more pages than this")
     max_stream_mb: float = Field(256, gt=0, description="refuse a compressed stream that inflates beyond this "

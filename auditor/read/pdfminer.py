@@ -1,7 +1,6 @@
 """The pdfminer page source (through pdfplumber): for files pdfium refuses, and to compare the two readings."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ def close_pdfminer(plumber: Any) -> None:
 
 
 def open_pdfminer(path: Path, password: str | None) -> Any:
+    import logging
+
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError

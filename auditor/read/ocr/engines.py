@@ -10,9 +10,6 @@ settings are part of the cache key.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -249,6 +246,8 @@ def _cjk_edge(a: str, b: str) -> bool:
 
 
 def tesseract_path() -> str | None:
+    import shutil  # (the process and folder modules are imported when an engine is used: not on every check)
+
     return os.environ.get("AUDITOR_TESSERACT") or shutil.which("tesseract")
 
 
@@ -260,6 +259,8 @@ class TesseractEngine:
         if exe is None:
             raise EngineUnavailable(f"Tesseract is not installed: {TESSERACT_HINT}")
         self.exe = exe
+        import subprocess
+
         try:
             out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
             ver = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
@@ -281,6 +282,9 @@ class TesseractEngine:
         return self._run(image, "3")
 
     def _run(self, image: Any, psm: str) -> list[Word]:
+        import subprocess
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
             png = Path(tmp) / "page.png"
             image.convert("L").save(png)
@@ -313,6 +317,9 @@ class TesseractEngine:
     def upside_down(self, image: Any) -> bool | None:
         if not self.osd:
             return None
+        import subprocess
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
             png = Path(tmp) / "page.png"
             image.convert("L").save(png)
