@@ -143,13 +143,12 @@ def preload() -> None:
     """Load now what the first audit() loads on first use: the rules, the factor library, the vocabulary and the
     pieces of the PDF libraries the reader uses. For a process that forks workers afterwards, or sets its
     start-up objects aside from the cyclic garbage collector (`auditor check`)."""
-    from .engine.registry import registry
-    from .read.reader import preload as preload_reader
-    from .vocab import vocab
-
     from . import model
     from .engine import config as config_models
     from .engine import reference
+    from .engine.registry import registry
+    from .read.reader import preload as preload_reader
+    from .vocab import vocab
 
     for module in (model, config_models, reference):
         model.build_models(vars(module))

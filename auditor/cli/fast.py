@@ -142,7 +142,7 @@ def _without_pydantic_plugins() -> None:
         return getattr(stand_in, name)
 
     stand_in.__dict__.update(get_plugins=get_plugins, __getattr__=real)
-    import pydantic.plugin      # (pydantic_core and typing: imported by any model anyway)
+    import pydantic.plugin  # (pydantic_core and typing: imported by any model anyway)
 
     sys.modules[LOADER] = stand_in
     pydantic.plugin._loader = stand_in  # type: ignore[attr-defined]
