@@ -25,7 +25,7 @@ import string
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 DEFAULT_LANG = "en"
 SOURCE_HEADER = "@source-sha1"    # a message of every compiled .mo: the SHA-1 of the .po it was compiled from
@@ -369,7 +369,7 @@ def join(items: list[str], how: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _format_list(items: tuple[str, ...], style: str, locale: str) -> str:
+def _format_list(items: tuple[str, ...], style: Literal["standard", "or"], locale: str) -> str:
     """Babel's list of these items (the same lists recur in a report's messages: each is made once)."""
     from babel.lists import format_list
 
