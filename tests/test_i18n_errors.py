@@ -124,11 +124,11 @@ def _api_raising(monkeypatch, exc: BaseException):
 
 
 def _pdfium_refusing(monkeypatch, code: int):
-    import pypdfium2
+    from auditor.read import pdfium
 
     def refuse(*a, **k):
-        raise pypdfium2.PdfiumError("Failed to load document", err_code=code)
-    monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
+        raise pdfium.PdfiumError("Failed to load document", err_code=code)
+    monkeypatch.setattr(pdfium, "PdfiumDocument", refuse)
 
 
 def _pdfminer_raising(monkeypatch, tmp_path, exc: BaseException) -> Msg:

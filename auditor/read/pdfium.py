@@ -53,15 +53,105 @@ def encryption_summary(data: bytes) -> str | Msg | None:
     return ", ".join(parts) or T("error.encryption-dictionary-no-filter")
 
 
-def open_pdfium(path: Path, data: bytes, password: str | None) -> Any:
-    import pypdfium2 as pdfium
+_RAW: Any = None
 
+
+def raw_pdfium() -> Any:
+    """pdfium's C functions, the library initialized (once per process).
+
+    They come from pypdfium2_raw, the ctypes bindings pypdfium2 is built on. Importing pypdfium2 itself would load
+    its helper layer as well (logging, argparse, object tracking and the rendering helpers): about 35 ms of every
+    run, for nothing the reader does; page images (OCR, reports) still use it. pdfium is initialized with the
+    configuration pypdfium2 uses; pdfium ignores a second initialization, so either may come first."""
+    global _RAW
+    if _RAW is None:
+        try:
+            import pypdfium2_raw as raw
+        except ImportError:         # a pypdfium2 without the separate bindings package: its own (initialized)
+            import pypdfium2.raw as raw
+
+            _RAW = raw
+            return raw
+        config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
+        raw.FPDF_InitLibraryWithConfig(config)
+        _RAW = raw
+    return _RAW
+
+
+# pdfium's load errors in words, as pypdfium2 words them (its PdfiumError's message is read by the reader's callers)
+LOAD_ERRORS = {0: "Success", 1: "Unknown error", 2: "File access error", 3: "Data format error",
+               4: "Incorrect password error", 5: "Unsupported security scheme error",
+               6: "Page not found or content error"}
+METADATA_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
+
+
+class PdfiumError(Exception):
+    """pdfium refused the file; `err_code` is its FPDF_ERR_* code."""
+
+    def __init__(self, message: str, err_code: int | None = None):
+        super().__init__(message)
+        self.err_code = err_code
+
+
+class PdfiumDocument:
+    """A document open in pdfium (from the file's bytes, which it reads in place and which are kept with it)."""
+
+    def __init__(self, data: bytes, password: str | None = None):
+        raw = raw_pdfium()
+        self.data, self.password = data, password
+        pw = (password + "\x00").encode("utf-8") if password is not None else None
+        handle = raw.FPDF_LoadMemDocument64(data, len(data), pw)
+        if raw.FPDF_GetPageCount(handle) < 1:
+            code = raw.FPDF_GetLastError()
+            if handle:
+                raw.FPDF_CloseDocument(handle)
+            raise PdfiumError(f"Failed to load document (PDFium: {LOAD_ERRORS.get(code, f'Unhandled constant {code}')}).",
+                              code)
+        self.handle: Any = handle
+        self._rendering: Any = None
+
+    def __len__(self) -> int:
+        return int(raw_pdfium().FPDF_GetPageCount(self.handle))
+
+    def metadata(self) -> dict[str, str]:
+        """The document information entries that have a value (Title, Producer, ...)."""
+        from codecs import decode
+
+        raw = raw_pdfium()
+        out = {}
+        for key in METADATA_KEYS:
+            enc = (key + "\x00").encode("utf-8")
+            n = raw.FPDF_GetMetaText(self.handle, enc, None, 0)
+            buffer = ctypes.create_string_buffer(n)
+            raw.FPDF_GetMetaText(self.handle, enc, buffer, n)
+            value = decode(memoryview(buffer)[:n - 2], "utf-16-le")
+            if value:
+                out[key] = value
+        return out
+
+    def rendering(self) -> Any:
+        """The same document as a pypdfium2 PdfDocument, to render pages (OCR): opened on first use."""
+        if self._rendering is None:
+            import pypdfium2 as pdfium
+
+            self._rendering = pdfium.PdfDocument(self.data, password=self.password)
+        return self._rendering
+
+    def close(self) -> None:
+        if self._rendering is not None:
+            self._rendering.close()
+            self._rendering = None
+        if self.handle:
+            raw_pdfium().FPDF_CloseDocument(self.handle)
+            self.handle = None
+
+
+def open_pdfium(path: Path, data: bytes, password: str | None) -> PdfiumDocument:
     try:
-        return pdfium.PdfDocument(data, password=password)
-    except pdfium.PdfiumError as e:
-        code = getattr(e, "err_code", None)
-        import pypdfium2.raw as raw
-
+        return PdfiumDocument(data, password=password)
+    except PdfiumError as e:
+        code = e.err_code
+        raw = raw_pdfium()
         if code == raw.FPDF_ERR_PASSWORD:
             if password:
                 raise PdfError("encrypted", T("error.wrong-password", name=path.name)) from e
@@ -74,9 +164,9 @@ def open_pdfium(path: Path, data: bytes, password: str | None) -> Any:
         raise PdfError("unreadable", T("error.damaged", name=path.name, why=why)) from e
 
 
-def metadata(fast: Any) -> dict[str, Any]:
+def metadata(fast: PdfiumDocument) -> dict[str, Any]:
     try:
-        return fast.get_metadata_dict(skip_empty=True)
+        return fast.metadata()
     except Exception:
         return {}
 
@@ -92,45 +182,86 @@ class PdfiumPage:
     invisible: int = 0     # characters drawn in the invisible text mode (counted on pages holding images)
 
 
-def read_pdfium_page(fast: Any, index: int) -> PdfiumPage:
-    import pypdfium2.raw as raw
+Matrix = tuple[float, float, float, float, float, float]   # a, b, c, d, e, f
 
-    page = fast[index]
+
+def _matrix(raw: Any, obj: Any) -> Matrix:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        raise PdfiumError("Failed to get matrix of pageobject.")
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _times(m1: Matrix, m2: Matrix) -> Matrix:
+    """m1 x m2: m1's transformation, then m2's (as pypdfium2's PdfMatrix.multiply)."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _objects(raw: Any, page: Any, max_depth: int) -> Iterator[tuple[Any, int, int]]:
+    """The page's objects, those inside form XObjects after their form (down to max_depth levels), as (object,
+    type, level): pypdfium2's PdfPage.get_objects, without an object per object."""
+    def inside(parent: Any, count: Any, get: Any, level: int) -> Iterator[tuple[Any, int, int]]:
+        n = count(parent)
+        if n < 0:
+            raise PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise PdfiumError("Failed to get pageobject.")
+            kind = raw.FPDFPageObj_GetType(obj)
+            yield obj, kind, level
+            if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from inside(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, level + 1)
+
+    return inside(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, 0)
+
+
+def read_pdfium_page(fast: PdfiumDocument, index: int) -> PdfiumPage:
+    raw = raw_pdfium()
+    page = raw.FPDF_LoadPage(fast.handle, index)
+    if not page:
+        raise PdfiumError("Failed to load page.")
     try:
-        left, bottom, right, top = page.get_bbox()
+        box = raw.FS_RECTF()
+        if not raw.FPDF_GetPageBoundingBox(page, box):
+            raise PdfiumError("Failed to get page bounding box.")
+        left, bottom, right, top = box.left, box.bottom, box.right, box.top
         width, height = right - left, top - bottom
         images = 0
         edges: list[Edge] = []
-        forms: list = []          # matrices of the form XObjects we are inside, outermost first
-        for obj in page.get_objects(max_depth=3):
-            del forms[obj.level:]
-            if obj.type == raw.FPDF_PAGEOBJ_PATH:
-                _path_edges(obj, forms, left, top, edges)
-            elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+        forms: list[Matrix] = []          # matrices of the form XObjects we are inside, outermost first
+        for obj, kind, level in _objects(raw, page, max_depth=3):
+            del forms[level:]
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                _path_edges(raw, obj, forms, left, top, edges)
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-            elif obj.type == raw.FPDF_PAGEOBJ_FORM:
-                m = obj.get_matrix()
-                forms.append(m.multiply(forms[-1]) if forms else m)
-        tp = page.get_textpage()
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                m = _matrix(raw, obj)
+                forms.append(_times(m, forms[-1]) if forms else m)
+        tp = raw.FPDFText_LoadPage(page)
+        if not tp:
+            raise PdfiumError("Failed to load text page.")
         try:
-            chars = _pdfium_chars(tp, left, top)
-            invisible = _invisible_chars(tp) if images else 0
+            count = raw.FPDFText_CountChars(tp)
+            chars = _pdfium_chars(raw, tp, count, left, top)
+            invisible = _invisible_chars(raw, tp, count) if images else 0
         finally:
-            tp.close()
+            raw.FPDFText_ClosePage(tp)
     finally:
-        page.close()
+        raw.FPDF_ClosePage(page)
     return PdfiumPage(width=float(width), height=float(height), chars=chars, edges=edges, images=images,
                       invisible=invisible)
 
 
-def _invisible_chars(tp: Any) -> int:
+def _invisible_chars(raw: Any, handle: Any, count: int) -> int:
     """How many characters are drawn invisible (text render mode 3: a scanner's OCR layer over its image)."""
-    import pypdfium2.raw as raw
-
     n = 0
-    handle = tp.raw
     seen: dict[int, bool] = {}
-    for k in range(tp.count_chars()):
+    for k in range(count):
         obj = raw.FPDFText_GetTextObject(handle, k)
         if not obj:
             continue
@@ -142,15 +273,13 @@ def _invisible_chars(tp: Any) -> int:
     return n
 
 
-def _path_edges(obj: Any, forms: list[Any], left: float, top: float, out: list[Edge]) -> None:
+def _path_edges(raw: Any, h: Any, forms: list[Matrix], left: float, top: float, out: list[Edge]) -> None:
     """The straight horizontal and vertical segments of a path, as pdfplumber's edges (what its table finder
     reads from pdfminer's lines, rects and curves)."""
-    import pypdfium2.raw as raw
-
-    m = obj.get_matrix()
+    m = _matrix(raw, h)
     if forms:
-        m = m.multiply(forms[-1])
-    h = obj.raw
+        m = _times(m, forms[-1])
+    a, b, c, d, e, f = m
     n = raw.FPDFPath_CountSegments(h)
     if n < 2 or n > 2000:
         return
@@ -176,7 +305,8 @@ def _path_edges(obj: Any, forms: list[Any], left: float, top: float, out: list[E
         seg = raw.FPDFPath_GetPathSegment(h, i)
         if not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
-        pt = m.on_point(x.value, y.value)
+        px, py = x.value, y.value
+        pt = (a * px + c * py + e, b * px + d * py + f)
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO or prev is None:
             start = pt
@@ -188,15 +318,12 @@ def _path_edges(obj: Any, forms: list[Any], left: float, top: float, out: list[E
             prev = start
 
 
-def _pdfium_chars(tp: Any, left: float, top: float) -> list[Char]:
+def _pdfium_chars(raw: Any, handle: Any, count: int, left: float, top: float) -> list[Char]:
     """Characters with pdfplumber's keys (x0, x1, top, bottom in points from the top left). pdfium's generated
     spaces are kept, placed at the end of the character before them, so that words split where pdfium saw a gap."""
-    import pypdfium2.raw as raw
-
-    handle = tp.raw
     rect = raw.FS_RECTF()
     out: list[Char] = []
-    for k in range(tp.count_chars()):
+    for k in range(count):
         u = raw.FPDFText_GetUnicode(handle, k)
         if u == 0x02:       # pdfium's mark for a hyphen that ends a line
             u = 0x2D

@@ -25,9 +25,10 @@ PageSource = Callable[[int, "Page | None"], Page]
 
 def preload() -> None:
     """Import the PDF libraries' pieces the pdfium reader uses (pdfium, pdfplumber's table finder)."""
-    import pypdfium2  # noqa: F401
-
     from . import plumber
+    from .pdfium import raw_pdfium
+
+    raw_pdfium()
 
     plumber.table_finder()
 
@@ -120,7 +121,7 @@ class Reader:
                 from .ocr import ocr_missing_pages  # (the engines are imported only when a page needs one)
 
                 # the document already open (with its password) renders the pages: the file is not reopened
-                ocr_missing_pages(doc, fast, mode=self.ocr, tables=self.tables, progress=self.progress)
+                ocr_missing_pages(doc, fast.rendering(), mode=self.ocr, tables=self.tables, progress=self.progress)
         finally:
             fast.close()
         return doc
