@@ -139,8 +139,9 @@ def msg_json(v: Any) -> Any:
 class Catalog:
     """One language's messages: singular ids to templates, plural ids to their forms, and the plural rule."""
 
-    def __init__(self, lang: str, messages: dict[str, str], plurals: dict[str, list[str]], plural_index):
-        self.lang, self.messages, self.plurals, self.plural_index = lang, messages, plurals, plural_index
+    def __init__(self, lang: str, messages: dict[str, str], plurals: dict[str, list[str]], plural_expr: str):
+        self.lang, self.messages, self.plurals, self.plural_expr = lang, messages, plurals, plural_expr
+        self.plural_index = _gettext.c2py(plural_expr)
 
     def get(self, id: str) -> str | None:
         return self.messages.get(id)
@@ -173,12 +174,20 @@ def catalog(lang: str) -> Catalog:
     if not po.is_file():
         raise MissingMessage(f"no catalogue for language {lang!r} (have: {', '.join(available())})")
     raw = po.read_bytes()
+    digest = hashlib.sha1(raw).hexdigest()
+    # the messages as a dict from the start-up cache, kept with the .po's SHA-1 (parsing the .mo is a few ms)
+    from .. import startup
+
+    key = f"catalog-{lang}-{startup.python_tag()}.pickle"
+    kept = startup.load(key)
+    if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == digest:
+        return Catalog(lang, kept[1], kept[2], kept[3])
     mo = d.joinpath(f"{lang}.mo")
-    if mo.is_file():
-        cat = _from_mo(lang, mo.read_bytes(), hashlib.sha1(raw).hexdigest())
-        if cat is not None:
-            return cat
-    return read_po(lang, raw)
+    cat = _from_mo(lang, mo.read_bytes(), digest) if mo.is_file() else None
+    if cat is None:
+        cat = read_po(lang, raw)
+    startup.store(key, (digest, cat.messages, cat.plurals, cat.plural_expr))
+    return cat
 
 
 def _from_mo(lang: str, data: bytes, source_sha1: str) -> Catalog | None:
@@ -192,8 +201,9 @@ def _from_mo(lang: str, data: bytes, source_sha1: str) -> Catalog | None:
             plurals.setdefault(key[0], {})[key[1]] = value
         elif key and key != SOURCE_HEADER:
             messages[key] = value
-    return Catalog(lang, messages, {k: [v[i] for i in sorted(v)] for k, v in plurals.items()},
-                   t.plural)  # type: ignore[attr-defined]
+    forms = t.info().get("plural-forms", "")
+    expr = forms.split("plural=", 1)[1].strip().rstrip(";") if "plural=" in forms else "(n != 1)"
+    return Catalog(lang, messages, {k: [v[i] for i in sorted(v)] for k, v in plurals.items()}, expr)
 
 
 def read_po(lang: str, raw: bytes) -> Catalog:
@@ -213,7 +223,7 @@ def read_po(lang: str, raw: bytes) -> Catalog:
         elif m.string:
             messages[str(m.id)] = str(m.string)
     expr = po.plural_expr or "(n != 1)"
-    return Catalog(lang, messages, plurals, _gettext.c2py(expr))
+    return Catalog(lang, messages, plurals, expr)
 
 
 def compile_catalogs() -> list[str]:
