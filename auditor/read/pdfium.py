@@ -59,19 +59,26 @@ _RAW: Any = None
 def raw_pdfium() -> Any:
     """pdfium's C functions, the library initialized (once per process).
 
-    They come from pypdfium2_raw, the ctypes bindings pypdfium2 is built on. Importing pypdfium2 itself would load
-    its helper layer as well (logging, argparse, object tracking and the rendering helpers): about 35 ms of every
-    run, for nothing the reader does; page images (OCR, reports) still use it. pdfium is initialized with the
+    They are declared by :mod:`.pdfium_c` on the library pypdfium2 ships, else taken from pypdfium2_raw (the ctypes
+    bindings pypdfium2 is built on, which declare all of pdfium's functions: 30 ms). Importing pypdfium2 itself
+    would load its helper layer as well (logging, argparse, object tracking and the rendering helpers): another
+    35 ms of every run, for nothing the reader does; page images (OCR, reports) still use it. pdfium is initialized with the
     configuration pypdfium2 uses; pdfium ignores a second initialization, so either may come first."""
     global _RAW
     if _RAW is None:
-        try:
-            import pypdfium2_raw as raw
-        except ImportError:         # a pypdfium2 without the separate bindings package: its own (initialized)
-            import pypdfium2.raw as raw
+        from . import pdfium_c
 
-            _RAW = raw
-            return raw
+        raw: Any = pdfium_c.load()  # the few functions the reader calls (see auditor.read.pdfium_c)
+        if raw is None:
+            try:
+                import pypdfium2_raw
+
+                raw = pypdfium2_raw
+            except ImportError:     # a pypdfium2 without the separate bindings package: its own (initialized)
+                import pypdfium2.raw
+
+                _RAW = pypdfium2.raw
+                return _RAW
         config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
         raw.FPDF_InitLibraryWithConfig(config)
         _RAW = raw
@@ -265,7 +272,7 @@ def _invisible_chars(raw: Any, handle: Any, count: int) -> int:
         obj = raw.FPDFText_GetTextObject(handle, k)
         if not obj:
             continue
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        key = obj if isinstance(obj, int) else ctypes.cast(obj, ctypes.c_void_p).value or 0
         hidden = seen.get(key)
         if hidden is None:
             hidden = seen[key] = raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
