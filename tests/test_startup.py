@@ -148,7 +148,48 @@ def test_regexes_is_regex():
     assert regexes.compile(r"\L<words>", words=["a", "b"]).findall("a c b") == ["a", "b"]   # named lists: regex's
     with pytest.raises(regex.error):
         regexes.compile(r"(")
-    assert regexes.I is regex.I and regexes.escape("a.b") == regex.escape("a.b")
+    assert regexes.I == regex.I and regexes.escape("a.b") == regex.escape("a.b")
+
+
+def test_regexes_flags_and_escape_are_regexs():
+    """auditor.regexes gives regex's flags and escape without importing regex (a warm run needs only its C module)."""
+    import string
+
+    import regex
+
+    from auditor import regexes
+
+    for name in ("A", "ASCII", "I", "IGNORECASE", "L", "LOCALE", "M", "MULTILINE", "S", "DOTALL", "U", "UNICODE",
+                 "X", "VERBOSE", "V0", "VERSION0", "V1", "VERSION1"):
+        assert getattr(regexes, name) == int(getattr(regex, name)), name
+    assert int(regex.DEFAULT_VERSION) == regexes.VERSION0
+    samples = [string.printable, "碳足迹 (kgCO2e/台)", "a-b#c&d~e", "\u3000全角\t", "", "kw·h m² 1.5%"]
+    for text in samples:
+        assert regexes.escape(text) == regex.escape(text), text
+        assert regexes.escape(text, literal_spaces=True) == regex.escape(text, literal_spaces=True), text
+        assert regexes.escape(text, special_only=False) == regex.escape(text, special_only=False), text
+    assert regexes.Pattern is regex.Pattern and regexes.error is regex.error
+
+
+def test_a_warm_check_needs_only_regexs_c_module(tmp_path):
+    """With the start-up cache warm, `auditor check` rebuilds its patterns with regex's C module: the package's
+    compiler (_regex_core, _main) is not imported; a pattern the cache lacks imports it, and compiles as usual."""
+    code = (
+        "import sys\n"
+        "from auditor import regexes\n"
+        "import auditor.api as api\n"
+        "api.preload()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('regex')))\n"
+        "print(regexes.compile(r'(?P<n>\\d+)-only-here-' + str(id(sys))).search('x 12-only-here-' + str(id(sys)))"
+        "['n'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('regex')))\n"
+    )
+    env = {**os.environ, "AUDITOR_STARTUP_CACHE": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)   # fills the cache
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    before, number, after = out.stdout.splitlines()
+    assert before == "['regex', 'regex._regex']", out.stdout
+    assert number == "12" and "regex._main" in after and "regex._regex_core" in after
 
 
 # ---------------------------------------------------------------- data files

@@ -423,15 +423,15 @@ class _LocaleData(dict):
         self._complete()
         return dict.__len__(self)
 
-    def keys(self):  # type: ignore[override]
+    def keys(self):
         self._complete()
         return dict.keys(self)
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         self._complete()
         return dict.items(self)
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         self._complete()
         return dict.values(self)
 
