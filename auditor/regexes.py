@@ -66,23 +66,7 @@ def _c_module() -> Any:
         return _c
     with _lock:
         if "regex" not in sys.modules:
-            spec = importlib.util.find_spec("regex")
-            if spec is not None and spec.loader is not None and spec.submodule_search_locations is not None:
-                module = importlib.util.module_from_spec(spec)
-                loader = spec.loader
-
-                def __getattr__(attr: str) -> Any:
-                    with _lock:
-                        if module.__dict__.get("__getattr__") is __getattr__:
-                            del module.__dict__["__getattr__"]
-                            loader.exec_module(module)
-                    try:
-                        return module.__dict__[attr]
-                    except KeyError:
-                        raise AttributeError(f"module 'regex' has no attribute {attr!r}") from None
-
-                module.__dict__["__getattr__"] = __getattr__
-                sys.modules["regex"] = module
+            startup.defer_package("regex", _lock)
         import regex._regex
 
         _c = regex._regex

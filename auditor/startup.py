@@ -21,10 +21,13 @@ unpickler that builds nothing but compiled patterns, dates and Babel's own data 
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
+import importlib.util
 import io
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +117,35 @@ def toml_file(path: Path | Any, key: str) -> dict:
     data = tomllib.loads(raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))  # as read_text() reads
     store(name, (digest, data))
     return data
+
+
+def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = lambda: False) -> Any:
+    """Put package `name` into sys.modules without running its ``__init__``; returns the module (None when it is
+    not an ordinary package, which is then imported the ordinary way by whoever asks for it).
+
+    The module object has its ``__path__``, so its submodules import as usual, and a module ``__getattr__`` that
+    runs the real ``__init__`` in that same object (under `lock`) the first time a name the ``__init__`` defines is
+    asked for: whoever uses the package later gets the whole package, and the submodules loaded before are the
+    ones it would have loaded. While `submodules_first()` is true, a name that is a submodule not imported yet is
+    missing instead (`from pkg import sub` then imports the submodule, as the import system does for any package),
+    so that importing a few submodules runs no ``__init__``."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return None
+    module, loader = importlib.util.module_from_spec(spec), spec.loader
+
+    def __getattr__(attr: str) -> Any:
+        with lock:
+            if submodules_first() and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}", module.__path__):
+                raise AttributeError(f"module {name!r} has no attribute {attr!r}")   # a submodule: imported next
+            if module.__dict__.get("__getattr__") is __getattr__:
+                del module.__dict__["__getattr__"]
+                loader.exec_module(module)
+        try:
+            return module.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
+
+    module.__dict__["__getattr__"] = __getattr__
+    sys.modules[name] = module
+    return module

@@ -53,16 +53,10 @@ SHARED_SEED = ROOT.parent / "shared/samples/seed-report.pdf"
 RESULTS_PAGE = 11           # seed-docx.pdf's "5 碳足迹计算": the total and the results table
 TARGET_CHECK, AIM_CHECK, TARGET_VERSION_S = 1.0, 0.5, 0.1
 
-BARE_PDFPLUMBER = """
-import sys
-import pdfplumber
+sys.path.insert(0, str(ROOT))
+from fixtures.perf_bench import BARE_PASS, auditor_origin  # noqa: E402,F401  (bare_pass(path); where auditor comes from)
 
-with pdfplumber.open(sys.argv[1]) as pdf:
-    for page in pdf.pages:
-        page.extract_text()
-        page.extract_tables()
-        page.close()
-"""
+BARE_PDFPLUMBER = BARE_PASS + "\nbare_pass(sys.argv[1])\n"
 
 BARE_PDFIUM = """
 import sys
@@ -78,18 +72,11 @@ for i in range(len(pdf)):
 pdf.close()
 """
 
-WARM = """
-import json, statistics, sys, time
-import pdfplumber
+WARM = BARE_PASS + """
+import json, statistics, time
 from auditor.api import audit
 
-def bare(path):
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.extract_tables()
-            page.close()
-
+bare = bare_pass
 args = json.loads(sys.argv[1])
 out = {}
 for path in args["paths"]:
@@ -178,19 +165,6 @@ def page_count(path: Path) -> int:
         return len(pdf)
     finally:
         pdf.close()
-
-
-def auditor_origin(runner: Runner, src: Path | None) -> str:
-    res = runner.output([sys.executable, "-c", "import auditor; print(auditor.__file__)"])
-    if res.returncode:
-        raise SystemExit(f"cannot import auditor{f' from {src}' if src else ''}:\n{res.stderr}")
-    module = Path(res.stdout.strip())
-    if src and src.resolve() not in module.resolve().parents:
-        raise SystemExit(f"--src {src}: the children import auditor from {module}, not from {src}")
-    git = ["git", "-C", str(module.parent)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
-    return f"{module.parent} ({head or 'no git'}{', uncommitted changes' if dirty.stdout.strip() else ''})"
 
 
 def fmt(x: float | None, spec: str = ".3f", unit: str = "") -> str:

@@ -19,12 +19,12 @@ any package), so no ``__init__`` runs.
 from __future__ import annotations
 
 import importlib
-import importlib.machinery
-import importlib.util
 import sys
 import threading
 from types import ModuleType
 from typing import Any
+
+from .. import startup
 
 _PACKAGES = ("pdfminer", "pdfplumber", "charset_normalizer")
 _lock = threading.RLock()
@@ -33,25 +33,7 @@ _loading = False    # set while _load imports the two pieces (under _lock)
 
 def _deferred_package(name: str) -> None:
     """Put package `name` into sys.modules without running its __init__, which runs on first use of its names."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return                  # not an ordinary package: imported the ordinary way
-    module, loader = importlib.util.module_from_spec(spec), spec.loader
-
-    def __getattr__(attr: str) -> Any:
-        with _lock:
-            if _loading and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}", module.__path__):
-                raise AttributeError(f"module {name!r} has no attribute {attr!r}")   # a submodule: imported next
-            if module.__dict__.get("__getattr__") is __getattr__:
-                del module.__dict__["__getattr__"]
-                loader.exec_module(module)
-        try:
-            return module.__dict__[attr]
-        except KeyError:
-            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
-
-    module.__dict__["__getattr__"] = __getattr__
-    sys.modules[name] = module
+    startup.defer_package(name, _lock, lambda: _loading)
 
 
 def _load() -> tuple[Any, Any]:
