@@ -208,26 +208,50 @@ def _die_with_parent(parent: int) -> None:
         os._exit(71)
 
 
+def _worker_setup(parent: int, max_memory_mb: int | None) -> None:  # pragma: no cover - runs in the fork
+    """A forked worker's first steps: default signals, dying with its parent, quiet (a crash is recorded by the
+    parent; no dump or pdfminer warning over its progress bar), its address space capped."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    import faulthandler
+    import logging
+    import warnings
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
+    if max_memory_mb:
+        import resource
+
+        cap = int(max_memory_mb) << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _fork(main, *args, close_fds: tuple[int, ...] = ()) -> tuple[int, int]:
+    """Fork a worker that runs main(*args, write_fd, parent_pid) (and never returns); (its pid, the read end)."""
+    r, w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker
+        try:
+            os.close(r)
+            for fd in close_fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        finally:
+            main(*args, w, parent)
+    os.close(w)
+    return pid, r
+
+
 def _child_main(job: Job, settings: Settings, wfd: int, parent: int) -> None:  # pragma: no cover - runs in the fork
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _die_with_parent(parent)
-        import faulthandler
-        import logging
-        import warnings
-
-        if faulthandler.is_enabled():  # a crash is recorded by the parent; no dump over its progress bar
-            faulthandler.disable()
-
-        logging.disable(logging.WARNING)  # pdfminer's warnings would garble the parent's progress bar
-        warnings.simplefilter("ignore")
-        if settings.max_memory_mb:
-            import resource
-
-            cap = int(settings.max_memory_mb) << 20
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        _worker_setup(parent, settings.max_memory_mb)
         message: tuple[str, ReportResult] | tuple[str, str, str] | None = None
         try:
             message = ("result", audit_job(job, settings))
@@ -258,20 +282,7 @@ class Child:
     def __init__(self, job: Job, settings: Settings, close_fds: tuple[int, ...] = ()):
         self.job = job
         self.settings = settings
-        r, w = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the worker
-            try:
-                os.close(r)
-                for fd in close_fds:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
-            finally:
-                _child_main(job, settings, w, parent)
-        os.close(w)
+        pid, r = _fork(_child_main, job, settings, close_fds=close_fds)
         self.pid = pid
         self.fd = r
         self.buf = bytearray()
@@ -379,26 +390,11 @@ class IsolatedError(Exception):
         self.message = message
 
 
-def _call_main(fn, args: tuple, wfd: int, parent: int,
-               max_memory_mb: int | None) -> None:  # pragma: no cover - runs in the fork
+def _call_main(fn, args: tuple, max_memory_mb: int | None, wfd: int,
+               parent: int) -> None:  # pragma: no cover - runs in the fork
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _die_with_parent(parent)
-        import faulthandler
-        import logging
-        import warnings
-
-        if faulthandler.is_enabled():
-            faulthandler.disable()
-        logging.disable(logging.WARNING)
-        warnings.simplefilter("ignore")
-        if max_memory_mb:
-            import resource
-
-            cap = int(max_memory_mb) << 20
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        _worker_setup(parent, max_memory_mb)
         message: tuple = ("error", "failed", "no value")
         try:
             message = ("value", fn(*args))
@@ -422,15 +418,7 @@ def call_isolated(fn, *args, timeout: float | None = 60.0, max_memory_mb: int | 
     killed with the thread that forked it); its value comes back pickled. Raises IsolatedError (timeout,
     out-of-memory, crashed, failed) instead of letting a parser bug or a hostile file reach the caller's process.
     The workbench renders page images and reads what the parser saw this way."""
-    r, w = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the worker
-        try:
-            os.close(r)
-        finally:
-            _call_main(fn, args, w, parent, max_memory_mb)
-    os.close(w)
+    pid, r = _fork(_call_main, fn, args, max_memory_mb)
     buf = bytearray()
     deadline = time.monotonic() + timeout if timeout else None
     sel = selectors.DefaultSelector()

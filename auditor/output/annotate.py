@@ -19,6 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Highlight, MarkupAnnotation, Popup, Text
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    TextStringObject,
+)
+
 from .. import i18n
 from ..model import AuditOutput, Finding, ReportResult
 from .common import output_lang, severity, state_word, stated_expected
@@ -64,32 +77,33 @@ def _hex(rgb) -> str:
     return "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
-def _appearance(writer, rect, rgb):
-    """A normal appearance for the highlight (a multiplied colour fill), for viewers that do not draw one."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
-
-    x0, y0, x1, y1 = rect
+def _form(writer, content: str, width: float, height: float, **entries) -> DictionaryObject:
+    """An appearance dictionary ({/N: a form XObject}) drawing `content` in a width x height box; `entries` adds
+    to the form's dictionary (Matrix, Resources)."""
     stream = DecodedStreamObject()
-    stream.set_data(f"q /GS0 gs {rgb[0]:.3f} {rgb[1]:.3f} {rgb[2]:.3f} rg 0 0 {x1 - x0:.2f} {y1 - y0:.2f} re f Q"
-                    .encode())
+    stream.set_data(content.encode("ascii"))
     stream.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(x1 - x0), FloatObject(y1 - y0)]),
-        NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, x0, y0)]),
-        NameObject("/Resources"): DictionaryObject({NameObject("/ExtGState"): DictionaryObject({
-            NameObject("/GS0"): DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"),
-                                                  NameObject("/BM"): NameObject("/Multiply"),
-                                                  NameObject("/CA"): FloatObject(1),
-                                                  NameObject("/ca"): FloatObject(1)})})}),
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]),
+        **{NameObject(f"/{k}"): v for k, v in entries.items()},
     })
     return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
 
 
-def _add(writer, page_index: int, annotation, text: str, f: Finding, popup_rect):
-    from pypdf.annotations import Popup
-    from pypdf.generic import NameObject, TextStringObject
+def _appearance(writer, rect, rgb):
+    """A normal appearance for the highlight (a multiplied colour fill), for viewers that do not draw one."""
+    x0, y0, x1, y1 = rect
+    return _form(writer, f"q /GS0 gs {rgb[0]:.3f} {rgb[1]:.3f} {rgb[2]:.3f} rg 0 0 {x1 - x0:.2f} {y1 - y0:.2f} re f Q",
+                 x1 - x0, y1 - y0,
+                 Matrix=ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, x0, y0)]),
+                 Resources=DictionaryObject({NameObject("/ExtGState"): DictionaryObject({
+                     NameObject("/GS0"): DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"),
+                                                           NameObject("/BM"): NameObject("/Multiply"),
+                                                           NameObject("/CA"): FloatObject(1),
+                                                           NameObject("/ca"): FloatObject(1)})})}))
 
+
+def _add(writer, page_index: int, annotation, text: str, f: Finding, popup_rect):
     annotation[NameObject("/Contents")] = TextStringObject(text)
     annotation[NameObject("/T")] = TextStringObject(AUTHOR)
     annotation[NameObject("/Subj")] = TextStringObject(f"{f.rule} {f.name}")
@@ -104,10 +118,6 @@ def _add(writer, page_index: int, annotation, text: str, f: Finding, popup_rect)
 
 def annotate_pdf(src: Path, dest: Path, rep: ReportResult, lang: str | None = None) -> int:
     """Write dest: src with one annotation per finding. Returns the number of findings annotated."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Highlight, MarkupAnnotation, Text
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
-
     lang = lang or rep.lang or i18n.DEFAULT_LANG
     reader = PdfReader(str(src))
     writer = PdfWriter(clone_from=reader)
@@ -194,7 +204,6 @@ class _Margins:
         embed(self.writer, font)
 
     def _page(self, index: int, page, notes: list[_Note]) -> None:
-        from pypdf.generic import RectangleObject
 
         mb = page.mediabox
         left, bottom, right, top = float(mb.left), float(mb.bottom), float(mb.right), float(mb.top)
@@ -235,15 +244,6 @@ class _Margins:
         return [head] + self.font.wrap(body, NOTE_FONT, width, max_lines - 1)
 
     def _free_text(self, index: int, rect, lines: list[str], note: _Note) -> None:
-        from pypdf.generic import (
-            ArrayObject,
-            DecodedStreamObject,
-            DictionaryObject,
-            FloatObject,
-            NameObject,
-            NumberObject,
-            TextStringObject,
-        )
 
         assert self.font is not None
         x0, y0, x1, y1 = rect
@@ -258,14 +258,8 @@ class _Margins:
                        f"{self.font.encode(line)} Tj")
             y -= NOTE_FONT * 1.3
         ops.append("ET")
-        ap = DecodedStreamObject()
-        ap.set_data("\n".join(ops).encode("ascii"))
-        ap.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]),
-            NameObject("/Resources"): DictionaryObject({NameObject("/Font"): DictionaryObject(
-                {NameObject("/F1"): self.font.ref})}),
-        })
+        ap = _form(self.writer, "\n".join(ops), w, h, Resources=DictionaryObject({NameObject("/Font"): DictionaryObject(
+            {NameObject("/F1"): self.font.ref})}))
         annot = DictionaryObject({
             NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/FreeText"),
             NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
@@ -273,7 +267,7 @@ class _Margins:
             NameObject("/T"): TextStringObject(AUTHOR),
             NameObject("/DA"): TextStringObject(f"0 g /F1 {NOTE_FONT} Tf"),
             NameObject("/F"): NumberObject(4),    # print
-            NameObject("/AP"): DictionaryObject({NameObject("/N"): self.writer._add_object(ap)}),
+            NameObject("/AP"): ap,
         })
         if note.finding.fingerprint:
             annot[NameObject("/NM")] = TextStringObject(f"auditor-note-{note.finding.rule}-"
@@ -281,33 +275,19 @@ class _Margins:
         self.writer.add_annotation(index, annot)
 
     def _line(self, index: int, start, end, rgb) -> None:
-        from pypdf.generic import (
-            ArrayObject,
-            DecodedStreamObject,
-            DictionaryObject,
-            FloatObject,
-            NameObject,
-            NumberObject,
-        )
 
         (sx, sy), (ex, ey) = start, end
         lo_x, lo_y, hi_x, hi_y = min(sx, ex) - 1, min(sy, ey) - 1, max(sx, ex) + 1, max(sy, ey) + 1
         r, g, b = (c * 0.6 for c in rgb)
-        ap = DecodedStreamObject()
-        ap.set_data(f"q {r:.3f} {g:.3f} {b:.3f} RG 0.4 w [1.5 2] 0 d {sx - lo_x:.2f} {sy - lo_y:.2f} m "
-                    f"{ex - lo_x:.2f} {ey - lo_y:.2f} l S Q".encode("ascii"))
-        ap.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(hi_x - lo_x),
-                                              FloatObject(hi_y - lo_y)]),
-        })
+        ap = _form(self.writer, f"q {r:.3f} {g:.3f} {b:.3f} RG 0.4 w [1.5 2] 0 d {sx - lo_x:.2f} {sy - lo_y:.2f} m "
+                   f"{ex - lo_x:.2f} {ey - lo_y:.2f} l S Q", hi_x - lo_x, hi_y - lo_y)
         annot = DictionaryObject({
             NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Line"),
             NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (lo_x, lo_y, hi_x, hi_y)]),
             NameObject("/L"): ArrayObject([FloatObject(v) for v in (sx, sy, ex, ey)]),
             NameObject("/C"): ArrayObject([FloatObject(c) for c in (r, g, b)]),
             NameObject("/F"): NumberObject(4),
-            NameObject("/AP"): DictionaryObject({NameObject("/N"): self.writer._add_object(ap)}),
+            NameObject("/AP"): ap,
         })
         self.writer.add_annotation(index, annot)
 
@@ -319,7 +299,6 @@ class AnnotateError(ValueError):
 def is_annotated_copy(path: Path) -> bool:
     """A PDF this tool wrote with --annotate (marked in its document information): safe to replace."""
     try:
-        from pypdf import PdfReader
 
         meta = PdfReader(str(path)).metadata
         return meta is not None and MARK in meta

@@ -139,13 +139,21 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
 """
 
 
-def _num(text: str | None) -> float | None:
+def chart_value(text: str | None) -> float | None:
+    """A stage's printed value as a bar's length (None when it prints no number)."""
     if not text:
         return None
     try:
         return float(text.replace(",", "").replace("%", "").strip())
     except ValueError:
         return None
+
+
+def charted_stages(rep: ReportResult) -> tuple[list, float]:
+    """The stages with a stated or recomputed number, and the largest of those numbers (the chart's full width)."""
+    rows = [s for s in (rep.stages or []) if chart_value(s.stated) is not None or chart_value(s.recomputed) is not None]
+    vmax = max((max(chart_value(s.stated) or 0, chart_value(s.recomputed) or 0) for s in rows), default=0) or 1.0
+    return rows, vmax
 
 
 def verdict(rep: ReportResult, fail_on: str) -> str:
@@ -163,11 +171,10 @@ GATE_ID = {"fails": "out.html.fails", "passes": "out.html.passes", "error": "out
 
 def stage_chart(rep: ReportResult, lang: str = i18n.DEFAULT_LANG) -> str:
     """Inline SVG: per stage a bar for the stated value and one for the recomputed value."""
-    rows = [s for s in (rep.stages or []) if _num(s.stated) is not None or _num(s.recomputed) is not None]
+    rows, vmax = charted_stages(rep)
     if not rows:
         return ""
     unit = next((s.unit for s in rows if s.unit), "")
-    vmax = max(max(_num(s.stated) or 0, _num(s.recomputed) or 0) for s in rows) or 1.0
     W, label_w, value_w, bar_h, gap, row_gap, top = 1000, 300, 110, 14, 3, 16, 8
     plot_w = W - label_w - value_w
     row_h = 2 * bar_h + gap + row_gap
@@ -185,7 +192,7 @@ def stage_chart(rep: ReportResult, lang: str = i18n.DEFAULT_LANG) -> str:
         out.append(f'<text x="{label_w - 12}" y="{y + bar_h + gap / 2 + 4:.1f}" text-anchor="end" font-size="14" '
                    f'fill="#1f2430">{escape(title)}</text>')
         for j, (kind, text) in enumerate((("stated", s.stated), ("recomputed", s.recomputed))):
-            v = _num(text)
+            v = chart_value(text)
             by = y + j * (bar_h + gap)
             if v is None or text is None:  # v is None whenever text is; the second test narrows text
                 out.append(f'<text x="{label_w + 4}" y="{by + bar_h - 3}" font-size="12" fill="#8a94a3">'

@@ -33,7 +33,7 @@ from .jobs import JobManager, folder_files
 from .pages import PageCache, Unavailable, read_on_page, source_of
 from .security import CSRF_HEADER, Guard, csrf_ok
 from .settings import ServeSettings
-from .views import chart, coverage_text, display_name, numbered, pages_with_findings
+from .views import FindingView, chart, coverage_text, display_name, numbered, pages_with_findings
 from .words import LANGS, gettext
 
 LANG_COOKIE = "auditor_lang"
@@ -94,6 +94,11 @@ class Workbench:
 
             localize(rep, lang)
         return rep
+
+    def findings(self, row: sqlite3.Row, rep: ReportResult, lang: str) -> list[FindingView]:
+        """The report's findings, numbered, with the decisions recorded for them."""
+        decisions = self.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id", (row["path"],)).fetchall()
+        return numbered(rep, decisions, lang)
 
     # ---------------------------------------------------------------- pages
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -270,8 +275,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         row = wb.row(report_id)
         rep = wb.result(row, language(request))
         lang = language(request)
-        views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
-                                               (row["path"],)).fetchall(), lang)
+        views = wb.findings(row, rep, lang)
         record = _record(wb, row["path"])
         pages = pages_with_findings(views)
         try:
@@ -351,8 +355,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
             store.add_decision(row["path"], fp, v.f.rule, action, text or None, verifier, v.f.message, v.value)
         finally:
             store.close()
-        views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
-                                               (row["path"],)).fetchall(), language(request))
+        views = wb.findings(row, rep, language(request))
         response = wb.render(request, "_finding.html", v=views[n - 1], row=row, open_form=None)
         response.set_cookie(VERIFIER_COOKIE, quote(verifier), max_age=365 * 86400, samesite="strict", httponly=True)
         response.headers["HX-Trigger"] = "decided"
@@ -391,8 +394,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         row = wb.row(report_id)
         rep = wb.result(row, language(request))
         lang = language(request)
-        views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
-                                               (row["path"],)).fetchall(), lang)
+        views = wb.findings(row, rep, lang)
         pages = []
         try:
             src = source_of(row)
@@ -423,8 +425,7 @@ def create_app(settings: ServeSettings, start_jobs: bool = True):
         row = wb.row(report_id)
         rep = wb.result(row, language(request))
         lang = language(request)
-        views = numbered(rep, wb.con().execute("SELECT * FROM decisions WHERE path = ? ORDER BY id",
-                                               (row["path"],)).fetchall(), lang)
+        views = wb.findings(row, rep, lang)
         return row, rep, views, gettext(lang), display_name(row["path"], row["original_name"]), lang
 
     def _download(name: str, ext: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..model import Finding, ReportResult
 from ..output.common import by_stage, coverage_phrase, stage_title, stated_expected, tidy
+from ..output.html import chart_value, charted_stages
 
 ACTIONS_WITH_STATE = ("confirm", "accept", "reopen")
 
@@ -66,24 +67,14 @@ def numbered(rep: ReportResult, decisions: list[sqlite3.Row], lang: str) -> list
     return out
 
 
-def _num(text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text.replace(",", "").replace("%", "").strip())
-    except ValueError:
-        return None
-
-
 def chart(rep: ReportResult, lang: str) -> dict | None:
     """The stage chart's rows: per stage the stated and the recomputed value as shares of the largest."""
-    rows = [s for s in (rep.stages or []) if _num(s.stated) is not None or _num(s.recomputed) is not None]
+    rows, vmax = charted_stages(rep)
     if not rows:
         return None
-    vmax = max(max(_num(s.stated) or 0, _num(s.recomputed) or 0) for s in rows) or 1.0
     out = []
     for s in rows:
-        st, rc = _num(s.stated), _num(s.recomputed)
+        st, rc = chart_value(s.stated), chart_value(s.recomputed)
         out.append({"name": stage_name(s.canonical, rep, lang) if s.canonical else tidy(s.name),
                     "stated": s.stated, "recomputed": s.recomputed, "agrees": s.agrees,
                     "stated_w": max(100 * st / vmax, 0.5) if st is not None and st > 0 else 0.5,
