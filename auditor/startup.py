@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ENV = "AUDITOR_STARTUP_CACHE"
+_MISSING = object()
 OFF = ("off", "none", "0", "false", "no")
 
 # the only globals a cache file may name: `regex` rebuilds a compiled pattern with regex._regex.compile; TOML
@@ -119,7 +120,8 @@ def toml_file(path: Path | Any, key: str) -> dict:
     return data
 
 
-def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = lambda: False) -> Any:
+def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = lambda: False,
+                  names_from: tuple[str, ...] = ()) -> Any:
     """Put package `name` into sys.modules without running its ``__init__``; returns the module (None when it is
     not an ordinary package, which is then imported the ordinary way by whoever asks for it).
 
@@ -128,7 +130,9 @@ def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = l
     asked for: whoever uses the package later gets the whole package, and the submodules loaded before are the
     ones it would have loaded. While `submodules_first()` is true, a name that is a submodule not imported yet is
     missing instead (`from pkg import sub` then imports the submodule, as the import system does for any package),
-    so that importing a few submodules runs no ``__init__``."""
+    so that importing a few submodules runs no ``__init__``. `names_from`: submodules whose names the ``__init__``
+    re-exports (``from .text import extract_text``): such a name is taken from its submodule (imported if need
+    be), the very object the ``__init__`` would bind, and the ``__init__`` runs only for a name none of them has."""
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return None
@@ -138,6 +142,11 @@ def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = l
         with lock:
             if submodules_first() and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}", module.__path__):
                 raise AttributeError(f"module {name!r} has no attribute {attr!r}")   # a submodule: imported next
+            if module.__dict__.get("__getattr__") is __getattr__ and not attr.startswith("__"):
+                for sub in names_from:
+                    found = getattr(importlib.import_module(f"{name}.{sub}"), attr, _MISSING)
+                    if found is not _MISSING:
+                        return found
             if module.__dict__.get("__getattr__") is __getattr__:
                 del module.__dict__["__getattr__"]
                 loader.exec_module(module)
@@ -148,4 +157,99 @@ def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = l
 
     module.__dict__["__getattr__"] = __getattr__
     sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent in sys.modules:
+        setattr(sys.modules[parent], child, module)     # as the import system binds a submodule in its package
     return module
+
+
+
+# code compiled from source text at every start by the standard library: a dataclass's generated methods (the
+# dataclasses module writes them as text and runs it through exec) and the string annotations typing turns into
+# ForwardRefs (each compiled as an expression): their compiled code, by source text, one file per Python build
+_CODE_LIMIT = 8000
+
+
+def _code_file() -> str:
+    return f"code-{sys.implementation.cache_tag}-{sys.hexversion:x}.pickle"
+
+
+def _private(name: str) -> bool:
+    """The cache file `name` and its folder belong to this user and nobody else may write them. Compiled code runs
+    as it is loaded (as a __pycache__ file does): code from a file someone else could have written is not used."""
+    folder = directory()
+    if folder is None or not hasattr(os, "getuid"):
+        return folder is not None
+    try:
+        for st in (os.stat(folder), os.stat(folder / name)):
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def warm_code() -> None:
+    """Let the standard library compile the code it writes at start-up once, not in every run.
+
+    Two modules compile source text while classes are defined: dataclasses writes each dataclass's ``__init__``,
+    ``__repr__``, ``__eq__``, ... as text and runs it with ``exec`` (about 300 methods in a check: pydantic's,
+    annotated_types', pdfplumber's and ours), and typing compiles every string annotation it wraps in a ForwardRef
+    (about 800, most of them pydantic_core's schema TypedDicts): some 50 ms of every run compiling the same text
+    as the run before. Here the ``exec`` of the dataclasses module and the ``compile`` of the typing module (module
+    globals shadow the builtins) take the code compiled from that very text from the start-up cache, and compile it
+    the way the builtin would (filename ``<string>``, no inherited future flags) when the cache does not hold it:
+    the code is the same, it runs in the same globals, so the classes and their methods are the same. What was
+    compiled is added to the cache at exit, by the process that compiled it. Any other call (bytes, a file name,
+    flags) goes to the builtin untouched. Called before the classes are defined: by the command line, first.
+
+    Like a __pycache__ file, the stored code runs as it is: it is read only from a file and folder this user owns
+    and nobody else may write (the folder is made 0700)."""
+    import dataclasses
+    import typing
+
+    if "exec" in vars(dataclasses) or "compile" in vars(typing) or directory() is None:
+        return
+    import marshal
+
+    stored = load(_code_file()) if _private(_code_file()) else None
+    kept: dict[tuple[str, str], bytes] = stored if isinstance(stored, dict) else {}
+    new: dict[tuple[str, str], bytes] = {}
+    builtin_compile, builtin_exec = compile, exec
+
+    def code_of(source: str, mode: str) -> Any:
+        key = (mode, source)
+        blob = kept.get(key)
+        if blob is not None:
+            try:
+                return marshal.loads(blob)
+            except (EOFError, ValueError, TypeError):
+                pass
+        code = builtin_compile(source, "<string>", mode, dont_inherit=True)
+        if not new:
+            import atexit
+
+            atexit.register(save, os.getpid())
+        new[key] = marshal.dumps(code)
+        return code
+
+    def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+        if type(source) is str:
+            source = code_of(source, "exec")
+        builtin_exec(source, globals, locals)
+
+    def cached_compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+                       optimize: int = -1, **kwargs: Any) -> Any:
+        if type(source) is str and filename == "<string>" and mode == "eval" and not flags and optimize == -1 \
+                and not kwargs:
+            return code_of(source, mode)
+        return builtin_compile(source, filename, mode, flags, True, optimize, **kwargs)
+
+    def save(pid: int) -> None:
+        if os.getpid() != pid or not new:
+            return
+        merged = {**kept, **new}
+        store(_code_file(), merged if len(merged) <= _CODE_LIMIT else dict(new))
+
+    dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+    typing.compile = cached_compile  # type: ignore[attr-defined]

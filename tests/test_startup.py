@@ -78,6 +78,7 @@ def test_warm_and_cold_cache_give_the_same_output(tmp_path):
         o["tool"].pop("version", None)
     assert outs[0] == outs[1] == outs[2]
     assert list(tmp_path.glob("regex-*.pickle")) and list(tmp_path.glob("data-*.pickle"))
+    assert list(tmp_path.glob("code-*.pickle"))
 
 
 def test_cache_off_writes_nothing(tmp_path, monkeypatch):
@@ -223,6 +224,116 @@ def test_package_data_in_the_wheel_config():
     assert "data/*.toml" in cfg["tool"]["setuptools"]["package-data"]["auditor"]
 
 
+# ---------------------------------------------------------------- code the standard library compiles at start-up
+
+CODE_CLASSES = """
+import sys, dataclasses, typing, json
+from auditor import startup
+startup.warm_code()
+patched = 'exec' in vars(dataclasses) and 'compile' in vars(typing)
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: str = 'a'
+    tags: tuple = dataclasses.field(default_factory=tuple)
+
+class Row(typing.TypedDict):
+    name: 'str'
+    values: 'list[int]'
+
+p = Point(1)
+assert p < Point(2) and repr(p) == "Point(x=1, y='a', tags=())" and hash(p) == hash(Point(1)) and p == Point(1)
+try:
+    p.x = 3
+    raise SystemExit('a frozen dataclass took an assignment')
+except dataclasses.FrozenInstanceError:
+    pass
+hints = typing.get_type_hints(Row)
+assert hints == {'name': str, 'values': list[int]}, hints
+print(json.dumps({'patched': patched}))
+"""
+
+
+def test_code_cache_gives_the_code_the_builtins_compile(tmp_path):
+    """The first run compiles and stores the generated methods and the string annotations; the next takes them
+    from the cache, and every stored code object equals what the builtin compiles from its text."""
+    for _ in range(2):
+        p = run_py(CODE_CLASSES, tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert json.loads(p.stdout) == {"patched": True}
+    files = list(tmp_path.glob("code-*.pickle"))
+    assert len(files) == 1
+    check = """
+import sys, marshal
+from auditor.startup import _Unpickler
+stored = _Unpickler(open(sys.argv[1], 'rb')).load()
+modes = {mode for mode, _ in stored}
+assert modes == {'exec', 'eval'}, modes
+assert any('__init__' in text and '_type_tags' in text for _, text in stored)     # Point's __init__
+assert ('eval', 'list[int]') in stored
+for (mode, text), blob in stored.items():
+    assert marshal.loads(blob) == compile(text, '<string>', mode, dont_inherit=True), text
+print(len(stored))
+"""
+    p = run_py(check, tmp_path, str(files[0]))
+    assert p.returncode == 0, p.stderr
+    assert int(p.stdout) > 5
+
+
+def test_code_cache_passes_over_a_bad_entry_and_stays_out_when_off(tmp_path):
+    from auditor import startup
+
+    first = run_py(CODE_CLASSES, tmp_path)
+    assert first.returncode == 0, first.stderr
+    [file] = tmp_path.glob("code-*.pickle")
+    stored = startup._Unpickler(file.open("rb")).load()
+    file.write_bytes(pickle.dumps({k: b"not marshal data" for k in stored}))
+    broken = run_py(CODE_CLASSES, tmp_path)          # compiled again, and the file mended at exit
+    assert broken.returncode == 0, broken.stderr
+    mended = startup._Unpickler(file.open("rb")).load()
+    assert set(mended) == set(stored) and all(v != b"not marshal data" for v in mended.values())
+    off = run_py(CODE_CLASSES, "off")
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout) == {"patched": False}     # no cache: the builtins, untouched
+
+
+def test_code_is_read_only_from_a_private_cache(tmp_path, monkeypatch):
+    """Stored code runs as it is loaded: a code file (or folder) others may write is not read."""
+    from auditor import startup
+
+    monkeypatch.setenv("AUDITOR_STARTUP_CACHE", str(tmp_path))
+    name = startup._code_file()
+    assert not startup._private(name)                  # no file yet
+    startup.store(name, {})
+    tmp_path.chmod(0o700)
+    assert startup._private(name)
+    (tmp_path / name).chmod(0o666)
+    assert not startup._private(name)
+    (tmp_path / name).chmod(0o600)
+    tmp_path.chmod(0o777)
+    assert not startup._private(name)
+    tmp_path.chmod(0o700)
+
+
+def test_code_cache_leaves_other_calls_to_the_builtins(tmp_path):
+    """Only the calls the two modules make (text, `<string>`, no flags) are served from the cache."""
+    code = """
+import dataclasses, typing, ast
+from auditor import startup
+startup.warm_code()
+c = typing.compile('x + 1', 'f.py', 'eval')
+assert c.co_filename == 'f.py' and eval(c, {'x': 1}) == 2
+tree = typing.compile('y = 2', '<string>', 'exec', ast.PyCF_ONLY_AST)
+assert isinstance(tree, ast.Module)
+ns = {}
+dataclasses.exec(compile('z = 3', '<string>', 'exec'), ns)
+assert ns['z'] == 3
+"""
+    p = run_py(code, tmp_path)
+    assert p.returncode == 0, p.stderr
+
+
 # ---------------------------------------------------------------- pdfplumber's pieces
 
 def test_pdfplumber_pieces_without_the_rest_and_the_whole_package_later():
@@ -231,10 +342,14 @@ import sys, os
 from auditor.api import audit
 a = audit(sys.argv[1])
 assert a.status == 'ok'
-loaded = sorted(m for m in ('pdfplumber.pdf', 'pdfminer.pdfinterp', 'pdfminer.layout', 'cryptography')
+loaded = sorted(m for m in ('pdfplumber.pdf', 'pdfminer.pdfinterp', 'pdfminer.layout', 'cryptography',
+                            'pdfminer.pdftypes', 'pdfminer.psparser', 'pdfplumber.utils.pdfinternals')
                 if m in sys.modules)
 import pdfplumber, pdfminer
 assert pdfplumber.open and pdfplumber.table.TableFinder and pdfplumber.utils.cluster_list and pdfminer.__version__
+from pdfplumber.utils import resolve_all, chars_to_textmap
+from pdfplumber.utils.text import chars_to_textmap as same
+assert chars_to_textmap is same and pdfplumber.utils.resolve_all is resolve_all
 with pdfplumber.open(sys.argv[1]) as pdf:
     text = pdf.pages[0].extract_text()
 os.environ['AUDITOR_PARSER'] = 'pdfplumber'

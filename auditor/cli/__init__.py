@@ -29,6 +29,9 @@ def main() -> None:
 
         sys.stdout.write(f"auditor {__version__}\n")
         sys.exit(0)
+    from .. import startup
+
+    startup.warm_code()     # before any class is defined (typer's, pydantic's, ours): see auditor.startup
     if args[:1] == ["check"]:
         from .fast import run_check
 

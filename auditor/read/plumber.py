@@ -26,14 +26,20 @@ from typing import Any
 
 from .. import startup
 
-_PACKAGES = ("pdfminer", "pdfplumber", "charset_normalizer")
+_PACKAGES = ("pdfminer", "pdfplumber", "charset_normalizer", "pdfplumber.utils")
 _lock = threading.RLock()
 _loading = False    # set while _load imports the two pieces (under _lock)
 
 
+# pdfplumber.utils re-exports the names of five submodules; four are all the table finder and the line builder use.
+# The fifth, pdfinternals (PDF object helpers), imports pdfminer's object and parser modules (with logging, html
+# and the stream decoders): its names, and only they, run the real __init__
+_UTILS = ("pdfplumber.utils", ("clustering", "generic", "geometry", "text"))
+
+
 def _deferred_package(name: str) -> None:
     """Put package `name` into sys.modules without running its __init__, which runs on first use of its names."""
-    startup.defer_package(name, _lock, lambda: _loading)
+    startup.defer_package(name, _lock, lambda: _loading, names_from=_UTILS[1] if name == _UTILS[0] else ())
 
 
 def _load() -> tuple[Any, Any]:
