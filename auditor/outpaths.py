@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -59,6 +58,8 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", new
                 ) -> Iterator[IO]:
     """Open a temporary file beside `path`; on a clean exit it replaces `path` in one rename, on an exception
     (Ctrl-C included) it is removed and `path` is left as it was."""
+    import tempfile  # (only when a file is written: standard output is the common case)
+
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     try:

@@ -330,8 +330,9 @@ def _pdfium_chars(raw: Any, handle: Any, count: int, left: float, top: float) ->
     spaces are kept, placed at the end of the character before them, so that words split where pdfium saw a gap."""
     rect = raw.FS_RECTF()
     out: list[Char] = []
+    unicode, generated, char_box = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox
     for k in range(count):
-        u = raw.FPDFText_GetUnicode(handle, k)
+        u = unicode(handle, k)
         if u == 0x02:       # pdfium's mark for a hyphen that ends a line
             u = 0x2D
         if u in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A):
@@ -340,12 +341,13 @@ def _pdfium_chars(raw: Any, handle: Any, count: int, left: float, top: float) ->
             ch = chr(u)
         except ValueError:
             continue
-        if raw.FPDFText_IsGenerated(handle, k):
-            if ch == " " and out and out[-1]["text"] != " ":
+        # the characters pdfium generates are spaces and line breaks (CPDF_TextPage): only a space is asked about
+        if u == 0x20 and generated(handle, k):
+            if out and out[-1]["text"] != " ":
                 prev = out[-1]
                 out.append({**prev, "text": " ", "x0": prev["x1"]})
             continue
-        if not raw.FPDFText_GetLooseCharBox(handle, k, rect):
+        if not char_box(handle, k, rect):
             continue
         t = top - rect.top
         out.append({"text": ch, "x0": rect.left - left, "x1": rect.right - left, "top": t, "doctop": t,
