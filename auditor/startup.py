@@ -1,7 +1,7 @@
 """The start-up cache: what every run would otherwise rebuild before reading a page, kept between runs in a folder
 of the user's (never in the installed package, which may be read-only).
 
-Two things are kept, each keyed by its content so that a warm cache gives exactly what a cold one computes:
+What is kept, each entry keyed by its content so that a warm cache gives exactly what a cold one computes:
 
 - compiled regular expressions (:mod:`auditor.regexes`): the `regex` module compiles a pattern in Python, and
   the parser's big Chinese patterns cost about 0.2 s per run; a compiled pattern pickles as the code the
@@ -10,7 +10,10 @@ Two things are kept, each keyed by its content so that a warm cache gives exactl
 - the parsed data files of the package (`data/vocab.toml`, `data/factors.toml`), stored with the sha256 of the
   file's bytes and used only while the file still has that hash;
 - Babel's merged locale data for the languages the messages are rendered in (:func:`auditor.i18n._warm_babel`),
-  one file per locale and Babel version.
+  one file per locale and Babel version;
+- the code the standard library compiles at start-up from text it writes itself (dataclasses' methods, typing's
+  ForwardRefs), by source text, one file per Python build (:func:`warm_code`): read only from a folder and file
+  nobody but the user may write, since code runs as it is loaded.
 
 The folder is ``AUDITOR_STARTUP_CACHE`` when set (``off`` turns the cache off: nothing is read or written), else
 ``$XDG_CACHE_HOME/auditor/startup``, else ``~/.cache/auditor/startup``. It is optional: a folder that cannot be
@@ -163,7 +166,6 @@ def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = l
     return module
 
 
-
 # code compiled from source text at every start by the standard library: a dataclass's generated methods (the
 # dataclasses module writes them as text and runs it through exec) and the string annotations typing turns into
 # ForwardRefs (each compiled as an expression): their compiled code, by source text, one file per Python build
@@ -243,6 +245,7 @@ def warm_code() -> None:
         if type(source) is str and filename == "<string>" and mode == "eval" and not flags and optimize == -1 \
                 and not kwargs:
             return code_of(source, mode)
+        # as called from typing's code, which has no `from __future__` import to pass on (ours has: not inherited)
         return builtin_compile(source, filename, mode, flags, True, optimize, **kwargs)
 
     def save(pid: int) -> None:
