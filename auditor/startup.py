@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 ENV = "AUDITOR_STARTUP_CACHE"
-_MISSING = object()
 OFF = ("off", "none", "0", "false", "no")
 
 # the only globals a cache file may name: `regex` rebuilds a compiled pattern with regex._regex.compile; TOML
@@ -133,26 +132,54 @@ def defer_package(name: str, lock: Any, submodules_first: Callable[[], bool] = l
     asked for: whoever uses the package later gets the whole package, and the submodules loaded before are the
     ones it would have loaded. While `submodules_first()` is true, a name that is a submodule not imported yet is
     missing instead (`from pkg import sub` then imports the submodule, as the import system does for any package),
-    so that importing a few submodules runs no ``__init__``. `names_from`: submodules whose names the ``__init__``
-    re-exports (``from .text import extract_text``): such a name is taken from its submodule (imported if need
-    be), the very object the ``__init__`` would bind, and the ``__init__`` runs only for a name none of them has."""
+    so that importing a few submodules runs no ``__init__``. `names_from`: submodules some of whose names the
+    ``__init__`` re-exports (``from .text import extract_text``, read from its source): such a name is taken from
+    its submodule (imported if need be) and bound in the package, the very object the ``__init__`` would bind; the
+    ``__init__`` runs for any other name. While it runs, other threads that ask for a name wait for it to finish."""
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return None
     module, loader = importlib.util.module_from_spec(spec), spec.loader
+    state: dict[str, Any] = {"init": "deferred", "exports": None}      # init: deferred, running, done
+
+    def exports() -> dict[str, tuple[str, str]]:
+        """{name: (submodule, its name)} for what the ``__init__`` imports from the `names_from` submodules."""
+        if state["exports"] is None:
+            found: dict[str, tuple[str, str]] = {}
+            if names_from and spec.origin:
+                try:
+                    import ast  # (already loaded: inspect, which dataclasses imports, uses it)
+
+                    for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
+                        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in names_from:
+                            found.update({a.asname or a.name: (node.module, a.name) for a in node.names
+                                          if a.name != "*"})
+                except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+                    found = {}
+            state["exports"] = found
+        return state["exports"]
 
     def __getattr__(attr: str) -> Any:
         with lock:
-            if submodules_first() and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}", module.__path__):
-                raise AttributeError(f"module {name!r} has no attribute {attr!r}")   # a submodule: imported next
-            if module.__dict__.get("__getattr__") is __getattr__ and not attr.startswith("__"):
-                for sub in names_from:
-                    found = getattr(importlib.import_module(f"{name}.{sub}"), attr, _MISSING)
-                    if found is not _MISSING:
-                        return found
-            if module.__dict__.get("__getattr__") is __getattr__:
-                del module.__dict__["__getattr__"]
-                loader.exec_module(module)
+            if attr in module.__dict__:         # bound meanwhile, by the __init__ another thread ran
+                return module.__dict__[attr]
+            if state["init"] == "deferred":
+                if submodules_first() and importlib.machinery.PathFinder.find_spec(f"{name}.{attr}",
+                                                                                  module.__path__):
+                    raise AttributeError(f"module {name!r} has no attribute {attr!r}")  # a submodule: imported next
+                where = exports().get(attr)
+                if where is not None:
+                    value = getattr(importlib.import_module(f"{name}.{where[0]}"), where[1])
+                    module.__dict__[attr] = value
+                    return value
+                state["init"] = "running"
+                try:
+                    loader.exec_module(module)
+                finally:
+                    state["init"] = "done"
+                    if module.__dict__.get("__getattr__") is __getattr__:
+                        del module.__dict__["__getattr__"]
+            # running: the __init__ itself asks (a submodule it imports next); done: a name it does not define
         try:
             return module.__dict__[attr]
         except KeyError:
@@ -213,6 +240,7 @@ def warm_code() -> None:
     if "exec" in vars(dataclasses) or "compile" in vars(typing) or directory() is None:
         return
     import marshal
+    from types import CodeType
 
     stored = load(_code_file()) if _private(_code_file()) else None
     kept: dict[tuple[str, str], bytes] = stored if isinstance(stored, dict) else {}
@@ -224,9 +252,12 @@ def warm_code() -> None:
         blob = kept.get(key)
         if blob is not None:
             try:
-                return marshal.loads(blob)
+                code = marshal.loads(blob)
             except (EOFError, ValueError, TypeError):
-                pass
+                code = None
+            if isinstance(code, CodeType):
+                return code
+            # (anything else is compiled again, and the file mended at exit)
         code = builtin_compile(source, "<string>", mode, dont_inherit=True)
         if not new:
             import atexit

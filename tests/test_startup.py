@@ -288,11 +288,14 @@ def test_code_cache_passes_over_a_bad_entry_and_stays_out_when_off(tmp_path):
     assert first.returncode == 0, first.stderr
     [file] = tmp_path.glob("code-*.pickle")
     stored = startup._Unpickler(file.open("rb")).load()
-    file.write_bytes(pickle.dumps({k: b"not marshal data" for k in stored}))
-    broken = run_py(CODE_CLASSES, tmp_path)          # compiled again, and the file mended at exit
-    assert broken.returncode == 0, broken.stderr
-    mended = startup._Unpickler(file.open("rb")).load()
-    assert set(mended) == set(stored) and all(v != b"not marshal data" for v in mended.values())
+    import marshal
+
+    for bad in (b"not marshal data", marshal.dumps(42)):     # undecodable, and decodable but not code
+        file.write_bytes(pickle.dumps({k: bad for k in stored}))
+        broken = run_py(CODE_CLASSES, tmp_path)          # compiled again, and the file mended at exit
+        assert broken.returncode == 0, broken.stderr
+        mended = startup._Unpickler(file.open("rb")).load()
+        assert set(mended) == set(stored) and all(v != bad for v in mended.values())
     off = run_py(CODE_CLASSES, "off")
     assert off.returncode == 0, off.stderr
     assert json.loads(off.stdout) == {"patched": False}     # no cache: the builtins, untouched
@@ -359,6 +362,39 @@ print(loaded, b.status, len(text) > 0)
     p = run_py(code, "off", str(SEED))
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[] ok True"
+
+
+def test_deferred_pdfplumber_utils_binds_its_exports_and_waits_for_its_init():
+    """Before its __init__ runs, pdfplumber.utils gives exactly the names the __init__ re-exports from the four
+    submodules (bound once, the same objects); any other name runs the __init__, and threads asking meanwhile wait
+    for it instead of finding a half-made module."""
+    code = """
+import sys, threading
+from auditor.read import plumber
+plumber.table_finder()
+utils = sys.modules['pdfplumber.utils']
+assert 'pdfplumber.utils.pdfinternals' not in sys.modules
+assert utils.cluster_objects is sys.modules['pdfplumber.utils.clustering'].cluster_objects
+assert 'cluster_objects' in vars(utils)                 # bound: the next lookup is an ordinary one
+assert 'WordExtractor' not in vars(utils) and 'resolve_all' not in vars(utils)
+results, start = [], threading.Barrier(8)
+def ask(name):
+    start.wait()
+    try:
+        results.append(getattr(utils, name) is not None)
+    except AttributeError as e:
+        results.append(repr(e))
+threads = [threading.Thread(target=ask, args=(n,)) for n in ['resolve_all', 'filter_edges'] * 4]
+for t in threads: t.start()
+for t in threads: t.join()
+assert results == [True] * 8, results
+assert '__getattr__' not in vars(utils) and 'pdfplumber.utils.pdfinternals' in sys.modules
+assert not hasattr(utils, 'WordExtractor')               # not a name the __init__ binds
+print('ok')
+"""
+    p = run_py(code, "off")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "ok"
 
 
 # ---------------------------------------------------------------- what a run imports

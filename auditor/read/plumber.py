@@ -31,9 +31,10 @@ _lock = threading.RLock()
 _loading = False    # set while _load imports the two pieces (under _lock)
 
 
-# pdfplumber.utils re-exports the names of five submodules; four are all the table finder and the line builder use.
+# pdfplumber.utils re-exports names of five submodules; four are all the table finder and the line builder use.
 # The fifth, pdfinternals (PDF object helpers), imports pdfminer's object and parser modules (with logging, html
-# and the stream decoders): its names, and only they, run the real __init__
+# and the stream decoders): its names, and any other the __init__ does not import from the four, run the real
+# __init__
 _UTILS = ("pdfplumber.utils", ("clustering", "generic", "geometry", "text"))
 
 
