@@ -141,8 +141,10 @@ def compile(pattern: Any, flags: int = 0, **kwargs: Any) -> Any:
     global _new
     if kwargs or not isinstance(pattern, (str, bytes)):
         return _real().compile(pattern, flags, **kwargs)
-    # regex's default version (VERSION0 unless a program changed regex.DEFAULT_VERSION, which imported regex)
-    default = int(_real_regex.DEFAULT_VERSION) if _real_regex is not None else VERSION0
+    # regex's default version: VERSION0 unless a program changed regex.DEFAULT_VERSION (whoever imported regex; a
+    # package still deferred has run no __init__, so nothing has changed it)
+    loaded = sys.modules.get("regex")
+    default = int(loaded.__dict__.get("DEFAULT_VERSION", VERSION0)) if loaded is not None else VERSION0
     key = (pattern, int(flags), default)
     found = _used.get(key)
     if found is not None:

@@ -172,6 +172,25 @@ def test_regexes_flags_and_escape_are_regexs():
     assert regexes.Pattern is regex.Pattern and regexes.error is regex.error
 
 
+def test_regexes_follow_a_default_version_set_by_whoever_imported_regex(tmp_path):
+    """A program that imported regex and set regex.DEFAULT_VERSION = VERSION1 gets VERSION1 patterns from
+    auditor.regexes too (set operations), cached apart from the VERSION0 ones."""
+    code = """
+import regex
+from auditor import regexes
+pattern = r'[[a-z]--[aeiou]]+'
+assert regexes.compile(pattern).findall('bcae') == regex.compile(pattern).findall('bcae')
+regex.DEFAULT_VERSION = regex.VERSION1
+assert regexes.compile(pattern).findall('bcae') == regex.compile(pattern).findall('bcae') == ['bc'], \
+    regexes.compile(pattern).findall('bcae')
+print('ok')
+"""
+    for _ in range(2):          # the run that fills the cache, and a warm one
+        p = run_py(code, tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.strip() == "ok"
+
+
 def test_a_warm_check_needs_only_regexs_c_module(tmp_path):
     """With the start-up cache warm, `auditor check` rebuilds its patterns with regex's C module: the package's
     compiler (_regex_core, _main) is not imported; a pattern the cache lacks imports it, and compiles as usual."""
@@ -257,13 +276,17 @@ print(json.dumps({'patched': patched}))
 
 def test_code_cache_gives_the_code_the_builtins_compile(tmp_path):
     """The first run compiles and stores the generated methods and the string annotations; the next takes them
-    from the cache, and every stored code object equals what the builtin compiles from its text."""
+    from the cache (it compiles nothing, so it does not write the file again), and every stored code object equals
+    what the builtin compiles from its text."""
+    written = []
     for _ in range(2):
         p = run_py(CODE_CLASSES, tmp_path)
         assert p.returncode == 0, p.stderr
         assert json.loads(p.stdout) == {"patched": True}
-    files = list(tmp_path.glob("code-*.pickle"))
-    assert len(files) == 1
+        files = list(tmp_path.glob("code-*.pickle"))
+        assert len(files) == 1
+        written.append(files[0].stat().st_mtime_ns)
+    assert written[0] == written[1], "the second run compiled again: the cache was not read"
     check = """
 import sys, marshal
 from auditor.startup import _Unpickler

@@ -204,7 +204,6 @@ class _Margins:
         embed(self.writer, font)
 
     def _page(self, index: int, page, notes: list[_Note]) -> None:
-
         mb = page.mediabox
         left, bottom, right, top = float(mb.left), float(mb.bottom), float(mb.right), float(mb.top)
         wide = RectangleObject([left, bottom, right + MARGIN, top])
@@ -244,7 +243,6 @@ class _Margins:
         return [head] + self.font.wrap(body, NOTE_FONT, width, max_lines - 1)
 
     def _free_text(self, index: int, rect, lines: list[str], note: _Note) -> None:
-
         assert self.font is not None
         x0, y0, x1, y1 = rect
         w, h = x1 - x0, y1 - y0
@@ -275,7 +273,6 @@ class _Margins:
         self.writer.add_annotation(index, annot)
 
     def _line(self, index: int, start, end, rgb) -> None:
-
         (sx, sy), (ex, ey) = start, end
         lo_x, lo_y, hi_x, hi_y = min(sx, ex) - 1, min(sy, ey) - 1, max(sx, ex) + 1, max(sy, ey) + 1
         r, g, b = (c * 0.6 for c in rgb)
@@ -299,7 +296,6 @@ class AnnotateError(ValueError):
 def is_annotated_copy(path: Path) -> bool:
     """A PDF this tool wrote with --annotate (marked in its document information): safe to replace."""
     try:
-
         meta = PdfReader(str(path)).metadata
         return meta is not None and MARK in meta
     except Exception:
